@@ -1,0 +1,299 @@
+"""Sun, Earth and Moon positions from JPL DE421 and the Moon's orientation, read offline.
+
+Sources, both shipped inside PyPI wheels so nothing downloads at run time:
+
+* ``de421.bsp`` (Folkner et al. 2008, JPL IOM 343R-08-003) from the ``skyfield-data`` wheel,
+  read with ``jplephem``. Span 1899-07-29 to 2053-10-09.
+* ``moon_pa_de421_1900-2050.bpc``, the Moon's principal-axis (PA) Euler angles integrated
+  with DE421, from the ``lunarsky`` wheel. Span 1900-01-01 to 2051-01-01.
+
+Conventions (the one place they are written down):
+
+* Times are TDB Julian dates (``jd_tdb``, float64 arrays). The public layer takes astropy
+  ``Time`` and converts with ``Time.tdb``; never pass UTC Julian dates here.
+* Vectors are float64 arrays with xyz first and time last: shape ``(3, n)`` (as in skyfield).
+  Rotation matrices are ``(3, 3, n)``; ``M[:, :, k] @ v_icrf`` gives the vector in the body frame.
+* ICRF axes = the J2000/ICRF axes of the DE421 ephemeris; positions in km, velocities km/s.
+* MOON_ME is the Mean-Earth/polar-axis frame of the LOLA maps; MOON_PA the principal-axis
+  frame of the GRAIL gravity fields. ME = R_PA->ME @ PA with the fixed DE421 rotation from the
+  NAIF frame kernel ``moon_080317.tf`` (frame 31007: angles 67.92", 78.56", 0.30" about
+  axes 3, 2, 1).
+
+Corrections. ``correction="geometric"`` gives the instantaneous position. ``"LT+S"``
+(the default for directions seen from the Moon) applies one-way light time (the body is
+where it was when the light left it; iterated to convergence) and stellar aberration from
+the observer's barycentric velocity, which is what a shadow on the lunar surface obeys:
+the light that casts it left the Sun 499 s earlier and arrives aberrated by the Moon's
+motion. The two differ by about 20 arcsec for the Sun, small beside the solar disk's
+0.267 degree radius but large enough to fail a SPICE comparison, so the choice is explicit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+C_KMS = 299_792.458  # speed of light [km/s], exact (SI definition)
+ARCSEC = np.pi / (180.0 * 3600.0)
+
+# Span where both kernels hold data (TDB Julian dates), from the kernels' own summaries.
+DE421_SPAN_JD = (2414864.5, 2471184.5)
+MOON_PA_SPAN_JD = (2415020.5, 2470172.5)
+SPAN_JD = (max(DE421_SPAN_JD[0], MOON_PA_SPAN_JD[0]), min(DE421_SPAN_JD[1], MOON_PA_SPAN_JD[1]))
+SPAN_TEXT = "1900-01-01 to 2051-01-01 TDB (DE421 and moon_pa_de421_1900-2050.bpc)"
+
+# NAIF integer codes used in DE421's segments.
+SSB, SUN, EMB, EARTH, MOON = 0, 10, 3, 399, 301
+BODIES = ("sun", "earth", "moon")
+
+
+class EphemerisRangeError(ValueError):
+    """A requested time lies outside the span the offline kernels cover."""
+
+
+def check_span(jd_tdb, what: str = "time") -> np.ndarray:
+    """Return ``jd_tdb`` as a float64 array, or raise naming the allowed span.
+
+    Light-time iteration reaches back at most ~500 s, well inside the margins kept here.
+    """
+    jd = np.asarray(jd_tdb, dtype=float)
+    if not np.all(np.isfinite(jd)):
+        raise EphemerisRangeError(f"{what}: contains NaN or infinite Julian dates")
+    lo, hi = SPAN_JD[0] + 1.0, SPAN_JD[1] - 1.0
+    if jd.size and (jd.min() < lo or jd.max() > hi):
+        bad = jd.min() if jd.min() < lo else jd.max()
+        raise EphemerisRangeError(
+            f"{what}: JD {bad:.3f} TDB is outside the ephemeris span {SPAN_TEXT} "
+            f"(JD {lo:.1f} to {hi:.1f})"
+        )
+    return jd
+
+
+@lru_cache(maxsize=1)
+def _de421():
+    from jplephem.spk import SPK
+
+    path = resources.files("skyfield_data") / "data" / "de421.bsp"
+    return SPK.open(str(path))
+
+
+@lru_cache(maxsize=1)
+def _moon_pa_segment():
+    from jplephem.pck import PCK
+
+    path = resources.files("lunarsky") / "data" / "pck" / "moon_pa_de421_1900-2050.bpc"
+    return PCK.open(str(path)).segments[0]
+
+
+def _segment_state(center: int, target: int, jd_tdb: np.ndarray):
+    """Position [km] and velocity [km/s] of ``target`` w.r.t. ``center`` from DE421."""
+    pos, vel_per_day = _de421()[center, target].compute_and_differentiate(jd_tdb)
+    return pos, vel_per_day / 86400.0
+
+
+def barycentric_state(body: str, jd_tdb) -> tuple[np.ndarray, np.ndarray]:
+    """Geometric position [km] and velocity [km/s] of ``body`` w.r.t. the solar-system
+    barycentre in ICRF, shape ``(3, n)`` (or ``(3,)`` for scalar time)."""
+    jd = check_span(jd_tdb)
+    if body == "sun":
+        return _segment_state(SSB, SUN, jd)
+    if body not in ("earth", "moon"):
+        raise ValueError(f"body: must be one of {BODIES}, got {body!r}")
+    emb_r, emb_v = _segment_state(SSB, EMB, jd)
+    r, v = _segment_state(EMB, EARTH if body == "earth" else MOON, jd)
+    return emb_r + r, emb_v + v
+
+
+def _aberrate(u: np.ndarray, v_obs_kms: np.ndarray) -> np.ndarray:
+    """Stellar aberration of unit vectors ``u`` (3, n) for an observer moving at ``v_obs``.
+
+    Special-relativistic form (Explanatory Supplement 3rd ed., eq. 7.40, with gamma):
+    u' = (u/gamma + beta + (u.beta) beta / (1 + 1/gamma)) / (1 + u.beta).
+    """
+    beta = v_obs_kms / C_KMS
+    ub = np.sum(u * beta, axis=0)
+    inv_gamma = np.sqrt(1.0 - np.sum(beta * beta, axis=0))
+    out = (inv_gamma * u + beta + ub * beta / (1.0 + inv_gamma)) / (1.0 + ub)
+    return out / np.linalg.norm(out, axis=0)
+
+
+def relative_position_icrf(target: str, observer: str, jd_tdb, correction: str = "LT+S",
+                           observer_offset_km=None, observer_offset_kms=None) -> np.ndarray:
+    """Position of ``target`` seen from ``observer`` in ICRF axes [km], shape (3, n).
+
+    Parameters
+    ----------
+    target, observer : {"sun", "earth", "moon"}
+    jd_tdb : array_like
+        Observation times, TDB Julian dates.
+    correction : {"geometric", "LT", "LT+S"}
+        Geometric; one-way light time (iterated 3 times: converges to < 1 mm for these
+        bodies); light time plus stellar aberration (apparent direction, length = LT distance).
+    observer_offset_km, observer_offset_kms : array_like (3,) or (3, n), optional
+        Observer's offset from the observer body's centre in ICRF (a surface site).
+    """
+    if correction not in ("geometric", "LT", "LT+S"):
+        raise ValueError(f"correction: must be 'geometric', 'LT' or 'LT+S', got {correction!r}")
+    jd = check_span(jd_tdb)
+    obs_r, obs_v = barycentric_state(observer, jd)
+    if observer_offset_km is not None:
+        obs_r = obs_r + np.asarray(observer_offset_km, dtype=float).reshape(3, *([1] * (obs_r.ndim - 1)))
+    if observer_offset_kms is not None:
+        obs_v = obs_v + np.asarray(observer_offset_kms, dtype=float).reshape(3, *([1] * (obs_v.ndim - 1)))
+    tgt_r, _ = barycentric_state(target, jd)
+    rel = tgt_r - obs_r
+    if correction == "geometric":
+        return rel
+    for _ in range(3):
+        lt_days = np.linalg.norm(rel, axis=0) / C_KMS / 86400.0
+        tgt_r, _ = barycentric_state(target, jd - lt_days)
+        rel = tgt_r - obs_r
+    if correction == "LT":
+        return rel
+    dist = np.linalg.norm(rel, axis=0)
+    return _aberrate(rel / dist, obs_v) * dist
+
+
+def _rot(axis: int, angle: np.ndarray) -> np.ndarray:
+    """Frame rotation matrix [angle]_axis (SPICE convention: rotates the axes by +angle),
+    shape (3, 3, n)."""
+    angle = np.asarray(angle, dtype=float)
+    c, s = np.cos(angle), np.sin(angle)
+    one, zero = np.ones_like(angle), np.zeros_like(angle)
+    if axis == 1:
+        rows = [[one, zero, zero], [zero, c, s], [zero, -s, c]]
+    elif axis == 2:
+        rows = [[c, zero, -s], [zero, one, zero], [s, zero, c]]
+    else:
+        rows = [[c, s, zero], [-s, c, zero], [zero, zero, one]]
+    return np.array(rows)
+
+
+def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Product of stacks of matrices shaped (3, 3, n) (or (3, 3))."""
+    return np.einsum("ij...,jk...->ik...", a, b)
+
+
+def pa_to_me_matrix() -> np.ndarray:
+    """Fixed rotation taking MOON_PA (DE421) vectors to MOON_ME (DE421) vectors, (3, 3).
+
+    NAIF ``moon_080317.tf``, TKFRAME_31007: MOON_ME_DE421 relative to MOON_PA_DE421 with
+    ANGLES = (67.92, 78.56, 0.30) arcsec about AXES = (3, 2, 1); per the SPICE frames
+    required reading, the matrix taking the relative frame to the defined one is
+    [angle_3]_axis3 [angle_2]_axis2 [angle_1]_axis1 with the angles negated.
+    """
+    a1, a2, a3 = (-67.92 * ARCSEC, -78.56 * ARCSEC, -0.30 * ARCSEC)
+    return _matmul(_matmul(_rot(1, a3), _rot(2, a2)), _rot(3, a1))
+
+
+def icrf_to_moon_pa(jd_tdb) -> np.ndarray:
+    """Rotation ICRF -> MOON_PA (DE421 libration angles), shape (3, 3, n).
+
+    The binary PCK holds 3-1-3 Euler angles (phi, theta, psi); the frame matrix is
+    [psi]_3 [theta]_1 [phi]_3 (SPICE PCK required reading, type 2 segments).
+    """
+    jd = check_span(jd_tdb)
+    angles = _moon_pa_segment().compute(jd, 0.0, derivative=False)
+    phi, theta, psi = angles[0], angles[1], angles[2]
+    return _matmul(_matmul(_rot(3, psi), _rot(1, theta)), _rot(3, phi))
+
+
+def icrf_to_moon_me(jd_tdb) -> np.ndarray:
+    """Rotation ICRF -> MOON_ME (mean Earth/polar axis, the LOLA map frame), (3, 3, n)."""
+    pa = icrf_to_moon_pa(jd_tdb)
+    return np.einsum("ij,jk...->ik...", pa_to_me_matrix(), pa)
+
+
+def rotate(matrix: np.ndarray, vec: np.ndarray) -> np.ndarray:
+    """Apply (3, 3, n) matrices to (3, n) vectors (or (3, 3) to (3,))."""
+    return np.einsum("ij...,j...->i...", matrix, vec)
+
+
+def body_position_me(target: str, jd_tdb, correction: str = "LT+S", site_me_km=None) -> np.ndarray:
+    """Position of the Sun or Earth relative to the Moon's centre, or to a surface site when
+    ``site_me_km`` is given, in MOON_ME axes [km], shape (3, n).
+
+    ``site_me_km`` (3,) is a fixed point on the Moon in ME; it is rotated into ICRF at each
+    time for the light-time and aberration corrections (its rotational velocity, < 5 m/s,
+    changes the aberration by < 0.004 arcsec and is neglected).
+    """
+    if target not in ("sun", "earth"):
+        raise ValueError(f"target: must be 'sun' or 'earth', got {target!r}")
+    jd = check_span(jd_tdb)
+    m = icrf_to_moon_me(jd)
+    offset = None
+    if site_me_km is not None:
+        site = np.asarray(site_me_km, dtype=float)
+        if site.shape != (3,):
+            raise ValueError(f"site_me_km: must be a 3-vector in km, got shape {site.shape}")
+        offset = np.einsum("ji...,j->i...", m, site)  # M^T site: ME -> ICRF
+    rel_icrf = relative_position_icrf(target, "moon", jd, correction, observer_offset_km=offset)
+    return rotate(m, rel_icrf)
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    """Unit vectors of (3, ...) arrays."""
+    return v / np.linalg.norm(v, axis=0)
+
+
+def subpoint_latlon(target: str, jd_tdb, correction: str = "LT+S") -> tuple[np.ndarray, np.ndarray]:
+    """Selenographic (ME) latitude and east longitude [rad] of the sub-solar or sub-Earth point."""
+    u = unit(body_position_me(target, jd_tdb, correction))
+    return np.arcsin(np.clip(u[2], -1.0, 1.0)), np.mod(np.arctan2(u[1], u[0]), 2 * np.pi)
+
+
+def site_vector_me(lat_rad, lon_rad, height_km=0.0, radius_km: float = 1737.4) -> np.ndarray:
+    """ME position [km] of a site on a sphere of ``radius_km`` (default the LOLA 1737.4 km)."""
+    lat, lon = np.asarray(lat_rad, dtype=float), np.asarray(lon_rad, dtype=float)
+    r = radius_km + np.asarray(height_km, dtype=float)
+    return np.array([r * np.cos(lat) * np.cos(lon), r * np.cos(lat) * np.sin(lon), r * np.sin(lat)])
+
+
+def enu_basis(lat_rad, lon_rad) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Local east, north and up unit vectors (ME) at a site on a sphere; each (3, ...)."""
+    lat, lon = np.asarray(lat_rad, dtype=float), np.asarray(lon_rad, dtype=float)
+    sl, cl, so, co = np.sin(lat), np.cos(lat), np.sin(lon), np.cos(lon)
+    east = np.array([-so, co, np.zeros_like(lon)])
+    north = np.array([-sl * co, -sl * so, cl])
+    up = np.array([cl * co, cl * so, sl])
+    return east, north, up
+
+
+def azimuth_elevation(vec_me: np.ndarray, lat_rad: float, lon_rad: float) -> tuple[np.ndarray, np.ndarray]:
+    """Topocentric azimuth (from local north toward east, [0, 2pi)) and elevation [rad] of
+    direction vectors ``vec_me`` (3, n) at a site; elevation is above the plane tangent to
+    the sphere (geometric, no terrain)."""
+    east, north, up = enu_basis(lat_rad, lon_rad)
+    e = np.tensordot(east, vec_me, axes=(0, 0))
+    n = np.tensordot(north, vec_me, axes=(0, 0))
+    u = np.tensordot(up, vec_me, axes=(0, 0))
+    return np.mod(np.arctan2(e, n), 2 * np.pi), np.arctan2(u, np.hypot(e, n))
+
+
+@dataclass(frozen=True)
+class SkyTrack:
+    """Azimuth/elevation of the Sun and Earth at one site over time (flat horizon)."""
+
+    jd_tdb: np.ndarray  # (n,)
+    sun_az_rad: np.ndarray
+    sun_el_rad: np.ndarray
+    sun_dist_km: np.ndarray
+    earth_az_rad: np.ndarray
+    earth_el_rad: np.ndarray
+    earth_dist_km: np.ndarray
+
+
+def sky_track(lat_rad: float, lon_rad: float, jd_tdb, height_km: float = 0.0,
+              correction: str = "LT+S") -> SkyTrack:
+    """Sun and Earth azimuth/elevation at a lunar surface site for an array of TDB times."""
+    jd = check_span(jd_tdb)
+    site = site_vector_me(lat_rad, lon_rad, height_km)
+    out = {}
+    for body in ("sun", "earth"):
+        rel = body_position_me(body, jd, correction, site_me_km=site)
+        az, el = azimuth_elevation(rel, lat_rad, lon_rad)
+        out[body] = (az, el, np.linalg.norm(rel, axis=0))
+    return SkyTrack(jd, *out["sun"], *out["earth"])
