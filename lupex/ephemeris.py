@@ -120,6 +120,12 @@ def _aberrate(u: np.ndarray, v_obs_kms: np.ndarray) -> np.ndarray:
     return out / np.linalg.norm(out, axis=0)
 
 
+def _column(vec, ndim: int) -> np.ndarray:
+    """A (3,) vector as a (3, 1) column for broadcasting against (3, n); (3, n) unchanged."""
+    vec = np.asarray(vec, dtype=float)
+    return vec.reshape(3, *([1] * (ndim - 1))) if vec.ndim == 1 else vec
+
+
 def relative_position_icrf(target: str, observer: str, jd_tdb, correction: str = "LT+S",
                            observer_offset_km=None, observer_offset_kms=None) -> np.ndarray:
     """Position of ``target`` seen from ``observer`` in ICRF axes [km], shape (3, n).
@@ -140,9 +146,9 @@ def relative_position_icrf(target: str, observer: str, jd_tdb, correction: str =
     jd = check_span(jd_tdb)
     obs_r, obs_v = barycentric_state(observer, jd)
     if observer_offset_km is not None:
-        obs_r = obs_r + np.asarray(observer_offset_km, dtype=float).reshape(3, *([1] * (obs_r.ndim - 1)))
+        obs_r = obs_r + _column(observer_offset_km, obs_r.ndim)
     if observer_offset_kms is not None:
-        obs_v = obs_v + np.asarray(observer_offset_kms, dtype=float).reshape(3, *([1] * (obs_v.ndim - 1)))
+        obs_v = obs_v + _column(observer_offset_kms, obs_v.ndim)
     tgt_r, _ = barycentric_state(target, jd)
     rel = tgt_r - obs_r
     if correction == "geometric":

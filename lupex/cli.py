@@ -1,0 +1,103 @@
+"""The ``lupex`` command: ``lupex validate FILE`` and ``lupex run FILE --out DIR``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lupex",
+        description="Lunar south-pole mission analysis (Chandrayaan-5 / LUPEX): "
+        "a scenario file in, a checked results folder out.",
+    )
+    p.add_argument("--version", action="version", version=f"lupex {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    v = sub.add_parser("validate", help="check a scenario file and list every problem",
+                       description="Check a scenario file; print every problem with its path "
+                       "in the file; exit 1 if there is any.")
+    v.add_argument("scenario", type=Path, help="scenario YAML file (see configs/README.md)")
+    r = sub.add_parser("run", help="run a scenario and write a results folder",
+                       description="Run every stage of a scenario and write summary.json, "
+                       "report.md and plots/ into a new results folder (written atomically).")
+    r.add_argument("scenario", type=Path, help="scenario YAML file (see configs/README.md)")
+    r.add_argument("--out", type=Path, default=None,
+                   help="results folder (default: results/<scenario file name>)")
+    r.add_argument("--force", action="store_true", help="replace an existing results folder")
+    r.add_argument("--only", nargs="+", metavar="STAGE", help="run only these stages")
+    r.add_argument("--quiet", action="store_true", help="no progress display")
+    r.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    return p
+
+
+def _validate(args) -> int:
+    from .scenario import ScenarioError, load
+
+    try:
+        scenario, _ = load(args.scenario)
+    except ScenarioError as exc:
+        print(f"{exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        for line in exc.problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print(f"{args.scenario}: valid ({scenario.mission.name}, {len(scenario.sites)} sites)")
+    return 0
+
+
+def _run(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import pipeline, results
+    from .scenario import load
+
+    if _validate(args) != 0:
+        return 1
+    scenario, text = load(args.scenario)
+    out = args.out or Path("results") / args.scenario.stem
+    results.check_destination(out, args.force)
+    stages = pipeline.stages()
+    if args.only:
+        unknown = sorted(set(args.only) - {s.name for s in stages})
+        if unknown:
+            print(f"--only: unknown stage(s) {unknown}; stages are {[s.name for s in stages]}",
+                  file=sys.stderr)
+            return 2
+    console = Console(stderr=True, quiet=args.quiet)
+    with Progress(TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn(), console=console, disable=args.quiet) as bar:
+
+        def progress_for(stage):
+            task = bar.add_task(stage.title[:28], total=1.0)
+
+            def update(done, total):
+                bar.update(task, completed=done / total if total else 1.0)
+
+            return update
+
+        outputs = pipeline.run(scenario, progress_for, only=args.only)
+    written = results.write(out, scenario, text, str(args.scenario), stages, outputs, force=args.force)
+    print(f"results: {written}/ (summary.json, report.md, plots/)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _validate(args) if args.command == "validate" else _run(args)
+    except KeyboardInterrupt:
+        print("interrupted: no results folder was written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one clear line, not a traceback, unless --debug
+        if getattr(args, "debug", False):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,271 @@
+"""The scenario file: its schema, its validation, and the one error type it raises.
+
+A scenario is YAML; this module turns it into frozen, validated models or into a list of
+problems, each with its path in the file (``sites[2].lat_deg: must be between -90 and -80``).
+The schema is documented field by field in ``configs/README.md``; the models below are its
+single source of truth. Physics modules never see YAML: stages read these models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+# The ephemeris kernels cover 1900-2050 (lupex.ephemeris.SPAN_TEXT); scenarios are held to
+# the era of this mission family with margin for a long surface stay.
+EARLIEST_DATE = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)
+LATEST_DATE = dt.datetime(2049, 12, 31, tzinfo=dt.timezone.utc)
+R_MOON_KM = 1737.4  # LOLA reference sphere, as in the maps
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; ``problems`` lists every one as 'path: message'."""
+
+    def __init__(self, problems: list[str], source: str = "scenario"):
+        self.problems = problems
+        self.source = source
+        super().__init__(f"{source}: {len(problems)} problem(s)\n" + "\n".join(problems))
+
+
+def _between(lo: float, hi: float, unit: str = ""):
+    """An AfterValidator that keeps a number within [lo, hi] and says so plainly."""
+    suffix = f" {unit}" if unit else ""
+
+    def check(v: float) -> float:
+        if not (isinstance(v, (int, float)) and math.isfinite(v)) or not lo <= v <= hi:
+            raise ValueError(f"must be between {lo:g} and {hi:g}{suffix}, got {v!r}")
+        return v
+
+    return AfterValidator(check)
+
+
+def Range(lo: float, hi: float, unit: str = ""):  # noqa: N802 (reads like a type)
+    return Annotated[float, _between(lo, hi, unit)]
+
+
+def _in_era(v: dt.datetime) -> dt.datetime:
+    if v.tzinfo is None:
+        v = v.replace(tzinfo=dt.timezone.utc)
+    if not EARLIEST_DATE <= v <= LATEST_DATE:
+        raise ValueError(
+            f"must be between {EARLIEST_DATE:%Y-%m-%d} and {LATEST_DATE:%Y-%m-%d} (UTC), "
+            f"got {v:%Y-%m-%d}"
+        )
+    return v
+
+
+Date = Annotated[dt.datetime, AfterValidator(_in_era)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Mission(_Model):
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+class Launch(_Model):
+    vehicle: str = Field("h3-24l", description="vehicle file name in configs/vehicles, or a path")
+    date: Date = Field(description="nominal lift-off, UTC")
+    window_days: Range(0, 60, "days") = 0.0
+    pad_lat_deg: Range(-90, 90, "deg") = 30.4009  # Yoshinobu LP-2, Tanegashima (JAXA)
+    pad_lon_deg: Range(-180, 360, "deg") = 130.9754
+    azimuth_deg: Range(0, 360, "deg") | None = None
+
+
+class Lander(_Model):
+    dry_mass_kg: Range(100, 20000, "kg")
+    propellant_mass_kg: Range(0, 20000, "kg")
+    isp_s: Range(150, 480, "s")
+    thrust_n: Range(100, 200000, "N")
+
+
+class Spacecraft(_Model):
+    launch_mass_kg: Range(100, 30000, "kg")
+    rover_mass_kg: Range(0, 2000, "kg") = 350.0
+    lander: Lander
+
+    @model_validator(mode="after")
+    def _masses_add_up(self):
+        carried = self.lander.dry_mass_kg + self.lander.propellant_mass_kg + self.rover_mass_kg
+        if carried > self.launch_mass_kg * 1.0001:
+            raise ValueError(
+                f"launch_mass_kg: {self.launch_mass_kg:g} kg is less than lander dry + propellant "
+                f"+ rover = {carried:g} kg"
+            )
+        return self
+
+
+class Transfer(_Model):
+    c3_km2s2: Range(-3.0, 2.0, "km^2/s^2") = -2.0
+    parking_altitude_km: Range(160, 1000, "km") = 200.0
+    time_of_flight_days: Range(2.0, 10.0, "days") = 4.5
+
+
+class LunarOrbit(_Model):
+    altitude_km: Range(15, 1000, "km") = 100.0
+    inclination_deg: Range(0, 180, "deg") = 90.0
+
+
+class Site(_Model):
+    name: str = Field(min_length=1)
+    lat_deg: Range(-90, -80, "deg")
+    lon_deg: Range(-180, 360, "deg")
+
+
+class Surface(_Model):
+    start: Date | None = Field(None, description="landing time, UTC; default launch + transfer")
+    duration_days: Range(0.5, 400, "days") = 100.0
+    time_step_hours: Range(0.1, 24, "h") = 1.0
+
+
+class Terrain(_Model):
+    dem: str | None = Field(None, description="path to a LOLA DEM; default: built-in synthetic")
+    center_lat_deg: Range(-90, -80, "deg") = -90.0
+    center_lon_deg: Range(-180, 360, "deg") = 0.0
+    half_width_km: Range(1, 300, "km") = 45.0
+    pixel_m: Range(5, 1000, "m") = 100.0
+    seed: int = Field(2028, ge=0, le=2**32 - 1)
+    horizon_azimuths: Literal[360, 720] = 360
+    max_distance_km: Range(10, 300, "km") = 150.0
+
+
+class Ranking(_Model):
+    max_slope_deg: Range(0, 45, "deg") = 15.0
+    min_illumination: Range(0, 1) = 0.3
+    max_night_hours: Range(0, 24 * 400, "h") = 24 * 10.0
+    min_earth_visibility: Range(0, 1) = 0.0
+    weights: dict[Literal["illumination", "earth", "slope", "night", "psr_distance"], float] = {
+        "illumination": 0.35, "earth": 0.2, "slope": 0.15, "night": 0.2, "psr_distance": 0.1,
+    }
+
+
+class Output(_Model):
+    plots: bool = True
+    dpi: Annotated[int, Field(ge=50, le=400)] = 120
+
+
+class Scenario(_Model):
+    mission: Mission
+    launch: Launch
+    spacecraft: Spacecraft
+    transfer: Transfer = Transfer()
+    lunar_orbit: LunarOrbit = LunarOrbit()
+    sites: list[Site] = Field(min_length=1, max_length=50)
+    surface: Surface = Surface()
+    terrain: Terrain = Terrain()
+    ranking: Ranking = Ranking()
+    output: Output = Output()
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        problems = []
+        names = [s.name for s in self.sites]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                problems.append(f"sites[{i}].name: duplicate site name {name!r}")
+        for i, site in enumerate(self.sites):
+            dx, dy = _offset_km(site, self.terrain)
+            hw = self.terrain.half_width_km
+            if abs(dx) > hw or abs(dy) > hw:
+                problems.append(
+                    f"sites[{i}] ({site.name}): lies {max(abs(dx), abs(dy)):.1f} km from the "
+                    f"terrain centre, outside terrain.half_width_km = {hw:g} km"
+                )
+        end = self.landing_time() + dt.timedelta(days=self.surface.duration_days)
+        if end > LATEST_DATE:
+            problems.append(
+                f"surface.duration_days: the surface mission would end {end:%Y-%m-%d}, after "
+                f"the latest supported date {LATEST_DATE:%Y-%m-%d}"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def landing_time(self) -> dt.datetime:
+        """Landing (surface mission start), UTC: given, or launch + transfer time of flight."""
+        if self.surface.start is not None:
+            return self.surface.start
+        return self.launch.date + dt.timedelta(days=self.transfer.time_of_flight_days)
+
+    def seeds(self) -> dict[str, int]:
+        """Every random seed the run uses, recorded in summary.json for reproduction."""
+        return {"terrain.seed": self.terrain.seed}
+
+
+def _offset_km(site: Site, terrain: Terrain) -> tuple[float, float]:
+    """Site minus terrain centre in south polar stereographic km (same map as the DEMs)."""
+
+    def xy(lat_deg, lon_deg):
+        rho = 2 * R_MOON_KM * math.tan(math.radians(90.0 + lat_deg) / 2)
+        return rho * math.sin(math.radians(lon_deg)), rho * math.cos(math.radians(lon_deg))
+
+    sx, sy = xy(site.lat_deg, site.lon_deg)
+    cx, cy = xy(terrain.center_lat_deg, terrain.center_lon_deg)
+    return sx - cx, sy - cy
+
+
+def _format_error(err: dict) -> str:
+    path = ""
+    for part in err["loc"]:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field"
+    elif err["type"] == "missing":
+        msg = "required field is missing"
+    if not path:  # model-level checks carry their own paths, joined by '; '
+        return msg
+    return f"{path}: {msg}"
+
+
+def problems_of(data) -> list[str]:
+    """Every problem with a parsed scenario mapping, as 'path: message' lines (empty if valid)."""
+    if not isinstance(data, dict):
+        return [f"(top level): must be a mapping of sections, got {type(data).__name__}"]
+    try:
+        Scenario.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            lines.extend(_format_error(err).split("; ") if not err["loc"] else [_format_error(err)])
+        return lines
+    return []
+
+
+def load(path: str | Path) -> tuple[Scenario, str]:
+    """Read and validate a scenario file; return the model and the file's text.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem (YAML syntax with line number, or each invalid field).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError([f"cannot read file: {exc.strerror}"], str(path)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ScenarioError([f"{where}invalid YAML ({getattr(exc, 'problem', exc)})"], str(path)) from None
+    problems = problems_of(data)
+    if problems:
+        raise ScenarioError(problems, str(path))
+    return Scenario.model_validate(data), text
+
+
+def scenario_hash(text: str) -> str:
+    """SHA-256 of the scenario file's exact text, recorded with every run."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

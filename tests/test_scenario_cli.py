@@ -1,0 +1,152 @@
+"""Scenario validation, the lupex command and the results folder."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lupex import cli, results
+from lupex.scenario import ScenarioError, load, problems_of
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE = REPO / "configs" / "lupex_baseline.yaml"
+
+
+def _baseline() -> dict:
+    return yaml.safe_load(BASELINE.read_text())
+
+
+def _write(tmp_path, data, name="s.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(data, sort_keys=False))
+    return p
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "configs").glob("*.yaml")))
+def test_shipped_scenarios_are_valid(path):
+    scenario, text = load(path)
+    assert scenario.sites and text
+
+
+def test_five_mistakes_give_five_errors_with_paths(tmp_path, capsys):
+    d = _baseline()
+    d["sites"][2]["lat_deg"] = -70.0  # out of range
+    d["launch"]["date"] = "2075-01-01T00:00:00Z"  # beyond the ephemeris era
+    d["spacecraft"]["lander"]["isp_s"] = 9000  # impossible
+    d["terrain"]["pixel_m"] = "fine"  # wrong type
+    d["surface"]["duraton_days"] = 10  # misspelt key
+    code = cli.main(["validate", str(_write(tmp_path, d))])
+    err = capsys.readouterr().err
+    assert code == 1
+    lines = [ln.strip() for ln in err.splitlines()[1:]]
+    assert len(lines) == 5, err
+    assert "sites[2].lat_deg: must be between -90 and -80 deg, got -70.0" in lines
+    assert any(ln.startswith("launch.date: must be between 1990-01-01 and 2049-12-31") for ln in lines)
+    assert any(ln.startswith("spacecraft.lander.isp_s: must be between 150 and 480 s") for ln in lines)
+    assert any(ln.startswith("terrain.pixel_m:") for ln in lines)
+    assert "surface.duraton_days: unknown field" in lines
+    assert "Traceback" not in err
+
+
+def test_site_off_the_terrain_grid_is_named(tmp_path):
+    d = _baseline()
+    d["sites"].append({"name": "Far away", "lat_deg": -85.0, "lon_deg": 0.0})
+    problems = problems_of(d)
+    assert len(problems) == 1
+    assert problems[0].startswith("sites[3] (Far away): lies 151.")
+    assert "terrain.half_width_km = 45 km" in problems[0]
+
+
+def test_mission_running_past_supported_dates(tmp_path):
+    d = _baseline()
+    d["launch"]["date"] = "2049-12-01T00:00:00Z"
+    assert any(p.startswith("surface.duration_days: the surface mission would end")
+               for p in problems_of(d))
+
+
+def test_yaml_syntax_error_gives_line_number(tmp_path):
+    p = tmp_path / "bad.yaml"
+    p.write_text("mission:\n  name: x\nsites: [\n  - a: 1\n")
+    with pytest.raises(ScenarioError) as exc:
+        load(p)
+    assert exc.value.problems[0].startswith("line ")
+
+
+def test_top_level_must_be_mapping(tmp_path):
+    p = tmp_path / "list.yaml"
+    p.write_text("- 1\n- 2\n")
+    with pytest.raises(ScenarioError, match="must be a mapping"):
+        load(p)
+
+
+def test_help_for_each_command():
+    for args in (["--help"], ["run", "--help"], ["validate", "--help"]):
+        out = subprocess.run([sys.executable, "-m", "lupex.cli", *args], capture_output=True,
+                             text=True, cwd=REPO)
+        assert out.returncode == 0 and "usage: lupex" in out.stdout
+
+
+def _small_scenario(tmp_path) -> Path:
+    d = _baseline()
+    d["surface"]["duration_days"] = 3
+    d["surface"]["time_step_hours"] = 6
+    return _write(tmp_path, d)
+
+
+def test_run_writes_a_complete_folder(tmp_path):
+    out = tmp_path / "res"
+    code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet",
+                     "--only", "sky"])
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["lupex_version"] and len(summary["scenario"]["sha256"]) == 64
+    assert summary["seeds"] == {"terrain.seed": 2028}
+    site = summary["stages"]["sky"]["sites"]["Connecting Ridge"]
+    assert site["sun_elevation_max"]["unit"] == "deg"
+    assert (out / "report.md").read_text().startswith("# LUPEX baseline")
+    assert (out / "plots" / "sky_elevation.png").stat().st_size > 10_000
+    assert not list(tmp_path.glob(".res.partial-*"))
+
+
+def test_existing_folder_is_kept_without_force(tmp_path, capsys):
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet"])
+    assert code == 2 and "use --force" in capsys.readouterr().err
+    assert (out / "keep.txt").read_text() == "mine"
+
+
+def test_failed_run_leaves_no_folder(tmp_path, monkeypatch, capsys):
+    from lupex.stages import sky
+
+    def broken_figures(result):
+        raise RuntimeError("plotting failed half way")
+
+    monkeypatch.setattr(sky, "STAGE", sky.STAGE.__class__(**{**sky.STAGE.__dict__,
+                                                              "figures": broken_figures}))
+    out = tmp_path / "res"
+    code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet",
+                     "--only", "sky"])
+    assert code == 2 and "plotting failed half way" in capsys.readouterr().err
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".res")]
+
+
+def test_force_replaces_atomically(tmp_path):
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet",
+                     "--force", "--only", "sky"])
+    assert code == 0 and not (out / "old.txt").exists() and (out / "summary.json").exists()
+
+
+def test_destination_that_is_a_file_is_refused(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(results.ResultsExistError, match="not a folder"):
+        results.check_destination(f, force=True)
