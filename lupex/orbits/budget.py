@@ -1,0 +1,84 @@
+"""The spacecraft's velocity-change (delta-v) and mass budget, burn by burn.
+
+Each burn spends propellant by the rocket equation (Tsiolkovsky):
+m_after = m_before * exp(-dv / (Isp g0)) (Curtis, *Orbital Mechanics for Engineering
+Students*, 3rd ed., eq. 11.30). Lunar capture from a hyperbolic approach is a single
+tangential burn at periselene: dv = sqrt(v_inf^2 + 2 mu / r_p) - sqrt(mu / r_p) (Curtis
+eq. 8.59 with the circular target orbit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .descent import G0_KMS2, circular_speed, vis_viva_speed
+
+MU_EARTH_KM3S2 = 398600.435436  # DE421/DE431 GM of the Earth (gm_de431.tpc)
+MOON_MEAN_DISTANCE_KM = 384_400.0  # mean Earth-Moon distance (IAU/NASA fact sheet)
+
+
+def mass_after_burn(m0_kg, dv_kms, isp_s):
+    """Mass after a burn of ``dv_kms`` at specific impulse ``isp_s``: m0 exp(-dv/(Isp g0))."""
+    return np.asarray(m0_kg, dtype=float) * np.exp(-np.asarray(dv_kms) / (np.asarray(isp_s) * G0_KMS2))
+
+
+def capture_dv(mu_km3s2: float, v_inf_kms, r_peri_km):
+    """Single periselene burn from a hyperbola with excess speed ``v_inf_kms`` into the circular
+    orbit of radius ``r_peri_km`` [km/s]."""
+    return np.sqrt(v_inf_kms**2 + 2.0 * mu_km3s2 / r_peri_km) - circular_speed(mu_km3s2, r_peri_km)
+
+
+def lunar_arrival_vinf(r_park_km: float, moon_distance_km: float = MOON_MEAN_DISTANCE_KM,
+                       mu_earth_km3s2: float = MU_EARTH_KM3S2) -> float:
+    """Patched-conic estimate of the approach speed relative to the Moon [km/s] for a
+    Hohmann-type transfer from a circular parking orbit to the Moon's (circular) orbit:
+    v_inf = v_moon - v_apo (the transfer's apogee speed, Curtis sec. 8.5)."""
+    a = 0.5 * (r_park_km + moon_distance_km)
+    v_apo = vis_viva_speed(mu_earth_km3s2, moon_distance_km, a)
+    return float(circular_speed(mu_earth_km3s2, moon_distance_km) - v_apo)
+
+
+@dataclass(frozen=True)
+class BurnLine:
+    name: str
+    dv_kms: float
+    mass_before_kg: float
+    mass_after_kg: float
+
+    @property
+    def propellant_kg(self) -> float:
+        return self.mass_before_kg - self.mass_after_kg
+
+
+@dataclass(frozen=True)
+class MassBudget:
+    lines: tuple[BurnLine, ...]
+    propellant_loaded_kg: float
+
+    @property
+    def total_dv_kms(self) -> float:
+        return sum(b.dv_kms for b in self.lines)
+
+    @property
+    def propellant_used_kg(self) -> float:
+        return sum(b.propellant_kg for b in self.lines)
+
+    @property
+    def propellant_margin_kg(self) -> float:
+        """Loaded minus used; negative means the lander cannot fly the mission."""
+        return self.propellant_loaded_kg - self.propellant_used_kg
+
+
+def mass_budget(m0_kg: float, burns: list[tuple[str, float]], isp_s: float,
+                propellant_loaded_kg: float) -> MassBudget:
+    """Chain burns ``(name, dv_kms)`` from initial mass ``m0_kg`` by the rocket equation."""
+    lines, m = [], float(m0_kg)
+    for name, dv in burns:
+        if not np.isfinite(dv) or dv < 0:
+            raise ValueError(f"burn {name!r}: dv must be a non-negative number of km/s, got {dv}")
+        m_after = float(mass_after_burn(m, dv, isp_s))
+        lines.append(BurnLine(name, float(dv), m, m_after))
+        m = m_after
+    return MassBudget(tuple(lines), float(propellant_loaded_kg))
