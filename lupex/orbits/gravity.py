@@ -487,7 +487,8 @@ def read_gmat_cof(path, degree: int | None = None, order: int | None = None,
     Layout, as GMAT's ``GravityFileUtil::ReadCofFile`` parses it: lines starting with ``C``
     are comments; ``POTFIELD`` with degree in columns 9-11 and order in 12-14 (I3), then
     free-format: an integer flag, GM [m^3/s^2], reference radius [m], a flag; ``RECOEF``
-    with n in columns 9-11, m in 12-14, then C and (optionally blank) S; ``END`` stops.
+    with n in columns 9-11, m in 12-14, C in 18-38 and S in 39-59 (blank for m = 0), both
+    E21.14-like; ``END`` stops. Fixed columns, because negative values often abut.
     """
     path = Path(path)
     records = []
@@ -511,13 +512,11 @@ def read_gmat_cof(path, degree: int | None = None, order: int | None = None,
             elif key == "RECOEF":
                 if nfile is None:
                     raise ValueError(f"{path}: line {lineno}: RECOEF before the POTFIELD header")
-                rest = line[14:].split()
-                if not 1 <= len(rest) <= 2:
-                    raise ValueError(f"{path}: line {lineno}: RECOEF needs C and optional S")
-                snm = _float(rest[1], path, lineno, "S") if len(rest) == 2 else 0.0
+                s_text = line[38:59].strip()
+                snm = _float(s_text, path, lineno, "S (columns 39-59)") if s_text else 0.0
                 records.append((lineno, _int(line[8:11], path, lineno, "degree"),
                                 _int(line[11:14], path, lineno, "order"),
-                                _float(rest[0], path, lineno, "C"), snm))
+                                _float(line[17:38], path, lineno, "C (columns 18-38)"), snm))
             else:
                 raise ValueError(f"{path}: line {lineno}: unknown record {key!r} "
                                  "(expected POTFIELD, RECOEF, END or a C comment)")
