@@ -103,7 +103,7 @@ def make_field(name, gm_km3s2, radius_km, c, s, frame="MOON_PA", source="") -> G
 
 def truncate(field: GravityField, degree: int, order: int | None = None) -> GravityField:
     """Copy of ``field`` keeping degrees <= ``degree`` and orders <= ``order``."""
-    degree, order = _check_degree_order(field, degree, order)
+    degree, order = check_degree_order(field, degree, order)
     c = field.c[: degree + 1, : degree + 1].copy()
     s = field.s[: degree + 1, : degree + 1].copy()
     c[:, order + 1:] = 0.0
@@ -112,7 +112,8 @@ def truncate(field: GravityField, degree: int, order: int | None = None) -> Grav
                       f"{field.source} (truncated to {degree}x{order})")
 
 
-def _check_degree_order(field: GravityField, degree, order) -> tuple[int, int]:
+def check_degree_order(field: GravityField, degree, order) -> tuple[int, int]:
+    """Resolve ``degree``/``order`` (None = all) or raise ValueError naming the range."""
     degree = field.max_degree if degree is None else int(degree)
     if not 0 <= degree <= field.max_degree:
         raise ValueError(f"degree: must be in [0, {field.max_degree}] for {field.name}, "
@@ -134,10 +135,10 @@ class _Tables:
     b: np.ndarray      # (N+2, N+2) column-recursion factor b_nm
     sect: np.ndarray   # (N+2,) sectorial factor c_m
     # complex (Cbar - i Sbar) times normalisation ratios, flattened over [n, m]:
-    k0: np.ndarray     # potential, (N+1)^2
-    k1: np.ndarray     # (N+1)^2, pairs with Z_{n+1,m+1}
+    k0: np.ndarray     # (N+1, N+1) potential
+    k1: np.ndarray     # (N+1, N+1), pairs with Z_{n+1,m+1}
     k2: np.ndarray     # (N+1, N+1), pairs with Z_{n+1,m-1}
-    k3: np.ndarray     # (N+1)^2, pairs with Z_{n+1,m}
+    k3: np.ndarray     # (N+1, N+1), pairs with Z_{n+1,m}
 
 
 def _recursion_factors(nmax: int):
@@ -199,8 +200,7 @@ def _tables(field: GravityField, degree: int, order: int) -> _Tables:
     w = np.full(degree + 1, 0.5)
     w[0] = 1.0
     cs = c - 1j * s
-    return _Tables(degree, a, b, sect, cs.ravel(), (cs * k1 * w).ravel(), cs * k2 * w,
-                   (cs * k3).ravel())
+    return _Tables(degree, a, b, sect, cs, cs * k1 * w, cs * k2 * w, cs * k3)
 
 
 def _vw(x, y, z, radius_km: float, nmax: int, t: _Tables) -> np.ndarray:
@@ -275,20 +275,20 @@ def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
     ~80 MB.
     """
     r, single = _as_points(r_km)
-    degree, order = _check_degree_order(field, degree, order)
+    degree, order = check_degree_order(field, degree, order)
     t = _tables(field, degree, order)
     out = np.empty_like(r)
     chunk = max(1, _CHUNK_ELEMENTS // (degree + 2) ** 2)
     gm_r2 = field.gm_km3s2 / field.radius_km**2
-    nn = (degree + 1) ** 2
     for i in range(0, r.shape[1], chunk):
         x, y, z = r[:, i:i + chunk]
-        p = x.shape[0]
         zp = _vw(x, y, z, field.radius_km, degree + 1, t)[1:]   # row index n+1, n = 0..N
-        s1 = t.k1 @ zp[:, 1:].reshape(nn, p)                      # Z_{n+1,m+1}
-        s3 = t.k3 @ zp[:, :-1].reshape(nn, p)                     # Z_{n+1,m}
+        # einsum, not BLAS: these are skinny products, and a threaded BLAS contends for the
+        # cores with everything else (measured 10x slower on a shared 2-core machine).
+        s1 = np.einsum("nm,nmp->p", t.k1, zp[:, 1:])               # Z_{n+1,m+1}
+        s3 = np.einsum("nm,nmp->p", t.k3, zp[:, :-1])              # Z_{n+1,m}
         # Z_{n+1,m-1}: shift right by one column; the m = 0 entry has K2 = 0.
-        s2 = t.k2[:, 1:].reshape(-1) @ zp[:, :-2].reshape(-1, p)
+        s2 = np.einsum("nm,nmp->p", t.k2[:, 1:], zp[:, :-2])
         out[:, i:i + chunk] = gm_r2 * np.array([(-s1 + s2).real, (-s1 - s2).imag, -s3.real])
     return out[:, 0] if single else out
 
@@ -301,14 +301,14 @@ def sh_potential(r_km, field: GravityField, degree: int | None = None,
     ``degree=0``: U = GM/R Re(sum (Cbar - i Sbar) Z). Returns (n,) or a scalar.
     """
     r, single = _as_points(r_km)
-    degree, order = _check_degree_order(field, degree, order)
+    degree, order = check_degree_order(field, degree, order)
     t = _tables(field, degree, order)
     out = np.empty(r.shape[1])
     chunk = max(1, _CHUNK_ELEMENTS // (degree + 2) ** 2)
     for i in range(0, r.shape[1], chunk):
         x, y, z = r[:, i:i + chunk]
         zz = _vw(x, y, z, field.radius_km, degree, t)
-        out[i:i + chunk] = (t.k0 @ zz.reshape((degree + 1) ** 2, -1)).real
+        out[i:i + chunk] = np.einsum("nm,nmp->p", t.k0, zz).real
     out *= field.gm_km3s2 / field.radius_km
     return out[0] if single else out
 
