@@ -147,8 +147,11 @@ def propagate(r0_km, v0_kms, epoch_jd_tdb: float, duration_s: float, model: Forc
         raise RuntimeError(f"propagate: integration failed: {sol.message}")
     ev_t, ev_y = {}, {}
     for k, ev in enumerate(events):
-        ev_t[ev.name] = np.asarray(sol.t_events[k])
-        ev_y[ev.name] = np.asarray(sol.y_events[k]).reshape(-1, 6).T
+        # An event function that is exactly zero at the start (e.g. r.v = 0 when starting at
+        # apoapsis) is reported by scipy at t = 0; that is the initial condition, not an event.
+        keep = np.asarray(sol.t_events[k]) != 0.0
+        ev_t[ev.name] = np.asarray(sol.t_events[k])[keep]
+        ev_y[ev.name] = np.asarray(sol.y_events[k]).reshape(-1, 6)[keep].T
     return Trajectory(float(epoch_jd_tdb), model.central, model, sol.t, sol.y[:3], sol.y[3:],
                       ev_t, ev_y, bool(sol.success), str(sol.message), int(sol.nfev), sol.sol)
 
