@@ -92,3 +92,24 @@ def soi_crossing(body: str = "moon", radius_km: float = MOON_SOI_KM, direction: 
         return float(np.linalg.norm(r - table.position(body, t)) - radius_km)
 
     return Event(name or f"soi_{body}", g, terminal, float(direction))
+
+
+def body_periapsis(body: str = "moon", within_km: float = MOON_SOI_KM, terminal: bool = True,
+                   name: str | None = None) -> Event:
+    """Closest approach to a third body (e.g. periselene on an Earth-centred transfer).
+
+    g = (r - r_b).(v - v_b) / |r - r_b| (relative radial velocity) while within ``within_km``
+    of the body, and -1 outside, so only an approach inside the sphere counts: crossing
+    upward through zero is the periapsis. Body states come from the propagation's table.
+    """
+    if not within_km > 0:
+        raise ValueError(f"within_km: must be > 0, got {within_km}")
+
+    def g(t, r, v, table):
+        d = r - table.position(body, t)
+        dist = np.linalg.norm(d)
+        if dist > within_km:
+            return -1.0
+        return float(np.dot(d, v - table.velocity(body, t)) / dist)
+
+    return Event(name or f"periapsis_{body}", g, terminal, +1.0)

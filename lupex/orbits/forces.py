@@ -145,6 +145,13 @@ class EphemerisTable:
             return np.zeros((3,) + np.shape(t_s))
         return self._pos[body](t_s).T
 
+    def velocity(self, body: str, t_s) -> np.ndarray:
+        """Velocity of ``body`` relative to the central body [km/s] (derivative of the
+        Hermite interpolant, which matches DE421's velocities at the nodes)."""
+        if body == self.central:
+            return np.zeros((3,) + np.shape(t_s))
+        return self._pos[body](t_s, 1).T
+
     def icrf_to_moon_pa(self, t_s) -> np.ndarray:
         """Rotation ICRF -> MOON_PA at ``t_s`` seconds past the epoch, (3, 3) or (3, 3, n)."""
         if self._rot is None:
