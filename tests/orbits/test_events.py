@@ -98,3 +98,21 @@ def test_bad_event_arguments():
         ev.soi_crossing(radius_km=-1.0)
     with pytest.raises(ValueError, match="alt_km"):
         ev.altitude(np.nan)
+
+
+def test_body_periapsis_sign_follows_relative_radial_velocity():
+    from lupex.orbits.forces import tabulate_ephemeris
+
+    tab = tabulate_ephemeris("earth", JD0, 0.0, 3600.0, moon_rotation=False)
+    g = ev.body_periapsis("moon").func
+    moon, vmoon = tab.position("moon", 10.0), tab.velocity("moon", 10.0)
+    off = np.array([5000.0, 0.0, 0.0])
+    # Moving toward the Moon at 1 km/s relative: g = -1; away: +1; outside the SOI: -1.
+    assert g(10.0, moon + off, vmoon - [1.0, 0, 0], tab) == pytest.approx(-1.0, abs=1e-9)
+    assert g(10.0, moon + off, vmoon + [1.0, 0, 0], tab) == pytest.approx(1.0, abs=1e-9)
+    assert g(10.0, moon + 10 * ev.MOON_SOI_KM * np.array([1.0, 0, 0]), vmoon, tab) == -1.0
+    # The interpolant's derivative is DE421's velocity (Hermite data) to < 1 mm/s.
+    from lupex.orbits.frames import moon_geocentric_state
+
+    _, v_true = moon_geocentric_state(JD0 + 10.0 / 86400)
+    assert np.linalg.norm(vmoon - v_true) < 1e-6
