@@ -1,0 +1,124 @@
+"""State conversions between Earth-centred ICRF, Moon-centred ICRF and the Moon-fixed ME and PA
+frames, vectorised over time.
+
+Frames (names as used in ``convert_state``):
+
+* ``"earth_icrf"``: ICRF axes, origin the Earth's centre (GCRS-like, geometric: no
+  aberration or light time; relativistic frame differences below 1 m are ignored).
+* ``"moon_icrf"``: ICRF axes, origin the Moon's centre (the frame of JPL Horizons' @301
+  ICRF vectors and of the Cowell propagator with ``central="moon"``).
+* ``"moon_pa"``: Moon-fixed principal-axis frame (DE421 libration angles): GRAIL gravity.
+* ``"moon_me"``: Moon-fixed mean-Earth/polar-axis frame: LOLA maps and selenographic
+  coordinates.
+
+Positions (3, n) [km], velocities (3, n) [km/s], times ``jd_tdb`` (n,) TDB Julian dates.
+Rotating-frame velocities include the transport term: with M = M(t) the ICRF -> body
+matrix, r_b = M r and v_b = M v + dM/dt r  (= M (v - omega x r)); dM/dt is exact, from the
+Euler-angle rates in the DE421 libration kernel.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lupex import ephemeris as eph
+
+FRAMES = ("earth_icrf", "moon_icrf", "moon_pa", "moon_me")
+
+
+def _drot(axis: int, angle: np.ndarray) -> np.ndarray:
+    """d/d(angle) of ``ephemeris._rot(axis, angle)``, shape (3, 3, n)."""
+    c, s = np.cos(angle), np.sin(angle)
+    z = np.zeros_like(angle)
+    if axis == 1:
+        rows = [[z, z, z], [z, -s, c], [z, -c, -s]]
+    else:  # axis 3
+        rows = [[-s, c, z], [-c, -s, z], [z, z, z]]
+    return np.array(rows)
+
+
+def icrf_to_moon_pa_with_rate(jd_tdb) -> tuple[np.ndarray, np.ndarray]:
+    """ICRF -> MOON_PA matrix M and its time derivative dM/dt [1/s], each (3, 3, n).
+
+    M = [psi]_3 [theta]_1 [phi]_3 with the 3-1-3 Euler angles of the DE421 libration PCK
+    (as in ``lupex.ephemeris.icrf_to_moon_pa``); dM/dt by the product rule with the
+    kernel's own angle rates (Chebyshev derivatives, rad/s).
+    """
+    jd = np.atleast_1d(eph.check_span(jd_tdb))
+    ang, rate = eph._moon_pa_segment().compute(jd, 0.0, derivative=True)
+    phi, theta, psi = ang
+    dphi, dtheta, dpsi = rate
+    r3p, r1t, r3f = eph._rot(3, psi), eph._rot(1, theta), eph._rot(3, phi)
+    mm = eph._matmul
+    m = mm(mm(r3p, r1t), r3f)
+    dm = (mm(mm(_drot(3, psi) * dpsi, r1t), r3f) + mm(mm(r3p, _drot(1, theta) * dtheta), r3f)
+          + mm(mm(r3p, r1t), _drot(3, phi) * dphi))
+    return m, dm
+
+
+def _fixed_matrix(frame: str, jd):
+    m, dm = icrf_to_moon_pa_with_rate(jd)
+    if frame == "moon_me":
+        p = eph.pa_to_me_matrix()
+        m = np.einsum("ij,jk...->ik...", p, m)
+        dm = np.einsum("ij,jk...->ik...", p, dm)
+    return m, dm
+
+
+def _states(r_km, v_kms, jd_tdb):
+    r = np.asarray(r_km, dtype=float)
+    v = np.asarray(v_kms, dtype=float)
+    jd = np.atleast_1d(np.asarray(jd_tdb, dtype=float))
+    if r.shape != v.shape or r.shape[0] != 3 or r.ndim > 2:
+        raise ValueError(f"r_km, v_kms: must both be (3,) or (3, n), got {r.shape}, {v.shape}")
+    n = 1 if r.ndim == 1 else r.shape[1]
+    if jd.shape not in ((1,), (n,)):
+        raise ValueError(f"jd_tdb: must be a scalar or shape ({n},), got {jd.shape}")
+    return r.reshape(3, -1), v.reshape(3, -1), np.broadcast_to(jd, (n,)), r.ndim == 1
+
+
+def moon_geocentric_state(jd_tdb) -> tuple[np.ndarray, np.ndarray]:
+    """Geometric position [km] and velocity [km/s] of the Moon from the Earth, ICRF (DE421)."""
+    re, ve = eph.barycentric_state("earth", jd_tdb)
+    rm, vm = eph.barycentric_state("moon", jd_tdb)
+    return rm - re, vm - ve
+
+
+def convert_state(r_km, v_kms, jd_tdb, from_frame: str, to_frame: str):
+    """Convert states between ``FRAMES`` (see module docstring).
+
+    Parameters
+    ----------
+    r_km, v_kms : (3,) or (3, n)
+    jd_tdb : float or (n,)  TDB Julian dates of the states
+    from_frame, to_frame : one of FRAMES
+
+    Returns
+    -------
+    r_km, v_kms : same shape as the input
+    """
+    for name, f in (("from_frame", from_frame), ("to_frame", to_frame)):
+        if f not in FRAMES:
+            raise ValueError(f"{name}: must be one of {FRAMES}, got {f!r}")
+    r, v, jd, single = _states(r_km, v_kms, jd_tdb)
+    eph.check_span(jd, "jd_tdb")
+    # Step 1: to Moon-centred ICRF.
+    if from_frame == "earth_icrf":
+        rm, vm = moon_geocentric_state(jd)
+        r, v = r - rm, v - vm
+    elif from_frame in ("moon_pa", "moon_me"):
+        m, dm = _fixed_matrix(from_frame, jd)
+        r_i = np.einsum("ji...,j...->i...", m, r)
+        v = np.einsum("ji...,j...->i...", m, v - np.einsum("ij...,j...->i...", dm, r_i))
+        r = r_i
+    # Step 2: from Moon-centred ICRF to the target.
+    if to_frame == "earth_icrf":
+        rm, vm = moon_geocentric_state(jd)
+        r, v = r + rm, v + vm
+    elif to_frame in ("moon_pa", "moon_me"):
+        m, dm = _fixed_matrix(to_frame, jd)
+        v = np.einsum("ij...,j...->i...", m, v) + np.einsum("ij...,j...->i...", dm, r)
+        r = np.einsum("ij...,j...->i...", m, r)
+    if single:
+        return r[:, 0], v[:, 0]
+    return r, v

@@ -1,0 +1,298 @@
+"""Direct Earth-Moon transfer targeting: TLI from a circular parking orbit to a polar lunar
+periselene, differentially corrected through the full force model, then the LOI burn.
+
+Method
+------
+1. Patched-conic guess (Moon's gravity ignored): pick the arrival time t0 + TOF, aim at the
+   B-plane point that turns the hyperbola into a polar orbit of the commanded periselene
+   radius, b = r_p sqrt(1 + 2 mu_M / (r_p v_inf^2)) (Battin 1999, eq. 8.96; Vallado 2013,
+   sec. 12.4), and solve Lambert's problem from a parking-orbit point 175 degrees behind it
+   (``lambert``). The parking orbit lies in the Lambert transfer plane.
+2. Shooting: ``scipy.optimize.least_squares`` varies the TLI Delta-v vector so that the
+   Earth-centred Cowell run (Earth point mass + J2, Moon and Sun from DE421) reaches its
+   first periselene at the commanded altitude and inclination (to the Moon's mean-Earth
+   equator). The burn is impulsive at the fixed epoch and parking-orbit point.
+3. LOI: one impulsive retro-burn at periselene to the local circular speed,
+   dv = v_p - sqrt(mu_M / r_p).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from lupex import ephemeris as eph
+from lupex.orbits.cowell import ForceModel, Trajectory, propagate
+from lupex.orbits.events import MOON_SOI_KM, body_periapsis
+from lupex.orbits.forces import EARTH_RADIUS_KM, GM_KM3S2, MOON_RADIUS_KM, tabulate_ephemeris
+
+MU_E = GM_KM3S2["earth"]
+MU_M = GM_KM3S2["moon"]
+
+
+def _stumpff(z):
+    """Stumpff functions C(z), S(z) (Curtis 2014, eqs. 3.52-3.53)."""
+    if z > 1e-8:
+        sz = np.sqrt(z)
+        return (1 - np.cos(sz)) / z, (sz - np.sin(sz)) / sz**3
+    if z < -1e-8:
+        sz = np.sqrt(-z)
+        return (np.cosh(sz) - 1) / -z, (np.sinh(sz) - sz) / sz**3
+    return 0.5 - z / 24, 1 / 6 - z / 120
+
+
+def lambert(r1_km, r2_km, tof_s: float, mu: float) -> tuple[np.ndarray, np.ndarray]:
+    """Single-revolution prograde Lambert solution by universal variables.
+
+    Curtis (2014) *Orbital Mechanics for Engineering Students*, Algorithm 5.2, with the
+    Newton iteration on z replaced by bisection on y(z) >= 0 (robust for all transfer
+    angles in (0, 360) degrees except 180, where the plane is undefined).
+    """
+    r1, r2 = np.asarray(r1_km, float), np.asarray(r2_km, float)
+    n1, n2 = np.linalg.norm(r1), np.linalg.norm(r2)
+    cos_dth = np.dot(r1, r2) / (n1 * n2)
+    dth = np.arccos(np.clip(cos_dth, -1, 1))
+    if np.cross(r1, r2)[2] < 0:          # prograde about +z
+        dth = 2 * np.pi - dth
+    a_ = np.sin(dth) * np.sqrt(n1 * n2 / (1 - np.cos(dth)))
+
+    def y(z):
+        c, s = _stumpff(z)
+        return n1 + n2 + a_ * (z * s - 1) / np.sqrt(c)
+
+    def tof(z):
+        c, s = _stumpff(z)
+        yy = y(z)
+        return ((yy / c) ** 1.5 * s + a_ * np.sqrt(yy)) / np.sqrt(mu)
+
+    lo, hi = -4 * np.pi**2, 4 * np.pi**2 - 1e-6   # hyperbolic ... one full ellipse
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if y(mid) < 0 or tof(mid) < tof_s:
+            lo = mid
+        else:
+            hi = mid
+    z = 0.5 * (lo + hi)
+    yy = y(z)
+    f = 1 - yy / n1
+    g = a_ * np.sqrt(yy / mu)
+    gdot = 1 - yy / n2
+    v1 = (r2 - f * r1) / g
+    v2 = (gdot * r2 - r1) / g
+    return v1, v2
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    """A targeted direct Earth-Moon transfer (impulsive TLI and LOI).
+
+    Vectors are Earth-centred ICRF at the TLI epoch unless stated.
+    """
+
+    epoch_tli_jd_tdb: float
+    r_tli_km: np.ndarray
+    v_parking_kms: np.ndarray
+    dv_tli_kms: np.ndarray
+    c3_km2s2: float
+    tof_s: float
+    periselene_alt_km: float
+    periselene_inclination_deg: float
+    periselene_latitude_deg: float
+    v_periselene_kms: float
+    dv_loi_kms: float
+    success: bool
+    residual_norm: float
+    n_propagations: int
+    trajectory: Trajectory
+
+    @property
+    def dv_tli_mag_kms(self) -> float:
+        return float(np.linalg.norm(self.dv_tli_kms))
+
+
+def _moon_pole_icrf(jd_tdb):
+    """MOON_ME z axis in ICRF (third row of ICRF -> ME)."""
+    return eph.icrf_to_moon_me(jd_tdb)[2]
+
+
+def _periselene(traj: Trajectory, name: str):
+    """Moon-relative state at the periselene event, or None if it did not happen."""
+    t = traj.event_t_s.get(name, np.array([]))
+    if t.size == 0:
+        return None
+    jd = traj.epoch_jd_tdb + t[0] / 86400.0
+    rm, vm = eph.barycentric_state("moon", jd)
+    re, ve = eph.barycentric_state("earth", jd)
+    y = traj.event_states[name][:, 0]
+    return t[0], jd, y[:3] - (rm - re), y[3:] - (vm - ve)
+
+
+def _inclination_deg(d, dv, jd):
+    h = np.cross(d, dv)
+    return np.degrees(np.arccos(np.dot(h, _moon_pole_icrf(jd)) / np.linalg.norm(h)))
+
+
+def design_transfer(epoch_jd_tdb: float, parking_alt_km: float = 200.0,
+                    periselene_alt_km: float = 100.0, inclination_deg: float = 90.0,
+                    tof_guess_days: float = 4.5, approach: str = "south",
+                    max_nfev: int = 40) -> TransferResult:
+    """Target a direct transfer from a circular Earth parking orbit to a lunar periselene.
+
+    Parameters
+    ----------
+    epoch_jd_tdb : float
+        TLI burn epoch (TDB Julian date).
+    parking_alt_km : float
+        Circular parking-orbit altitude above the 6378.137 km equatorial radius [km].
+    periselene_alt_km : float
+        Commanded periselene altitude above the 1737.4 km sphere [km], 20-5000.
+    inclination_deg : float
+        Commanded inclination of the arrival orbit to the Moon's ME equator [deg], 0-180
+        (90 = polar; values near 0 or 180 make the B-plane aim ill-defined).
+    tof_guess_days : float
+        Patched-conic time of flight for the initial guess [d], 2.5-6.
+    approach : {"south", "north"}
+        Side of the Moon's equatorial plane the B-plane aim point lies on.
+    max_nfev : int
+        Budget of full-model propagations for the shooting stage.
+
+    Returns
+    -------
+    TransferResult
+    """
+    if not 150.0 <= parking_alt_km <= 2000.0:
+        raise ValueError(f"parking_alt_km: must be in [150, 2000] km, got {parking_alt_km}")
+    if not 20.0 <= periselene_alt_km <= 5000.0:
+        raise ValueError(f"periselene_alt_km: must be in [20, 5000] km, got {periselene_alt_km}")
+    if not 10.0 <= inclination_deg <= 170.0:
+        raise ValueError(f"inclination_deg: must be in [10, 170] deg, got {inclination_deg}")
+    if not 2.5 <= tof_guess_days <= 6.0:
+        raise ValueError(f"tof_guess_days: must be in [2.5, 6] d, got {tof_guess_days}")
+    if approach not in ("south", "north"):
+        raise ValueError(f"approach: must be 'south' or 'north', got {approach!r}")
+
+    # --- 1. patched-conic guess ---------------------------------------------------------
+    tof = tof_guess_days * 86400.0
+    jd_arr = epoch_jd_tdb + tof_guess_days
+    rm, vm = eph.barycentric_state("moon", jd_arr)
+    re, ve = eph.barycentric_state("earth", jd_arr)
+    r_moon, v_moon = rm - re, vm - ve
+    r_park = EARTH_RADIUS_KM + parking_alt_km
+    rp = MOON_RADIUS_KM + periselene_alt_km
+    # A Hohmann-like arrival is slow (~0.2 km/s) in the Earth frame: v_inf ~ -v_moon.
+    s_hat = -v_moon / np.linalg.norm(v_moon)
+    vinf = np.linalg.norm(v_moon) * 0.85
+    b = rp * np.sqrt(1 + 2 * MU_M / (rp * vinf**2))
+    pole = _moon_pole_icrf(jd_arr)
+    # B in the plane of the pole and v_inf gives a polar orbit; tilt it for other i.
+    b_pol = pole - np.dot(pole, s_hat) * s_hat
+    b_pol /= np.linalg.norm(b_pol)
+    b_eq = np.cross(s_hat, b_pol)
+    tilt = np.radians(90.0 - inclination_deg)
+    b_hat = (np.cos(tilt) * b_pol + np.sin(tilt) * b_eq) * (-1 if approach == "south" else 1)
+    aim = r_moon + b * b_hat
+    h_moon = np.cross(r_moon, v_moon)
+    h_moon /= np.linalg.norm(h_moon)
+    u = -aim / np.linalg.norm(aim)
+    ang = np.radians(5.0)   # depart 175 deg before the aim point, prograde about h_moon
+    r1 = r_park * (np.cos(ang) * u + np.sin(ang) * np.cross(h_moon, u))
+    # Lambert in a frame whose +z is h_moon, so "prograde" means the Moon's sense.
+    basis = np.array([u, np.cross(h_moon, u), h_moon])
+    v1_b, _ = lambert(basis @ r1, basis @ aim, tof, MU_E)
+    v1 = basis.T @ v1_b
+    h_t = np.cross(r1, v1)
+    v_park = np.sqrt(MU_E / r_park) * np.cross(h_t, r1) / np.linalg.norm(np.cross(h_t, r1))
+
+    # --- 2. shooting through the full force model -------------------------------------
+    model = ForceModel("earth", third_bodies=("moon", "sun"), earth_j2=True)
+    span = 1.6 * tof
+    table = tabulate_ephemeris("earth", epoch_jd_tdb, 0.0, span, moon_rotation=False)
+    ev = body_periapsis("moon", MOON_SOI_KM, terminal=True, name="periselene")
+
+    def run(dv):
+        return propagate(r1, v_park + dv, epoch_jd_tdb, span, model, events=(ev,),
+                         table=table, rtol=1e-10)
+
+    def residual(dv):
+        tr = run(dv)
+        p = _periselene(tr, "periselene")
+        if p is None:
+            d = np.linalg.norm(tr.r_km - table.position("moon", tr.t_s), axis=0).min()
+            return np.array([(d - rp) / 100.0, 0.0])
+        _, jd, d, dvv = p
+        return np.array([(np.linalg.norm(d) - rp) / 100.0,     # 100 km <-> 1 unit
+                         (_inclination_deg(d, dvv, jd) - inclination_deg) / 1.0])
+
+    sol = least_squares(residual, v1 - v_park, method="trf", x_scale=1e-3, diff_step=1e-6,
+                        xtol=1e-10, ftol=1e-8, gtol=1e-12, max_nfev=max_nfev)
+    dv = sol.x
+    tr = run(dv)
+    p = _periselene(tr, "periselene")
+    if p is None:
+        raise RuntimeError("design_transfer: the corrected trajectory does not reach the Moon")
+    t_p, jd_p, d, dvv = p
+    r_p = np.linalg.norm(d)
+    v_p = np.linalg.norm(dvv)
+    v_tli = v_park + dv
+    lat = np.degrees(np.arcsin(np.dot(d, _moon_pole_icrf(jd_p)) / r_p))
+    ok = bool(np.all(np.abs(sol.fun) < np.array([0.01, 0.05])))  # 1 km, 0.05 deg
+    return TransferResult(
+        float(epoch_jd_tdb), r1, v_park, dv,
+        float(np.dot(v_tli, v_tli) - 2 * MU_E / r_park), float(t_p),
+        float(r_p - MOON_RADIUS_KM), float(_inclination_deg(d, dvv, jd_p)), float(lat),
+        float(v_p), float(v_p - np.sqrt(MU_M / r_p)), ok, float(np.linalg.norm(sol.fun)),
+        int(sol.nfev), tr)
+
+
+def to_summary(res: TransferResult) -> dict:
+    """Reported figures of a transfer, each ``{"value": ..., "unit": ...}`` (JSON-ready)."""
+    return {
+        "tli_epoch_jd_tdb": {"value": res.epoch_tli_jd_tdb, "unit": "d"},
+        "tli_delta_v": {"value": res.dv_tli_mag_kms, "unit": "km/s"},
+        "tli_delta_v_vector_icrf": {"value": res.dv_tli_kms.tolist(), "unit": "km/s"},
+        "c3": {"value": res.c3_km2s2, "unit": "km^2/s^2"},
+        "time_of_flight": {"value": res.tof_s / 86400.0, "unit": "d"},
+        "periselene_altitude": {"value": res.periselene_alt_km, "unit": "km"},
+        "periselene_inclination_me": {"value": res.periselene_inclination_deg, "unit": "deg"},
+        "periselene_latitude_me": {"value": res.periselene_latitude_deg, "unit": "deg"},
+        "periselene_speed": {"value": res.v_periselene_kms, "unit": "km/s"},
+        "loi_delta_v": {"value": res.dv_loi_kms, "unit": "km/s"},
+        "converged": {"value": res.success, "unit": ""},
+    }
+
+
+def plot_transfer(res: TransferResult):
+    """Figure: the transfer in Earth-centred ICRF (with the Moon's path) and the final day
+    in Moon-centred ICRF."""
+    from matplotlib.figure import Figure
+
+    tr = res.trajectory
+    jd = tr.jd_tdb
+    rm, _ = eph.barycentric_state("moon", jd)
+    re, _ = eph.barycentric_state("earth", jd)
+    moon = rm - re
+    rel = tr.r_km - moon
+    fig = Figure(figsize=(11, 5), layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2)
+    th = np.linspace(0, 2 * np.pi, 100)
+    ax1.plot(tr.r_km[0] / 1e3, tr.r_km[1] / 1e3, lw=1, label="spacecraft")
+    ax1.plot(moon[0] / 1e3, moon[1] / 1e3, "--", lw=1, color="0.5", label="Moon (DE421)")
+    ax1.plot(0, 0, "bo", ms=5, label="Earth")
+    ax1.set_aspect("equal")
+    ax1.set_xlabel("x [1000 km]")
+    ax1.set_ylabel("y [1000 km]")
+    ax1.set_title(f"Earth-centred ICRF: TOF {res.tof_s / 86400:.2f} d, C3 {res.c3_km2s2:.2f} km²/s²")
+    ax1.legend(fontsize=8)
+    last = tr.t_s > tr.t_s[-1] - 86400.0
+    ax2.fill(MOON_RADIUS_KM * np.cos(th), MOON_RADIUS_KM * np.sin(th), color="0.8")
+    ax2.plot(rel[1, last], rel[2, last], lw=1)
+    ax2.plot(rel[1, -1], rel[2, -1], "r*", ms=8, label="periselene")
+    ax2.set_aspect("equal")
+    ax2.set_xlabel("y [km]")
+    ax2.set_ylabel("z [km]")
+    ax2.set_title(f"Moon-centred ICRF (y-z), last day: h_p {res.periselene_alt_km:.1f} km, "
+                  f"i {res.periselene_inclination_deg:.1f}°")
+    ax2.legend(fontsize=8)
+    return fig
