@@ -32,8 +32,16 @@ def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> BudgetResul
     sc, orbit = scenario.spacecraft, scenario.lunar_orbit
     r_orbit = D.R_MOON_KM + orbit.altitude_km
     r_park = 6378.137 + scenario.transfer.parking_altitude_km
-    v_inf = B.lunar_arrival_vinf(r_park)
-    loi = float(B.capture_dv(D.MU_MOON_KM3S2, v_inf, r_orbit))
+    if "transfer" in earlier:  # targeted through the full force model
+        v_peri = earlier["transfer"].v_periselene_kms
+        v_inf = float(np.sqrt(max(v_peri**2 - 2.0 * D.MU_MOON_KM3S2 / r_orbit, 0.0)))
+        loi = float(earlier["transfer"].dv_loi_kms)
+        source = "the targeted transfer (full force model)"
+    else:  # patched conic
+        v_inf = B.lunar_arrival_vinf(r_park)
+        loi = float(B.capture_dv(D.MU_MOON_KM3S2, v_inf, r_orbit))
+        source = (f"a Hohmann-type patched conic from a {scenario.transfer.parking_altitude_km:g} km "
+                  "parking orbit to the Moon's mean distance")
     progress(1, 4)
     m0 = sc.launch_mass_kg
     pre = B.mass_budget(m0, [("TCM allowance", TCM_ALLOWANCE_KMS), ("LOI", loi)], sc.lander.isp_s,
@@ -49,8 +57,7 @@ def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> BudgetResul
     progress(4, 4)
     assumptions = (
         "The lander performs every burn after separation from the launcher.",
-        f"Approach speed from a Hohmann-type patched conic from a {scenario.transfer.parking_altitude_km:g} km "
-        "parking orbit to the Moon's mean distance; LOI is one burn into the circular orbit.",
+        f"Approach speed and LOI from {source}; LOI is one burn into the circular orbit.",
         f"TCM allowance {TCM_ALLOWANCE_KMS * 1e3:.0f} m/s and a {HOVER_S:.0f} s hover (assumed).",
         "Powered descent: full-thrust gravity turn over a spherical Moon, periselene chosen so "
         "the lander comes to rest at the surface; the descent burn's mass is integrated, the "
