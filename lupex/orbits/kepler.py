@@ -209,6 +209,10 @@ def propagate(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
             f"tof_s shape {tof.shape} does not broadcast with the orbit batch shape "
             f"{orbit_shape} (r0_km.shape[:-1])"
         ) from None
+    final_shape = out_shape
+    if out_shape == ():  # one orbit, one time: work on shape (1,)
+        r0, v0, tof = r0.reshape(1, 3), v0.reshape(1, 3), tof.reshape(1)
+        orbit_shape, out_shape = (1,), (1,)
 
     r0f = r0.reshape(-1, 3)
     v0f = v0.reshape(-1, 3)
@@ -246,7 +250,7 @@ def propagate(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
         rv0, vv0 = r0f[k], v0f[k]
         r_out[start : start + len(k)] = f[:, None] * rv0 + g[:, None] * vv0
         v_out[start : start + len(k)] = fdot[:, None] * rv0 + gdot[:, None] * vv0
-    return r_out.reshape(out_shape + (3,)), v_out.reshape(out_shape + (3,))
+    return r_out.reshape(final_shape + (3,)), v_out.reshape(final_shape + (3,))
 
 
 def propagate_grid(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
