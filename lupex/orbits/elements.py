@@ -174,7 +174,9 @@ def rv2coe(mu, r_km, v_kms, tol=1e-8):
         rectilinear orbit, which has no classical elements).
     tol : float
         Threshold on ``ecc`` and on ``sin(inc)`` below which the orbit is
-        treated as circular / equatorial.
+        treated as circular / equatorial.  Snapping moves the state rebuilt by
+        :func:`coe2rv` by up to about ``tol * |r|`` (1.5 cm at tol = 1e-8 and
+        r = 1500 km); pass a smaller tol to keep nearly singular orbits exact.
 
     Returns
     -------

@@ -130,7 +130,10 @@ def _solve_chi(sqrt_mu, r0, sigma0, alpha, dt):
         den = sigma0 * sqrt_mu + sgn * np.sqrt(-sqrt_mu * sqrt_mu * a) * (1.0 - r0 * alpha)
         with np.errstate(invalid="ignore", divide="ignore"):
             guess = sgn * np.sqrt(-a) * np.log(num / den)
-        chi = np.where(hyper, np.where(np.isfinite(guess), guess, sqrt_mu * dt / r0), chi)
+        # The log starter is meant for long arcs; for short ones (tiny or
+        # denormal dt) it can come out with the wrong sign or not at all.
+        usable = np.isfinite(guess) & (guess * sgn > 0.0)
+        chi = np.where(hyper, np.where(usable, guess, sqrt_mu * dt / r0), chi)
     # Near a parabola, start from the straight-line estimate; Laguerre does the rest.
     chi = np.where(~bound & ~hyper, sqrt_mu * dt / r0, chi)
 
@@ -236,7 +239,9 @@ def propagate(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
         k = orbit_id[idx]
         dt = tof_b[idx]
         pk = per[k]
-        dt = np.where(np.isfinite(pk), dt - pk * np.round(dt / np.where(np.isfinite(pk), pk, 1.0)), dt)
+        bound = np.isfinite(pk)
+        pk = np.where(bound, pk, 0.0)  # open orbits: no reduction
+        dt = dt - pk * np.round(dt / np.where(bound, pk, 1.0))
         r0k, sk, ak = r0n[k], sigma0[k], alpha[k]
         chi = _solve_chi(sqrt_mu, r0k, sk, ak, dt)
         chi2 = chi * chi
