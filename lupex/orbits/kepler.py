@@ -115,8 +115,9 @@ def _solve_chi(sqrt_mu, r0, sigma0, alpha, dt):
     Laguerre-Conway iteration with n = 5 on
     ``F(chi) = sigma0 chi^2 c2 + (1 - alpha r0) chi^3 c3 + r0 chi - sqrt(mu) dt``,
     ``F' = r(chi)``, ``F'' = sigma0 (1 - z c2) + (1 - alpha r0) chi (1 - z c3)``.
-    Converged points drop out of the working set, so the cost follows the
-    slowest points only where they are.
+    A point stops when its step falls below ``RTOL |chi|`` or its residual
+    below the rounding floor of F; converged points drop out of the working
+    set, so the cost follows the slowest points only where they are.
     """
     bound = alpha > 1e-12
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -145,14 +146,18 @@ def _solve_chi(sqrt_mu, r0, sigma0, alpha, dt):
         z = aw * chi2
         c2, c3 = stumpff(z)
         one_m_ar = 1.0 - aw * r0w
-        f = sw * chi2 * c2 + one_m_ar * chi2 * chiw * c3 + r0w * chiw - sqrt_mu * dtw
+        terms = (sw * chi2 * c2, one_m_ar * chi2 * chiw * c3, r0w * chiw, sqrt_mu * dtw)
+        f = terms[0] + terms[1] + terms[2] - terms[3]
+        # Rounding floor of F: below it the step is noise (seen on fast
+        # hyperbolas where the terms reach 1e5 and cancel).
+        f_noise = 8.0 * np.finfo(float).eps * sum(np.abs(t) for t in terms)
         df = chi2 * c2 + sw * chiw * (1.0 - z * c3) + r0w * (1.0 - z * c2)
         ddf = sw * (1.0 - z * c2) + one_m_ar * chiw * (1.0 - z * c3)
         disc = np.sqrt(np.abs((n - 1.0) ** 2 * df * df - n * (n - 1.0) * f * ddf))
         step = n * f / (df + np.copysign(disc, df))
         chiw = chiw - step
         chi[work] = chiw
-        keep = np.abs(step) > RTOL * np.maximum(np.abs(chiw), 1e-300)
+        keep = (np.abs(step) > RTOL * np.maximum(np.abs(chiw), 1e-300)) & (np.abs(f) > f_noise)
         if not np.any(keep):
             return chi
         work = work[keep]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "oracle"))
-import oracle_venv  # noqa: E402
+import oracle_venv
 
 _COUNTS = pytest.StashKey[dict]()
 

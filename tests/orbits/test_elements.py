@@ -7,7 +7,15 @@ from hypothesis import strategies as st
 
 from lupex.orbits.constants import GM_EARTH_KM3S2, GM_MOON_KM3S2, R_MOON_KM
 from lupex.orbits.elements import (
-    apoapsis, c3, coe2rv, period, periapsis, rv2coe, semimajor_axis, specific_energy, v_infinity,
+    apoapsis,
+    c3,
+    coe2rv,
+    periapsis,
+    period,
+    rv2coe,
+    semimajor_axis,
+    specific_energy,
+    v_infinity,
 )
 
 MU = GM_MOON_KM3S2

@@ -90,10 +90,10 @@ def test_vectorised_batch_matches_single_calls():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(r1_km=[7000.0, 0, 0], r2_km=[-8000.0, 0, 0], tof_s=3600.0), "collinear"),
-        (dict(r1_km=[7000.0, 0, 0], r2_km=[0, 8000.0, 0], tof_s=-5.0), "tof_s"),
-        (dict(r1_km=[7000.0, 0], r2_km=[0, 8000.0, 0], tof_s=5.0), "r1_km"),
-        (dict(r1_km=[7000.0, 0, 0], r2_km=[0, 8000.0, 0], tof_s=5.0, revs=-1), "revs"),
+        ({"r1_km": [7000.0, 0, 0], "r2_km": [-8000.0, 0, 0], "tof_s": 3600.0}, "collinear"),
+        ({"r1_km": [7000.0, 0, 0], "r2_km": [0, 8000.0, 0], "tof_s": -5.0}, "tof_s"),
+        ({"r1_km": [7000.0, 0], "r2_km": [0, 8000.0, 0], "tof_s": 5.0}, "r1_km"),
+        ({"r1_km": [7000.0, 0, 0], "r2_km": [0, 8000.0, 0], "tof_s": 5.0, "revs": -1}, "revs"),
     ],
 )
 def test_bad_input(kwargs, match):

@@ -7,7 +7,12 @@ from lupex.orbits.constants import GM_MOON_KM3S2, R_MOON_KM
 from lupex.orbits.elements import coe2rv, rv2coe
 from lupex.orbits.kepler import propagate
 from lupex.orbits.maneuvers import (
-    apply_impulse, bielliptic, combined_plane_change_dv, hohmann, local_frame, plane_change_dv,
+    apply_impulse,
+    bielliptic,
+    combined_plane_change_dv,
+    hohmann,
+    local_frame,
+    plane_change_dv,
 )
 
 MU_VALLADO = 398600.4418  # Vallado 2013 uses EGM-96 mu for his worked examples
@@ -104,3 +109,58 @@ def test_local_frames_are_orthonormal_and_documented():
         local_frame(r, v, "lvlh")
     with pytest.raises(ValueError, match="r1_km"):
         hohmann(MU_VALLADO, -1.0, 7000.0)
+
+
+# --- the pipeline entry point: lunar capture, parking and descent orbit -------------
+
+def test_lunar_orbit_plan_against_closed_forms_and_propagation():
+    import json
+
+    from lupex.orbits.lunar_orbit import plan_lunar_orbit, to_summary
+
+    plan = plan_lunar_orbit(parking_alt_km=100.0, inc_deg=90.0, v_inf_kms=0.0, perilune_alt_km=30.0)
+    mu, r = plan.mu_km3s2, R_MOON_KM + 100.0
+    # Parabolic arrival (v_inf = 0): capture costs (sqrt 2 - 1) v_circ exactly.
+    assert plan.loi_dv_kms == pytest.approx((np.sqrt(2) - 1) * np.sqrt(mu / r), rel=1e-14)
+    assert 117.7 < plan.period_s / 60 < 118.0
+    # Descent coast ends at 30 km over the south pole (polar orbit, perilune at u = 270 deg).
+    assert plan.descent_alt_km[-1] == pytest.approx(30.0, abs=1e-8)
+    assert plan.descent_alt_km.min() == pytest.approx(30.0, abs=1e-8)
+    np.testing.assert_allclose(plan.descent_r_km[-1] / np.linalg.norm(plan.descent_r_km[-1]),
+                               [0, 0, -1], atol=1e-12)
+    assert plan.perilune_lat_deg == -90.0
+    np.testing.assert_allclose(plan.alt_km, 100.0, atol=1e-8)
+    assert plan.max_energy_drift_rel < 1e-12
+    summary = to_summary(plan)
+    assert json.loads(json.dumps(summary)) == summary
+    assert all(set(v) == {"value", "unit"} for v in summary.values())
+    assert summary["total_dv"]["value"] == pytest.approx(1e3 * (plan.loi_dv_kms + plan.doi_dv_kms))
+
+
+def test_loi_burn_captures_into_the_circular_orbit():
+    from lupex.orbits.lunar_orbit import plan_lunar_orbit
+
+    plan = plan_lunar_orbit(parking_alt_km=100.0, v_inf_kms=0.9)
+    mu, r = plan.mu_km3s2, R_MOON_KM + 100.0
+    # Periapsis of the arrival hyperbola: e = 1 + r v_inf^2 / mu, p = r (1 + e).
+    e = 1.0 + r * 0.9**2 / mu
+    r0, v0 = coe2rv(mu, r * (1 + e), e, np.pi / 2, 0.0, 0.0, 0.0)
+    _, v1 = apply_impulse(r0, v0, [-plan.loi_dv_kms, 0.0, 0.0], frame="vnb")
+    assert rv2coe(mu, r0, v1).ecc == pytest.approx(0.0, abs=1e-13)
+
+
+def test_lunar_orbit_plan_bad_input_and_plot():
+    from matplotlib.figure import Figure
+
+    from lupex.orbits.lunar_orbit import plan_lunar_orbit
+    from lupex.orbits.plots import plot_lunar_orbit
+
+    with pytest.raises(ValueError, match="perilune_alt_km"):
+        plan_lunar_orbit(parking_alt_km=100.0, perilune_alt_km=150.0)
+    with pytest.raises(ValueError, match="inc_deg"):
+        plan_lunar_orbit(inc_deg=200.0)
+    with pytest.raises(ValueError, match="n_samples"):
+        plan_lunar_orbit(n_samples=1)
+    fig = plot_lunar_orbit(plan_lunar_orbit(inc_deg=85.0, n_samples=50))
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    assert "DOI" in fig.axes[1].get_title()

@@ -25,7 +25,7 @@ def _has_poliastro(python):
     if not python.exists():
         return False
     probe = f"import poliastro, sys; sys.exit(poliastro.__version__ != {POLIASTRO_VERSION!r})"
-    return subprocess.run([str(python), "-c", probe], capture_output=True).returncode == 0
+    return subprocess.run([str(python), "-c", probe], check=False, capture_output=True).returncode == 0
 
 
 def ensure_oracle_python():
@@ -44,7 +44,7 @@ def ensure_oracle_python():
     if py310 is None:
         return None, "python3.10 (pyenv 3.10.13) not found on PATH: poliastro oracle unavailable"
     env = dict(os.environ, PYENV_VERSION=PYENV_VERSION)
-    probe = subprocess.run([py310, "--version"], env=env, capture_output=True, text=True)
+    probe = subprocess.run([py310, "--version"], check=False, env=env, capture_output=True, text=True)
     if probe.returncode != 0:
         return None, f"python3.10 unusable ({probe.stderr.strip()[:200]}): poliastro oracle unavailable"
     tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
@@ -55,7 +55,7 @@ def ensure_oracle_python():
         [str(tmp / "bin" / "python"), "-m", "pip", "install", "-q", f"poliastro=={POLIASTRO_VERSION}"],
     ]
     for cmd in steps:
-        res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1200)
+        res = subprocess.run(cmd, check=False, env=env, capture_output=True, text=True, timeout=1200)
         if res.returncode != 0:
             shutil.rmtree(tmp, ignore_errors=True)
             tail = (res.stderr or res.stdout).strip()[-400:]
