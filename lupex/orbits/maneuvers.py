@@ -47,9 +47,16 @@ def _radius(name, r):
     return _validate.real(name, r, low=0.0, low_open=True, unit="km")
 
 
-def _vis_viva_speed(mu, r, a):
-    """Speed on an orbit of semi-major axis a at radius r: sqrt(mu (2/r - 1/a))."""
-    return np.sqrt(mu * (2.0 / r - 1.0 / a))
+def _tangential_burn(mu, r, a_before, a_after):
+    """|dv| of a tangential burn at an apsis of radius r, between semi-major axes.
+
+    Vis-viva ``v(r; a) = sqrt(mu (2/r - 1/a))`` on both orbits (a = r: circular).
+    """
+    return np.abs(np.sqrt(mu * (2.0 / r - 1.0 / a_after)) - np.sqrt(mu * (2.0 / r - 1.0 / a_before)))
+
+
+def _half_period(mu, a):
+    return np.pi * np.sqrt(a**3 / mu)
 
 
 def hohmann(mu, r1_km, r2_km):
@@ -78,9 +85,8 @@ def hohmann(mu, r1_km, r2_km):
     r1 = _radius("r1_km", r1_km)
     r2 = _radius("r2_km", r2_km)
     at = 0.5 * (r1 + r2)
-    dv1 = np.abs(_vis_viva_speed(mu, r1, at) - np.sqrt(mu / r1))
-    dv2 = np.abs(np.sqrt(mu / r2) - _vis_viva_speed(mu, r2, at))
-    return TransferCost(np.stack([dv1, dv2], axis=-1), np.pi * np.sqrt(at**3 / mu))
+    dv = [_tangential_burn(mu, r1, r1, at), _tangential_burn(mu, r2, at, r2)]
+    return TransferCost(np.stack(dv, axis=-1), _half_period(mu, at))
 
 
 def bielliptic(mu, r1_km, rb_km, r2_km):
@@ -108,11 +114,9 @@ def bielliptic(mu, r1_km, rb_km, r2_km):
     r2 = _radius("r2_km", r2_km)
     a1 = 0.5 * (r1 + rb)
     a2 = 0.5 * (r2 + rb)
-    dv1 = np.abs(_vis_viva_speed(mu, r1, a1) - np.sqrt(mu / r1))
-    dv2 = np.abs(_vis_viva_speed(mu, rb, a2) - _vis_viva_speed(mu, rb, a1))
-    dv3 = np.abs(np.sqrt(mu / r2) - _vis_viva_speed(mu, r2, a2))
-    tof = np.pi * (np.sqrt(a1**3 / mu) + np.sqrt(a2**3 / mu))
-    return TransferCost(np.stack([dv1, dv2, dv3], axis=-1), tof)
+    dv = [_tangential_burn(mu, r1, r1, a1), _tangential_burn(mu, rb, a1, a2),
+          _tangential_burn(mu, r2, a2, r2)]
+    return TransferCost(np.stack(dv, axis=-1), _half_period(mu, a1) + _half_period(mu, a2))
 
 
 def plane_change_dv(v_kms, dinc_rad):

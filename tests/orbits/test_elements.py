@@ -109,7 +109,7 @@ def test_round_trip_state_property(p, ecc, inc, raan, argp, frac):
     # Orbits within tol = 1e-8 of circular/equatorial are snapped to the singular
     # convention, which moves the state by up to ~tol times its size (by design,
     # as in poliastro): allow 2 tol there.
-    snapped = ecc < 1e-8 or np.sin(inc) < 1e-8
+    snapped = ecc < 1.01e-8 or np.sin(inc) < 1.01e-8  # fuzzy: inc is recomputed from r, v
     rel = 2e-8 if snapped else 1e-10
     np.testing.assert_allclose(r2, r, atol=rel * np.linalg.norm(r))
     np.testing.assert_allclose(v2, v, atol=rel * np.linalg.norm(v))

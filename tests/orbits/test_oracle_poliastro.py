@@ -219,3 +219,18 @@ def test_interop_round_trip_in_py310(oracle, oracle_counts):
     err = np.linalg.norm(r - ans["int_r_prop"], axis=1)
     assert np.all(err < np.maximum(1e-3, 1e-9 * np.linalg.norm(r, axis=1)))
     oracle_counts["interop to/from poliastro (py3.10)"] = len(d["int_r"])
+
+
+def test_interop_without_poliastro_says_why():
+    # The 3.11 main environment has no poliastro: the error must explain it.
+    pytest.importorskip("numpy")
+    try:
+        import poliastro  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("poliastro is importable here; the missing-package path cannot be shown")
+    from lupex.orbits.interop import to_poliastro
+
+    with pytest.raises(ImportError, match="Python <= 3.10"):
+        to_poliastro([7000.0, 0, 0], [0, 7.5, 0], GM_EARTH_KM3S2)
