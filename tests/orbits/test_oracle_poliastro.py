@@ -48,10 +48,17 @@ def _elements(rng, n):
 def _kepler_cases(rng, n):
     mu = GM_MOON_KM3S2
     _, el = _elements(rng, n)
+    el = list(el)
+    # One case in eight near-parabolic (0.98 < e < 1.02, e = 1 included).
+    near = rng.random(n) < 0.125
+    el[1] = np.where(near, np.where(rng.random(n) < 0.1, 1.0, rng.uniform(0.98, 1.02, n)), el[1])
+    el[5] = np.where(near, rng.uniform(-2.0, 2.0, n), el[5])
     r0, v0 = coe2rv(mu, *el)
-    a = el[0] / (1.0 - el[1] ** 2)
-    t_char = 2 * np.pi * np.sqrt(np.abs(a) ** 3 / mu)  # period, or its analogue for |a|
-    tof = np.where(el[1] < 1.0, rng.uniform(-2.0, 5.0, n), rng.uniform(-0.5, 2.0, n)) * t_char
+    with np.errstate(divide="ignore"):
+        a = np.abs(el[0] / (1.0 - el[1] ** 2))
+    a = np.where(near, el[0], a)  # near a parabola use p as the length scale
+    t_char = 2 * np.pi * np.sqrt(a**3 / mu)  # period, or its analogue for |a|
+    tof = np.where((el[1] < 1.0) & ~near, rng.uniform(-2.0, 5.0, n), rng.uniform(-0.5, 2.0, n)) * t_char
     return r0, v0, tof
 
 
@@ -90,7 +97,7 @@ def oracle(oracle_python, tmp_path_factory):
     d["kep_mu"] = np.float64(GM_MOON_KM3S2)
     d["kep_r0"], d["kep_v0"], d["kep_tof"] = _kepler_cases(rng, 400)
     d["lam_mu"] = np.float64(GM_EARTH_KM3S2)
-    d["lam_r1"], d["lam_r2"], d["lam_tof"], d["lam_revs"], d["lam_prograde"] = _lambert_cases(rng, 300)
+    d["lam_r1"], d["lam_r2"], d["lam_tof"], d["lam_revs"], d["lam_prograde"] = _lambert_cases(rng, 600)
     d["hoh_mu"] = d["bie_mu"] = np.float64(GM_EARTH_KM3S2)
     d["hoh_r1"] = rng.uniform(6600.0, 400000.0, 150)
     d["hoh_r2"] = rng.uniform(6600.0, 400000.0, 150)
@@ -146,6 +153,11 @@ def test_kepler_matches_poliastro(oracle, oracle_counts, method):
     d, ans = oracle
     r, v = propagate(d["kep_mu"], d["kep_r0"], d["kep_v0"], d["kep_tof"])
     rp, vp = ans[f"kep_r_{method}"], ans[f"kep_v_{method}"]
+    # poliastro's vallado() raises on some near-parabolic cases (its Newton
+    # loop runs out); the oracle script stores NaN there and they are skipped.
+    done = np.isfinite(rp[:, 0])
+    assert done.sum() > 0.9 * len(done)
+    r, v, rp, vp = r[done], v[done], rp[done], vp[done]
     # Exact methods on both sides: 1 m, or 1e-9 relative for the far
     # hyperbolic points (up to ~1e6 km out) where 1e-9 > 1 m.  poliastro's
     # vallado() stops its Newton loop at |d chi| < 1e-7 km^0.5 and keeps the
@@ -159,7 +171,7 @@ def test_kepler_matches_poliastro(oracle, oracle_counts, method):
     assert np.all(err < tol), f"{method}: worst {err.max() * 1e3:.3g} m at case {err.argmax()}"
     verr = np.linalg.norm(v - vp, axis=1)
     assert np.all(verr < 1e-6), f"{method}: worst velocity error {verr.max():.3g} km/s"
-    oracle_counts[f"kepler vs {method} (elliptic+hyperbolic)"] = len(err)
+    oracle_counts[f"kepler vs {method} (all conics)"] = len(err)
 
 
 def test_lambert_matches_poliastro(oracle, oracle_counts):

@@ -43,7 +43,10 @@ def kep_block(d):
         r, v = farnocchia(k, r0, v0, float(t))
         rf.append(r)
         vf.append(v)
-        f, g, fdot, gdot = vallado(k, r0, v0, float(t), 350)
+        try:
+            f, g, fdot, gdot = vallado(k, r0, v0, float(t), 350)
+        except RuntimeError:  # "Maximum number of iterations reached"
+            f = g = fdot = gdot = np.nan
         rv_.append(f * r0 + g * v0)
         vv_.append(fdot * r0 + gdot * v0)
     return {"kep_r_farnocchia": np.array(rf), "kep_v_farnocchia": np.array(vf),
