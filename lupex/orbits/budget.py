@@ -2,9 +2,7 @@
 
 Each burn spends propellant by the rocket equation (Tsiolkovsky):
 m_after = m_before * exp(-dv / (Isp g0)) (Curtis, *Orbital Mechanics for Engineering
-Students*, 3rd ed., eq. 11.30). Lunar capture from a hyperbolic approach is a single
-tangential burn at periselene: dv = sqrt(v_inf^2 + 2 mu / r_p) - sqrt(mu / r_p) (Curtis
-eq. 8.59 with the circular target orbit).
+Students*, 3rd ed., eq. 11.30). The burns themselves (LOI, DOI) come from :mod:`lupex.orbits.lunar_orbit`.
 """
 
 from __future__ import annotations
@@ -13,21 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .constants import GM_EARTH_KM3S2 as MU_EARTH_KM3S2
 from .descent import G0_KMS2, circular_speed, vis_viva_speed
 
-MU_EARTH_KM3S2 = 398600.435436  # DE421/DE431 GM of the Earth (gm_de431.tpc)
 MOON_MEAN_DISTANCE_KM = 384_400.0  # mean Earth-Moon distance (IAU/NASA fact sheet)
 
 
 def mass_after_burn(m0_kg, dv_kms, isp_s):
     """Mass after a burn of ``dv_kms`` at specific impulse ``isp_s``: m0 exp(-dv/(Isp g0))."""
     return np.asarray(m0_kg, dtype=float) * np.exp(-np.asarray(dv_kms) / (np.asarray(isp_s) * G0_KMS2))
-
-
-def capture_dv(mu_km3s2: float, v_inf_kms, r_peri_km):
-    """Single periselene burn from a hyperbola with excess speed ``v_inf_kms`` into the circular
-    orbit of radius ``r_peri_km`` [km/s]."""
-    return np.sqrt(v_inf_kms**2 + 2.0 * mu_km3s2 / r_peri_km) - circular_speed(mu_km3s2, r_peri_km)
 
 
 def lunar_arrival_vinf(r_park_km: float, moon_distance_km: float = MOON_MEAN_DISTANCE_KM,

@@ -1,4 +1,4 @@
-"""Deorbit from a circular lunar orbit and a gravity-turn powered descent to the surface.
+"""A gravity-turn powered descent from the periselene of the descent orbit to the surface.
 
 Planar motion over a spherical, non-rotating Moon in polar coordinates (r, theta):
 
@@ -23,9 +23,10 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
+from .constants import GM_MOON_KM3S2 as MU_MOON_KM3S2
+from .constants import R_MOON_KM
+
 G0_KMS2 = 9.80665e-3  # standard gravity [km/s^2], exact (CGPM 1901)
-MU_MOON_KM3S2 = 4902.800066  # DE421 GM of the Moon [km^3/s^2] (gm_de431.tpc gives 4902.80006616)
-R_MOON_KM = 1737.4  # LOLA reference sphere [km]
 
 
 def circular_speed(mu_km3s2: float, r_km):
@@ -36,15 +37,6 @@ def circular_speed(mu_km3s2: float, r_km):
 def vis_viva_speed(mu_km3s2: float, r_km, a_km):
     """Orbital speed at radius r on an orbit of semi-major axis a: sqrt(mu (2/r - 1/a))."""
     return np.sqrt(mu_km3s2 * (2.0 / np.asarray(r_km, dtype=float) - 1.0 / np.asarray(a_km, dtype=float)))
-
-
-def deorbit_dv(mu_km3s2: float, r_circ_km: float, r_peri_km: float) -> float:
-    """Tangential retro burn [km/s] lowering periapsis of a circular orbit of radius
-    ``r_circ_km`` to ``r_peri_km``: v_circ - v_apo of the (r_peri, r_circ) ellipse."""
-    if not 0 < r_peri_km <= r_circ_km:
-        raise ValueError(f"r_peri_km: must be between 0 and r_circ_km = {r_circ_km}, got {r_peri_km}")
-    a = 0.5 * (r_circ_km + r_peri_km)
-    return float(circular_speed(mu_km3s2, r_circ_km) - vis_viva_speed(mu_km3s2, r_circ_km, a))
 
 
 @dataclass(frozen=True)

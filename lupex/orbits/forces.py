@@ -18,14 +18,11 @@ import numpy as np
 from scipy.interpolate import CubicHermiteSpline, CubicSpline
 
 from lupex import ephemeris as eph
+from lupex.orbits.constants import GM_EARTH_KM3S2, GM_MOON_KM3S2, GM_SUN_KM3S2
 from lupex.orbits.gravity import GravityField, check_degree_order, sh_acceleration
 
-# NAIF gm_de431.tpc: BODY10_GM, BODY399_GM, BODY301_GM [km^3/s^2].
-GM_KM3S2 = {
-    "sun": 1.3271244004193938e11,
-    "earth": 3.9860043543609598e5,
-    "moon": 4.9028000661637961e3,
-}
+# NAIF gm_de431.tpc (BODY10_GM, BODY399_GM, BODY301_GM), kept once in constants.py.
+GM_KM3S2 = {"sun": GM_SUN_KM3S2, "earth": GM_EARTH_KM3S2, "moon": GM_MOON_KM3S2}
 # EGM2008 / WGS-84 Earth zonal harmonic and the radius it refers to (NGA, EGM2008 tide-free:
 # Cbar_20 = -4.84165143790815e-4 -> J2 = 1.08262668e-3; R = 6378.137 km).
 EARTH_J2 = 1.08262668e-3

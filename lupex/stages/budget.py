@@ -11,6 +11,8 @@ from matplotlib.figure import Figure
 
 from ..orbits import budget as B
 from ..orbits import descent as D
+from ..orbits.lunar_orbit import LunarOrbitPlan, plan_lunar_orbit
+from ..orbits.plots import plot_lunar_orbit
 from ..pipeline import Progress, Stage
 from ..scenario import Scenario
 
@@ -21,8 +23,7 @@ HOVER_S = 30.0  # hazard-avoidance hover before touchdown (assumed allowance)
 @dataclass(frozen=True)
 class BudgetResult:
     v_inf_kms: float
-    loi_dv_kms: float
-    deorbit_dv_kms: float
+    plan: LunarOrbitPlan  # LOI, circular orbit, DOI to the descent periselene
     descent: D.DescentResult
     budget: B.MassBudget
     assumptions: tuple[str, ...]
@@ -35,24 +36,30 @@ def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> BudgetResul
     if "transfer" in earlier:  # targeted through the full force model
         v_peri = earlier["transfer"].v_periselene_kms
         v_inf = float(np.sqrt(max(v_peri**2 - 2.0 * D.MU_MOON_KM3S2 / r_orbit, 0.0)))
-        loi = float(earlier["transfer"].dv_loi_kms)
-        source = "the targeted transfer (full force model)"
+        source = "the targeted transfer's arrival (full force model)"
     else:  # patched conic
         v_inf = B.lunar_arrival_vinf(r_park)
-        loi = float(B.capture_dv(D.MU_MOON_KM3S2, v_inf, r_orbit))
         source = (f"a Hohmann-type patched conic from a {scenario.transfer.parking_altitude_km:g} km "
                   "parking orbit to the Moon's mean distance")
+
+    def plan(perilune_alt_km):
+        return plan_lunar_orbit(parking_alt_km=orbit.altitude_km, inc_deg=orbit.inclination_deg,
+                                v_inf_kms=v_inf, perilune_alt_km=perilune_alt_km)
+
     progress(1, 4)
     m0 = sc.launch_mass_kg
+    # LOI does not depend on the descent orbit: a provisional plan gives the mass in orbit.
+    loi = plan(0.5 * orbit.altitude_km).loi_dv_kms
     pre = B.mass_budget(m0, [("TCM allowance", TCM_ALLOWANCE_KMS), ("LOI", loi)], sc.lander.isp_s,
                         sc.lander.propellant_mass_kg)
-    m_orbit = pre.lines[-1].mass_after_kg
-    descent = D.powered_descent(m_orbit, sc.lander.thrust_n, sc.lander.isp_s, orbit.altitude_km)
-    deorbit = D.deorbit_dv(D.MU_MOON_KM3S2, r_orbit, D.R_MOON_KM + descent.ignition_alt_km)
+    descent = D.powered_descent(pre.lines[-1].mass_after_kg, sc.lander.thrust_n, sc.lander.isp_s,
+                                orbit.altitude_km)
+    final_plan = plan(descent.ignition_alt_km)
     progress(3, 4)
     hover = D.MU_MOON_KM3S2 / D.R_MOON_KM**2 * HOVER_S  # g_moon * t [km/s]
-    burns = [("TCM allowance", TCM_ALLOWANCE_KMS), ("LOI", loi), ("deorbit", deorbit),
-             ("powered descent", descent.dv_kms), ("hover / hazard avoidance", hover)]
+    burns = [("TCM allowance", TCM_ALLOWANCE_KMS), ("LOI", loi),
+             ("deorbit (DOI)", final_plan.doi_dv_kms), ("powered descent", descent.dv_kms),
+             ("hover / hazard avoidance", hover)]
     budget = B.mass_budget(m0, burns, sc.lander.isp_s, sc.lander.propellant_mass_kg)
     progress(4, 4)
     assumptions = (
@@ -63,13 +70,14 @@ def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> BudgetResul
         "the lander comes to rest at the surface; the descent burn's mass is integrated, the "
         "others use the rocket equation at the lander's Isp.",
     )
-    return BudgetResult(v_inf, loi, deorbit, descent, budget, assumptions)
+    return BudgetResult(v_inf, final_plan, descent, budget, assumptions)
 
 
 def summary(r: BudgetResult) -> dict:
     b = r.budget
     return {
         "arrival_v_inf": {"value": r.v_inf_kms, "unit": "km/s"},
+        "lunar_orbit_period": {"value": r.plan.period_s / 60.0, "unit": "min"},
         "burns": [{"name": x.name, "dv": {"value": x.dv_kms * 1e3, "unit": "m/s"},
                    "propellant": {"value": x.propellant_kg, "unit": "kg"},
                    "mass_after": {"value": x.mass_after_kg, "unit": "kg"}} for x in b.lines],
@@ -122,7 +130,7 @@ def figures(r: BudgetResult) -> dict:
     a3.set(xlabel="Δv (m/s)", title=f"Δv budget, total {r.budget.total_dv_kms * 1e3:.0f} m/s")
     for ax in (a1, a2, a3):
         ax.grid(alpha=0.3)
-    return {"descent_and_dv_budget": fig}
+    return {"descent_and_dv_budget": fig, "lunar_orbit": plot_lunar_orbit(r.plan)}
 
 
 STAGE = Stage("budget", "Delta-v and mass budget", run, summary, report, figures)

@@ -12,19 +12,6 @@ MU = D.MU_MOON_KM3S2
 R = D.R_MOON_KM
 
 
-def test_deorbit_dv_closed_form():
-    # Hohmann first-burn form (Curtis eq. 6.2 family): dv = sqrt(mu/r1) (1 - sqrt(2 r2/(r1+r2)))
-    r1, r2 = R + 100.0, R + 15.0
-    expected = np.sqrt(MU / r1) * (1.0 - np.sqrt(2.0 * r2 / (r1 + r2)))
-    assert D.deorbit_dv(MU, r1, r2) == pytest.approx(expected, rel=1e-12)
-    assert 0.018 < expected < 0.021  # ~19.5 m/s, the textbook 100 x 15 km lunar figure
-
-
-def test_deorbit_rejects_raising_periapsis():
-    with pytest.raises(ValueError, match="r_peri_km"):
-        D.deorbit_dv(MU, R + 100.0, R + 150.0)
-
-
 @pytest.fixture(scope="module")
 def descent():
     return D.powered_descent(4300.0, 13000.0, 315.0, orbit_alt_km=100.0)
@@ -81,12 +68,11 @@ def test_budget_chain_multiplies():
         B.mass_budget(6000.0, [("x", -1.0)], 300.0, 3000.0)
 
 
-def test_lunar_capture_from_a_hohmann_transfer():
-    # Patched conic from a 200 km parking orbit: v_inf at the Moon ~0.82 km/s
-    # (Curtis example 8.x style), capture into 100 km circular ~0.8 km/s.
+def test_lunar_arrival_speed_of_a_hohmann_transfer():
+    # Patched conic from a 200 km parking orbit: apogee speed 0.186 km/s against the Moon's
+    # 1.018 km/s (vis-viva), so v_inf ~0.83 km/s (Curtis sec. 8.5 style estimate).
     v_inf = B.lunar_arrival_vinf(6378.137 + 200.0)
-    assert 0.78 < v_inf < 0.86
-    loi = B.capture_dv(MU, v_inf, R + 100.0)
-    # independently: energy of the hyperbola at periselene minus circular speed
-    v_p = np.sqrt(v_inf**2 + 2 * MU / (R + 100.0))
-    assert loi == pytest.approx(v_p - np.sqrt(MU / (R + 100.0)), rel=1e-12)
+    mu = 398600.4354360959
+    a = 0.5 * (6578.137 + 384400.0)
+    assert v_inf == pytest.approx(np.sqrt(mu / 384400.0) - np.sqrt(mu * (2 / 384400.0 - 1 / a)))
+    assert 0.80 < v_inf < 0.85
