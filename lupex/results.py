@@ -55,7 +55,7 @@ def build_summary(scenario: Scenario, text: str, source: str, stages: list[Stage
                   results: Mapping[str, Any]) -> dict:
     return {
         "lupex_version": __version__,
-        "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "scenario": {"file": source, "sha256": scenario_hash(text), "mission": scenario.mission.name},
         "seeds": scenario.seeds(),
         "stages": {s.name: s.summary(results[s.name]) for s in stages if s.name in results},
@@ -69,9 +69,9 @@ def build_report(summary: dict, scenario: Scenario, stages: list[Stage], results
         "",
         scenario.mission.description.strip(),
         "",
-        f"lupex {summary['lupex_version']}, run {summary['created_utc']}; scenario "
-        f"`{summary['scenario']['file']}` (sha256 `{summary['scenario']['sha256'][:16]}…`); "
-        f"seeds {summary['seeds']}.",
+        (f"lupex {summary['lupex_version']}, run {summary['created_utc']}; scenario "
+         f"`{summary['scenario']['file']}` (sha256 `{summary['scenario']['sha256'][:16]}…`); "
+         f"seeds {summary['seeds']}."),
         "",
     ]
     for stage in stages:

@@ -19,8 +19,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 # The ephemeris kernels cover 1900-2050 (lupex.ephemeris.SPAN_TEXT); scenarios are held to
 # the era of this mission family with margin for a long surface stay.
-EARLIEST_DATE = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)
-LATEST_DATE = dt.datetime(2049, 12, 31, tzinfo=dt.timezone.utc)
+EARLIEST_DATE = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
+LATEST_DATE = dt.datetime(2049, 12, 31, tzinfo=dt.UTC)
 R_MOON_KM = 1737.4  # LOLA reference sphere, as in the maps
 
 
@@ -45,13 +45,13 @@ def _between(lo: float, hi: float, unit: str = ""):
     return AfterValidator(check)
 
 
-def Range(lo: float, hi: float, unit: str = ""):  # noqa: N802 (reads like a type)
+def Range(lo: float, hi: float, unit: str = ""):
     return Annotated[float, _between(lo, hi, unit)]
 
 
 def _in_era(v: dt.datetime) -> dt.datetime:
     if v.tzinfo is None:
-        v = v.replace(tzinfo=dt.timezone.utc)
+        v = v.replace(tzinfo=dt.UTC)
     if not EARLIEST_DATE <= v <= LATEST_DATE:
         raise ValueError(
             f"must be between {EARLIEST_DATE:%Y-%m-%d} and {LATEST_DATE:%Y-%m-%d} (UTC), "

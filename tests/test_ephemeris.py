@@ -86,9 +86,9 @@ def test_barycentric_positions_match_astropy_de421():
 
 
 def test_sun_direction_matches_lunarsky_and_corrections_are_what_they_claim(monkeypatch):
+    import lunarsky.spice_utils as lsu
     from astropy.coordinates import ICRS, SkyCoord, get_body_barycentric, solar_system_ephemeris
     from jplephem.spk import SPK
-    import lunarsky.spice_utils as lsu
     from lunarsky import MCMF
 
     path = resources.files("skyfield_data") / "data" / "de421.bsp"

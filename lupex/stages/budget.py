@@ -66,9 +66,9 @@ def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> BudgetResul
         "The lander performs every burn after separation from the launcher.",
         f"Approach speed and LOI from {source}; LOI is one burn into the circular orbit.",
         f"TCM allowance {TCM_ALLOWANCE_KMS * 1e3:.0f} m/s and a {HOVER_S:.0f} s hover (assumed).",
-        "Powered descent: full-thrust gravity turn over a spherical Moon, periselene chosen so "
-        "the lander comes to rest at the surface; the descent burn's mass is integrated, the "
-        "others use the rocket equation at the lander's Isp.",
+        ("Powered descent: full-thrust gravity turn over a spherical Moon, periselene chosen so "
+         "the lander comes to rest at the surface; the descent burn's mass is integrated, the "
+         "others use the rocket equation at the lander's Isp."),
     )
     return BudgetResult(v_inf, final_plan, descent, budget, assumptions)
 
@@ -107,11 +107,11 @@ def report(r: BudgetResult) -> str:
     d = r.descent
     return "\n".join(rows + [
         "",
-        f"Propellant loaded {b.propellant_loaded_kg:.0f} kg, used {b.propellant_used_kg:.0f} kg: "
-        f"{verdict} (margin {b.propellant_margin_kg:+.0f} kg).",
-        f"Powered descent from {d.ignition_alt_km:.1f} km at {d.ignition_speed_kms * 1e3:.0f} m/s, "
+        (f"Propellant loaded {b.propellant_loaded_kg:.0f} kg, used {b.propellant_used_kg:.0f} kg: "
+        f"{verdict} (margin {b.propellant_margin_kg:+.0f} kg)."),
+        (f"Powered descent from {d.ignition_alt_km:.1f} km at {d.ignition_speed_kms * 1e3:.0f} m/s, "
         f"{d.duration_s:.0f} s, {d.downrange_km[-1]:.0f} km downrange, gravity loss "
-        f"{d.gravity_loss_kms * 1e3:.0f} m/s.",
+        f"{d.gravity_loss_kms * 1e3:.0f} m/s."),
         "",
         "Assumptions: " + " ".join(r.assumptions),
     ])

@@ -68,8 +68,8 @@ def summary(result: SkyResult) -> dict:
 
 def report(result: SkyResult) -> str:
     lines = [
-        f"Window {result.times_iso[0]} to {result.times_iso[1]} UTC, {len(result.hours)} samples; "
-        "flat horizon (terrain ignored), DE421 with light time and aberration.",
+        (f"Window {result.times_iso[0]} to {result.times_iso[1]} UTC, {len(result.hours)} samples; "
+         "flat horizon (terrain ignored), DE421 with light time and aberration."),
         "",
         "| site | Sun el. min / max (deg) | Sun up (flat) | Earth el. min / max (deg) | Earth up (flat) |",
         "|---|---|---|---|---|",

@@ -40,12 +40,12 @@ def report(res: T.TransferResult) -> str:
         f"| TLI Δv from the parking orbit | {res.dv_tli_mag_kms * 1e3:.0f} m/s |",
         f"| C3 | {res.c3_km2s2:.3f} km²/s² |",
         f"| time of flight | {res.tof_s / 86400:.2f} days |",
-        f"| periselene altitude / inclination (ME) | {res.periselene_alt_km:.1f} km / "
-        f"{res.periselene_inclination_deg:.2f}° |",
+        (f"| periselene altitude / inclination (ME) | {res.periselene_alt_km:.1f} km / "
+         f"{res.periselene_inclination_deg:.2f}° |"),
         f"| LOI Δv into the circular orbit | {res.dv_loi_kms * 1e3:.0f} m/s |",
         "",
-        "Impulsive TLI at lift-off + 30 min, targeted by shooting through DE421 point masses "
-        "and Earth J2; the Moon is a point mass on the way.",
+        ("Impulsive TLI at lift-off + 30 min, targeted by shooting through DE421 point masses "
+         "and Earth J2; the Moon is a point mass on the way."),
     ])
 
 
