@@ -418,14 +418,15 @@ def _finish(fl: _Flight, t, y, out):
 
 
 def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
-                  bracket_deg=(5.0, 60.0), span_deg=2.0, xatol=0.05):
+                  bracket_deg=(0.5, 60.0), n_scan=6, xatol=0.05):
     """Pitch-kick angle [deg] maximising the upper-stage propellant left at SECO1.
 
-    The feasible kicks form a narrow window: too small a kick lofts the
-    vehicle above the insertion orbit, too large a one flies it into the
-    ground.  ``brentq`` on first-stage flights locates the window's lofted
-    edge inside ``bracket_deg``; a bounded ``minimize_scalar`` search over
-    the next ``span_deg`` degrees then maximises the margin.  Returns ``(kick_deg, margin_kg, guidance)``.
+    The feasible kicks form a window: too small a kick lofts the vehicle
+    above the insertion orbit, too large a one flies it into the ground.
+    ``brentq`` on first-stage flights finds the window's edges inside
+    ``bracket_deg`` (ignition at the insertion altitude, capped at 300 km,
+    and at 80 km); the margin is sampled at ``n_scan`` kicks between them
+    and a bounded ``minimize_scalar`` search refines the best.  Returns ``(kick_deg, margin_kg, guidance)``.
 
     Raises
     ------
@@ -449,10 +450,11 @@ def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
                 cache[kick] = None
         return -np.inf if cache[kick] is None else cache[kick]["margin_kg"]
 
-    # Second-stage ignition altitude falls monotonically with the kick.  Find
-    # (brentq, first-stage flights only) the kick that ignites 15 km below
-    # the insertion altitude -- smaller kicks loft the vehicle above the
-    # orbit -- then refine the margin over the next ``span_deg`` degrees.
+    # Second-stage ignition altitude falls monotonically with the kick.  The
+    # feasible kicks lie between a lofted edge (ignition near the insertion
+    # altitude, capped at 300 km) and a flat edge (ignition at 80 km); both
+    # are found by brentq on first-stage flights, the margin is sampled at
+    # ``n_scan`` kicks between them and refined around the best.
     h_ins = insert.alt_km if isinstance(insert, CircularOrbit) else insert.perigee_alt_km
 
     def ignition_alt(k):
@@ -463,14 +465,26 @@ def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
             return -100.0
 
     lo_k, hi_k = bracket_deg
-    f_lo, f_hi = ignition_alt(lo_k) - h_ins + 15.0, ignition_alt(hi_k) - h_ins + 15.0
-    if f_lo < 0 or f_hi > 0:
-        raise AscentFailure(f"no pitch kick in {lo_k}-{hi_k} deg puts second-stage ignition "
-                            f"below the {h_ins:.0f} km insertion altitude")
-    k0 = brentq(lambda k: ignition_alt(k) - h_ins + 15.0, lo_k, hi_k, xtol=0.02)
-    res = minimize_scalar(lambda k: -margin(k) if np.isfinite(margin(k)) else 1e9,
-                          bounds=(k0 - 0.3, k0 + span_deg), method="bounded",
-                          options={"xatol": xatol})
+
+    def edge(h):
+        f_lo, f_hi = ignition_alt(lo_k) - h, ignition_alt(hi_k) - h
+        if f_lo <= 0:
+            return lo_k
+        if f_hi >= 0:
+            return hi_k
+        return brentq(lambda k: ignition_alt(k) - h, lo_k, hi_k, xtol=0.02)
+
+    k_loft, k_flat = edge(min(h_ins - 15.0, 300.0)), edge(80.0)
+    kicks = np.linspace(k_loft, k_flat, n_scan)
+    scores = [margin(k) for k in kicks]
+    if not np.any(np.isfinite(scores)):
+        raise AscentFailure(f"no pitch kick in {k_loft:.1f}-{k_flat:.1f} deg reaches the "
+                            f"insertion orbit with a {payload_kg:.0f} kg payload")
+    i = int(np.argmax(scores))
+    step = kicks[1] - kicks[0] if n_scan > 1 else 1.0
+    minimize_scalar(lambda k: -margin(k) if np.isfinite(margin(k)) else 1e9,
+                    bounds=(kicks[i] - step, kicks[i] + step), method="bounded",
+                    options={"xatol": xatol})
     feasible = {k: o for k, o in cache.items() if o is not None}
     if not feasible:
         raise AscentFailure(f"no pitch kick near {k0:.1f} deg reaches the insertion orbit "
