@@ -38,13 +38,14 @@ from .atmosphere import atmosphere_scalar, standard_atmosphere
 from .dynamics import (BOOSTERS, CORE, UPPER, Mode, Propulsion, Segment, airspeed_kms,
                        altitude_km, make_rhs, specific_energy)
 from .earth import (G0_MS2, MU_EARTH_KM3S2, OMEGA_EARTH_RADS, WGS84_A_KM, ecef_from_geodetic,
-                    great_circle_km, gravity_j2, subpoint)
+                    geodetic_from_rz, great_circle_km, gravity_j2, subpoint)
 from .elements import state_to_elements
 from .site import TANEGASHIMA_LP2
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
 from .vehicle import Vehicle
 
-_RTOL = 1e-9
+_RTOL = 1e-9          # recorded (reported) flights
+_RTOL_SEARCH = 1e-8   # flights inside optimisers; the reported flight re-solves its guidance
 _ATOL = np.array([1e-6, 1e-6, 1e-6, 1e-9, 1e-9, 1e-9, 1e-3])
 #: geostationary radius [km] (42,164.17 km: mu^(1/3) / n_sidereal^(2/3)).
 R_GEO_KM = (MU_EARTH_KM3S2 / OMEGA_EARTH_RADS ** 2) ** (1.0 / 3.0)
@@ -93,6 +94,7 @@ class _Flight:
         self.eng_parts: list[np.ndarray] = []
         self.area_parts: list[np.ndarray] = []
         self.upper_prop_used_impulsive_kg = 0.0
+        self.max_q_pa = 0.0
 
     # -- mass bookkeeping -------------------------------------------------
     def upper_dry_stack_kg(self) -> float:
@@ -128,11 +130,14 @@ class _Flight:
                 fairing_idx = 1
             events.extend(stop_events)
             rhs = make_rhs(self.prop, seg)
-            sol = solve_ivp(rhs, (t, t1), y, method="DOP853", rtol=_RTOL, atol=_ATOL,
-                            events=events, max_step=max_step)
+            sol = solve_ivp(rhs, (t, t1), y, method="DOP853",
+                            rtol=_RTOL if self.record else _RTOL_SEARCH, atol=_ATOL,
+                            events=events, max_step=max_step if self.record else np.inf)
             if sol.status == -1:
                 raise AscentFailure(f"integration failed: {sol.message}")
             self._store(sol.t, sol.y, seg)
+            if seg.area_m2 > 0:
+                self.max_q_pa = max(self.max_q_pa, float(np.max(_dynamic_pressure(sol.y))))
             y, t = sol.y[:, -1].copy(), float(sol.t[-1])
             if sol.status == 0:
                 return t, y, None
@@ -157,6 +162,14 @@ class _Flight:
         self.y_parts.append(y)
         self.eng_parts.append(np.full(t.shape, seg.engines, dtype=np.int8))
         self.area_parts.append(np.full(t.shape, seg.area_m2))
+
+
+def _dynamic_pressure(y):
+    """Dynamic pressure [Pa] of states ``y`` (7, n) (vectorised)."""
+    _, alt = geodetic_from_rz(np.hypot(y[0], y[1]), y[2])
+    rho = standard_atmosphere(np.maximum(alt, -0.9))[0]
+    vr = np.stack([y[3] + OMEGA_EARTH_RADS * y[1], y[4] - OMEGA_EARTH_RADS * y[0], y[5]])
+    return 0.5 * rho * np.sum(vr * vr, axis=0) * 1e6
 
 
 def _impact_event(t, y):
@@ -225,29 +238,63 @@ def _initial_state(site, payload_kg: float, veh: Vehicle) -> np.ndarray:
     return np.concatenate([r, v, [veh.gross_mass_kg + payload_kg]])
 
 
-def fly_first_stage(flight: _Flight, azimuth_deg: float, kick_deg: float, site=TANEGASHIMA_LP2):
-    """Lift-off to second-stage ignition; returns (t_ign, y_ign)."""
-    veh, seq = flight.veh, flight.veh.sequence
-    y = _initial_state(site, flight.payload_kg, veh)
-    flight.mark("lift-off", 0.0, y)
+def guidance_start_s(veh: Vehicle) -> float:
+    """Time closed-loop (linear-tangent) steering takes over from the gravity turn [s].
+
+    ``sequence.guidance_start_s`` if set, else SRB separation, else 120 s
+    (past max-q, where a non-zero angle of attack no longer loads the
+    structure).
+    """
+    if veh.sequence.guidance_start_s is not None:
+        return veh.sequence.guidance_start_s
+    if veh.n_boosters:
+        return veh.boosters.burn_time_s + veh.boosters.separation_delay_s
+    return 120.0
+
+
+def _sequence_marks(veh: Vehicle):
+    """Fixed-time events from lift-off to second-stage ignition, sorted."""
+    seq = veh.sequence
     t_meco = veh.core.burn_time_s
-    tv, tk = seq.vertical_rise_s, seq.vertical_rise_s + seq.pitch_kick_duration_s
-    marks = [(tv, "pitch-over start"), (tk, "pitch-over end"), (t_meco, "MECO"),
-             (t_meco + seq.stage_separation_delay_s, "stage separation"),
+    tv = seq.vertical_rise_s
+    marks = [(tv, "pitch-over start"), (tv + seq.pitch_kick_duration_s, "pitch-over end"),
+             (t_meco, "MECO"), (t_meco + seq.stage_separation_delay_s, "stage separation"),
              (t_meco + seq.upper_ignition_delay_s, "SSI1")]
-    if flight.boosters_on:
+    if veh.n_boosters:
         tb = veh.boosters.burn_time_s
         marks += [(tb, "SRB burn-out"), (tb + veh.boosters.separation_delay_s, "SRB separation")]
     if veh.fairing.rule == "time":
         marks.append((veh.fairing.time_s, "fairing separation"))
-    marks.sort()
+    return sorted(marks)
+
+
+def fly_phase(flight: _Flight, t0: float, y0, t1: float, azimuth_deg: float, kick_deg: float,
+              lts=None, t_guid: float = np.inf):
+    """Fly the fixed-time sequence from ``t0`` to ``t1`` (<= second-stage ignition).
+
+    Before ``t_guid`` the thrust follows vertical rise, kick and gravity
+    turn; from ``t_guid`` on, the linear-tangent law ``lts = (tan0, rate)``
+    referenced to ``t_guid``.  Staging masses are dropped at the marks.
+    """
+    veh, seq = flight.veh, flight.veh.sequence
+    t_meco = veh.core.burn_time_s
+    tv = seq.vertical_rise_s
+    tk = tv + seq.pitch_kick_duration_s
     az, kick = radians(azimuth_deg), radians(kick_deg)
-    t = 0.0
+    marks = [m for m in _sequence_marks(veh) if t0 < m[0] <= t1]
+    if not marks or marks[-1][0] < t1:
+        marks.append((t1, None))
+    t, y = t0, np.array(y0, dtype=float)
     for t_next, name in marks:
         if t_next > t:
             engines = (BOOSTERS if flight.boosters_on else 0) | (CORE if t < t_meco else 0)
-            mode = Mode.VERTICAL if t < tv else Mode.KICK if t < tk else Mode.GRAVITY_TURN
-            seg = Segment(mode, engines, flight.area(), az, kick, tv, seq.pitch_kick_duration_s)
+            if lts is not None and t >= t_guid:
+                seg = Segment(Mode.LINEAR_TANGENT, engines, flight.area(), tan0=lts[0],
+                              tan_rate=lts[1], t_ref_s=t_guid)
+            else:
+                mode = Mode.VERTICAL if t < tv else Mode.KICK if t < tk else Mode.GRAVITY_TURN
+                seg = Segment(mode, engines, flight.area(), az, kick, tv,
+                              seq.pitch_kick_duration_s)
             t, y, _ = flight.run(seg, t, t_next, y, max_step=2.0 if t < 200 else 10.0)
         if name == "SRB separation":
             y[6] -= veh.n_boosters * veh.boosters.dry_mass_kg
@@ -258,18 +305,40 @@ def fly_first_stage(flight: _Flight, azimuth_deg: float, kick_deg: float, site=T
             if flight.fairing_on:
                 flight.jettison_fairing(t, y)
             continue
-        flight.mark(name, t, y)
+        if name is not None:
+            flight.mark(name, t, y)
     return t, y
 
 
-def _lts_burn(flight: _Flight, t0, y0, tan0, rate, energy_target, record_name=None):
+def fly_first_stage(flight: _Flight, azimuth_deg: float, kick_deg: float, site=TANEGASHIMA_LP2):
+    """Lift-off to the start of closed-loop guidance; returns ``(t, y)``."""
+    y = _initial_state(site, flight.payload_kg, flight.veh)
+    flight.mark("lift-off", 0.0, y)
+    return fly_phase(flight, 0.0, y, guidance_start_s(flight.veh), azimuth_deg, kick_deg)
+
+
+def _ignition_time(veh: Vehicle) -> float:
+    return veh.core.burn_time_s + veh.sequence.upper_ignition_delay_s
+
+
+def _lts_burn(flight: _Flight, t0, y0, tan0, rate, energy_target, t_ref=None):
     """Upper-stage linear-tangent burn until ``energy_target`` or depletion."""
     seg = Segment(Mode.LINEAR_TANGENT, UPPER, flight.area(), tan0=tan0, tan_rate=rate,
-                  t_ref_s=t0)
+                  t_ref_s=t0 if t_ref is None else t_ref)
     t_dep = t0 + flight.upper_usable_left_kg(y0) / flight.prop.upper_mdot
     t, y, fired = flight.run(seg, t0, t_dep, y0, stop_events=[_energy_event(energy_target)],
                              max_step=20.0)
     return t, y, fired is not None
+
+
+def guided_ascent(flight: _Flight, t_g: float, y_g, lts, energy_target, azimuth_deg, kick_deg):
+    """Linear-tangent flight from ``t_g`` through MECO and staging to SECO1.
+
+    Returns ``(t, y, reached)``; ``reached`` is False on upper-stage depletion.
+    """
+    t_ign = _ignition_time(flight.veh)
+    t, y = fly_phase(flight, t_g, y_g, t_ign, azimuth_deg, kick_deg, lts=lts, t_guid=t_g)
+    return _lts_burn(flight, t, y, lts[0], lts[1], energy_target, t_ref=t_g)
 
 
 def _insertion_residual(r_target, y):
@@ -279,9 +348,14 @@ def _insertion_residual(r_target, y):
     return np.array([(r - r_target) / 100.0, sin_fpa * 10.0])
 
 
-def solve_upper_guidance(flight: _Flight, t0, y0, rp_km, ra_km, guess=None):
-    """Linear-tangent coefficients putting the stage at perigee ``rp_km`` of an orbit
-    with apogee ``ra_km`` (radii, km).  Returns ``(tan0, rate)``.
+def solve_upper_guidance(flight: _Flight, t0, y0, rp_km, ra_km, guess=None,
+                         azimuth_deg=90.0, kick_deg=0.0):
+    """Linear-tangent coefficients, from the guidance start ``(t0, y0)``, that put
+    the upper stage at perigee ``rp_km`` of an orbit with apogee ``ra_km``
+    (radii, km) when the cut-off energy is reached.  Returns ``(tan0, rate [1/s])``.
+
+    Shooting: ``scipy.optimize.least_squares`` on [radius error, sin(fpa),
+    energy shortfall], from ``guess`` or the best of a small grid.
 
     Raises
     ------
@@ -290,13 +364,14 @@ def solve_upper_guidance(flight: _Flight, t0, y0, rp_km, ra_km, guess=None):
     """
     a = 0.5 * (rp_km + ra_km)
     e_t = -MU_EARTH_KM3S2 / (2 * a)
-    probe = _Flight(flight.veh, flight.payload_kg, record=False)
-    probe.fairing_on, probe.boosters_on = flight.fairing_on, flight.boosters_on
+    fairing0, boosters0 = flight.fairing_on, flight.boosters_on
 
     def resid(p):
-        probe.fairing_on = flight.fairing_on
+        probe = _Flight(flight.veh, flight.payload_kg, record=False)
+        probe.fairing_on, probe.boosters_on = fairing0, boosters0
         try:
-            _, y, ok = _lts_burn(probe, t0, y0, p[0], p[1] * 1e-3, e_t)
+            _, y, ok = guided_ascent(probe, t0, y0, (p[0], p[1] * 1e-3), e_t, azimuth_deg,
+                                     kick_deg)
         except AscentFailure:   # steering that dives into the ground
             return np.array([-10.0, -10.0, 10.0])
         shortfall = 0.0 if ok else (e_t - specific_energy(y)) / abs(e_t)
@@ -304,13 +379,13 @@ def solve_upper_guidance(flight: _Flight, t0, y0, rp_km, ra_km, guess=None):
 
     def solve(start):
         return least_squares(resid, np.array(start, dtype=float),
-                             bounds=([-2.0, -5.0], [4.0, 15.0]),
+                             bounds=([-2.0, -5.0], [6.0, 20.0]),
                              xtol=1e-10, ftol=1e-10, gtol=1e-10, diff_step=1e-6)
 
     sol = solve(guess) if guess is not None else None
     if sol is None or np.max(np.abs(sol.fun)) > 1e-3:
         # multi-start: best of a small grid of steering laws
-        grid = [(a, b) for a in (-0.3, 0.3, 1.0) for b in (-1.0, 2.0, 6.0)]
+        grid = [(a_, b_) for a_ in (0.0, 0.5, 1.5) for b_ in (0.5, 2.0, 5.0)]
         sol = solve(min(grid, key=lambda g: float(np.sum(resid(g) ** 2))))
     if np.max(np.abs(sol.fun)) > 1e-3:
         raise AscentFailure(f"upper-stage guidance did not converge (residual {sol.fun}: "
@@ -353,9 +428,10 @@ def fly_mission(veh: Vehicle, payload_kg: float, target, azimuth_deg: float, kic
     else:
         rp = ra = WGS84_A_KM + target.parking_alt_km
     if guidance is None:
-        guidance = solve_upper_guidance(fl, t, y, rp, ra, guess=guidance_guess)
+        guidance = solve_upper_guidance(fl, t, y, rp, ra, guess=guidance_guess,
+                                        azimuth_deg=azimuth_deg, kick_deg=kick_deg)
     e_t = -MU_EARTH_KM3S2 / (rp + ra)
-    t, y, ok = _lts_burn(fl, t, y, guidance[0], guidance[1], e_t)
+    t, y, ok = guided_ascent(fl, t, y, guidance, e_t, azimuth_deg, kick_deg)
     if not ok:
         raise AscentFailure("upper stage ran out of propellant before orbit insertion")
     fl.mark("SECO1", t, y)
@@ -418,23 +494,25 @@ def _finish(fl: _Flight, t, y, out):
 
 
 def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
-                  bracket_deg=(0.5, 60.0), n_scan=6, xatol=0.05):
+                  kick_max_deg: float = 45.0, n_scan: int = 4, xatol: float = 0.5):
     """Pitch-kick angle [deg] maximising the upper-stage propellant left at SECO1.
 
-    The feasible kicks form a window: too small a kick lofts the vehicle
-    above the insertion orbit, too large a one flies it into the ground.
-    ``brentq`` on first-stage flights finds the window's edges inside
-    ``bracket_deg`` (ignition at the insertion altitude, capped at 300 km,
-    and at 80 km); the margin is sampled at ``n_scan`` kicks between them
-    and a bounded ``minimize_scalar`` search refines the best.  Returns ``(kick_deg, margin_kg, guidance)``.
+    The kick sets how early the gravity turn leans over: larger kicks fly
+    flatter (less gravity loss) but through denser air, so the kick is
+    capped where the peak dynamic pressure reaches the vehicle's
+    ``sequence.max_q_limit_kpa`` (``brentq`` on flights to the guidance
+    start).  Below the cap the margin at SECO1 is sampled at ``n_scan``
+    kicks and refined with a bounded ``minimize_scalar``.
+    Returns ``(kick_deg, margin_kg, guidance)``.
 
     Raises
     ------
     AscentFailure
-        If no kick reaches the insertion orbit.
+        If no kick reaches the insertion orbit within the q limit.
     """
     insert = CircularOrbit(target.parking_alt_km) if isinstance(target, (GTO, LunarTransfer)) \
         else target
+    q_lim = veh.sequence.max_q_limit_kpa * 1e3
     cache = {}
     last = [None]
 
@@ -450,45 +528,31 @@ def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
                 cache[kick] = None
         return -np.inf if cache[kick] is None else cache[kick]["margin_kg"]
 
-    # Second-stage ignition altitude falls monotonically with the kick.  The
-    # feasible kicks lie between a lofted edge (ignition near the insertion
-    # altitude, capped at 300 km) and a flat edge (ignition at 80 km); both
-    # are found by brentq on first-stage flights, the margin is sampled at
-    # ``n_scan`` kicks between them and refined around the best.
-    h_ins = insert.alt_km if isinstance(insert, CircularOrbit) else insert.perigee_alt_km
-
-    def ignition_alt(k):
+    def excess_q(k):
+        fl = _Flight(veh, payload_kg, False)
         try:
-            return altitude_km(fly_first_stage(_Flight(veh, payload_kg, False),
-                                               azimuth_deg, k)[1])
+            fly_first_stage(fl, azimuth_deg, k)
         except AscentFailure:
-            return -100.0
+            return 1.0
+        return fl.max_q_pa / q_lim - 1.0
 
-    lo_k, hi_k = bracket_deg
-
-    def edge(h):
-        f_lo, f_hi = ignition_alt(lo_k) - h, ignition_alt(hi_k) - h
-        if f_lo <= 0:
-            return lo_k
-        if f_hi >= 0:
-            return hi_k
-        return brentq(lambda k: ignition_alt(k) - h, lo_k, hi_k, xtol=0.02)
-
-    k_loft, k_flat = edge(min(h_ins - 15.0, 300.0)), edge(80.0)
-    kicks = np.linspace(k_loft, k_flat, n_scan)
+    k_lo = 0.2
+    if excess_q(k_lo) > 0:
+        raise AscentFailure(f"max-q exceeds {q_lim / 1e3:.0f} kPa even without a pitch kick")
+    k_hi = kick_max_deg if excess_q(kick_max_deg) <= 0 else \
+        brentq(excess_q, k_lo, kick_max_deg, xtol=0.05)
+    kicks = np.linspace(k_lo, k_hi, n_scan)
     scores = [margin(k) for k in kicks]
     if not np.any(np.isfinite(scores)):
-        raise AscentFailure(f"no pitch kick in {k_loft:.1f}-{k_flat:.1f} deg reaches the "
-                            f"insertion orbit with a {payload_kg:.0f} kg payload")
+        raise AscentFailure(f"no pitch kick in {k_lo:.1f}-{k_hi:.1f} deg (max-q limit "
+                            f"{q_lim / 1e3:.0f} kPa) reaches the insertion orbit with a "
+                            f"{payload_kg:.0f} kg payload")
     i = int(np.argmax(scores))
-    step = kicks[1] - kicks[0] if n_scan > 1 else 1.0
+    step = kicks[1] - kicks[0]
     minimize_scalar(lambda k: -margin(k) if np.isfinite(margin(k)) else 1e9,
-                    bounds=(kicks[i] - step, kicks[i] + step), method="bounded",
-                    options={"xatol": xatol})
+                    bounds=(max(kicks[i] - step, k_lo), min(kicks[i] + step, k_hi)),
+                    method="bounded", options={"xatol": xatol})
     feasible = {k: o for k, o in cache.items() if o is not None}
-    if not feasible:
-        raise AscentFailure(f"no pitch kick near {k0:.1f} deg reaches the insertion orbit "
-                            f"with a {payload_kg:.0f} kg payload")
     best = max(feasible, key=lambda k: feasible[k]["margin_kg"])
     return best, float(feasible[best]["margin_kg"]), feasible[best]["guidance"]
 

@@ -156,7 +156,10 @@ def make_rhs(prop: Propulsion, seg: Segment):
         ax, ay, az = fxy * x, fxy * y, base * (1.0 + k * (3.0 - 5.0 * zz)) * z
         rho_xy = sqrt(x * x + y * y)
         lat, alt = geodetic_scalar(rho_xy, z)
-        dens, p, a_snd = atmosphere_scalar(alt)
+        if alt < 300.0:
+            dens, p, a_snd = atmosphere_scalar(alt)
+        else:   # drag and back-pressure below 1e-6 of their sea-level effect: skip
+            dens, p, a_snd = 0.0, 0.0, 300.0
         vrx, vry, vrz = vx + w_e * y, vy - w_e * x, vz
         vr = sqrt(vrx * vrx + vry * vry + vrz * vrz)
 

@@ -170,6 +170,10 @@ class SequenceSpec(BaseModel):
     stage_separation_delay_s: float = Field(ge=0, lt=60)
     upper_ignition_delay_s: float = Field(ge=0, lt=60)
     payload_separation_delay_s: float = Field(ge=0, lt=3600)
+    #: start of closed-loop steering [s]; default SRB separation (or 120 s without SRBs)
+    guidance_start_s: float | None = Field(default=None, gt=0, lt=400)
+    #: structural dynamic-pressure limit the pitch kick must respect [kPa]
+    max_q_limit_kpa: float = Field(default=150.0, gt=5, lt=500)
 
 
 class VehicleFile(BaseModel):
