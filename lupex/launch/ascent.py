@@ -498,11 +498,13 @@ def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
     """Pitch-kick angle [deg] maximising the upper-stage propellant left at SECO1.
 
     The kick sets how early the gravity turn leans over: larger kicks fly
-    flatter (less gravity loss) but through denser air, so the kick is
-    capped where the peak dynamic pressure reaches the vehicle's
-    ``sequence.max_q_limit_kpa`` (``brentq`` on flights to the guidance
-    start).  Below the cap the margin at SECO1 is sampled at ``n_scan``
-    kicks and refined with a bounded ``minimize_scalar``.
+    flatter (less gravity loss) but through denser air and, past a point,
+    into the ground.  Kicks on a coarse grid are first flown to the
+    guidance start only (cheap) and kept if the peak dynamic pressure stays
+    under ``sequence.max_q_limit_kpa`` and the vehicle is still climbing
+    (above 40 km, flight-path angle > 12 deg); the margin at SECO1 is then
+    sampled at ``n_scan`` kicks across that range and refined with a
+    bounded ``minimize_scalar``.
     Returns ``(kick_deg, margin_kg, guidance)``.
 
     Raises
@@ -528,29 +530,37 @@ def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
                 cache[kick] = None
         return -np.inf if cache[kick] is None else cache[kick]["margin_kg"]
 
-    def excess_q(k):
+    def first_phase(k):
+        """(excess of max-q over the limit, feasible for guidance) for kick ``k``."""
         fl = _Flight(veh, payload_kg, False)
         try:
-            fly_first_stage(fl, azimuth_deg, k)
+            _, y = fly_first_stage(fl, azimuth_deg, k)
         except AscentFailure:
-            return 1.0
-        return fl.max_q_pa / q_lim - 1.0
+            return 1.0, False
+        r, v = y[:3], y[3:6]
+        sin_fpa = float(np.dot(r, v)) / (np.linalg.norm(r) * np.linalg.norm(v))
+        # guidance needs the vehicle still climbing out of the dense air
+        ok = altitude_km(y) > 40.0 and sin_fpa > np.sin(np.radians(12.0))
+        return fl.max_q_pa / q_lim - 1.0, ok
 
-    k_lo = 0.2
-    if excess_q(k_lo) > 0:
-        raise AscentFailure(f"max-q exceeds {q_lim / 1e3:.0f} kPa even without a pitch kick")
-    k_hi = kick_max_deg if excess_q(kick_max_deg) <= 0 else \
-        brentq(excess_q, k_lo, kick_max_deg, xtol=0.05)
-    kicks = np.linspace(k_lo, k_hi, n_scan)
+    grid = np.unique(np.concatenate([np.geomspace(0.3, 3.0, 4),
+                                     np.linspace(5.0, kick_max_deg, 9)]))
+    phase = {float(k): first_phase(k) for k in grid}
+    ok = [k for k, (dq, good) in phase.items() if dq <= 0 and good]
+    if not ok:
+        raise AscentFailure(f"no pitch kick in 0.3-{kick_max_deg:.0f} deg keeps max-q under "
+                            f"{q_lim / 1e3:.0f} kPa and leaves the vehicle climbing at the "
+                            "start of guidance")
+    k_lo, k_hi = min(ok), max(ok)
+    kicks = np.linspace(k_lo, k_hi, n_scan) if k_hi > k_lo else np.array([k_lo])
     scores = [margin(k) for k in kicks]
     if not np.any(np.isfinite(scores)):
-        raise AscentFailure(f"no pitch kick in {k_lo:.1f}-{k_hi:.1f} deg (max-q limit "
-                            f"{q_lim / 1e3:.0f} kPa) reaches the insertion orbit with a "
-                            f"{payload_kg:.0f} kg payload")
+        raise AscentFailure(f"no pitch kick in {k_lo:.1f}-{k_hi:.1f} deg reaches the "
+                            f"insertion orbit with a {payload_kg:.0f} kg payload")
     i = int(np.argmax(scores))
-    step = kicks[1] - kicks[0]
+    step = max(kicks[1] - kicks[0], 0.2) if len(kicks) > 1 else 0.5
     minimize_scalar(lambda k: -margin(k) if np.isfinite(margin(k)) else 1e9,
-                    bounds=(max(kicks[i] - step, k_lo), min(kicks[i] + step, k_hi)),
+                    bounds=(max(kicks[i] - step, 0.1), kicks[i] + step),
                     method="bounded", options={"xatol": xatol})
     feasible = {k: o for k, o in cache.items() if o is not None}
     best = max(feasible, key=lambda k: feasible[k]["margin_kg"])

@@ -3,7 +3,7 @@
 Below 81.02 km (the upper limit of the ``ambiance`` package) density,
 pressure and speed of sound come from ``ambiance.Atmosphere`` itself,
 sampled every 20 m at import and interpolated linearly (the interpolation
-error is below 1e-5 relative; see ``tests/launch/test_atmosphere.py``).
+error is below 5e-5 relative; see ``tests/launch/test_atmosphere.py``).
 
 Above 81.02 km ``ambiance`` stops.  The ascent still needs density there for
 drag on the upper stage and, above all, for the free-molecular heating

@@ -121,8 +121,12 @@ def max_payload(vehicle, target, azimuth_deg: float | None = None, kick_deg: flo
     guess = _guess(out)
     # margin falls by a little more than 1 kg per kg of payload: start the secant there
     m1 = max(m0 + f0 / 1.2, 100.0)
-    for _ in range(12):
-        f1, out = target_margin_kg(veh, m1, target, az, kick_deg, guess)
+    for _ in range(16):
+        try:
+            f1, out = target_margin_kg(veh, m1, target, az, kick_deg, guess)
+        except AscentFailure:   # orbit out of reach at this mass: step back halfway
+            m1 = 0.5 * (m0 + m1)
+            continue
         guess = _guess(out)
         if abs(m1 - m0) < tol_kg and abs(f1) < 2 * tol_kg:
             break

