@@ -384,9 +384,13 @@ def solve_upper_guidance(flight: _Flight, t0, y0, rp_km, ra_km, guess=None,
 
     sol = solve(guess) if guess is not None else None
     if sol is None or np.max(np.abs(sol.fun)) > 1e-3:
-        # multi-start: best of a small grid of steering laws
-        grid = [(a_, b_) for a_ in (0.0, 0.5, 1.5) for b_ in (0.5, 2.0, 5.0)]
-        sol = solve(min(grid, key=lambda g: float(np.sum(resid(g) ** 2))))
+        # multi-start from the three best of a grid of steering laws
+        grid = [(a_, b_) for a_ in (0.0, 0.3, 0.6, 1.0, 1.5) for b_ in (0.5, 1.5, 3.0, 5.0)]
+        cost = [float(np.sum(resid(g) ** 2)) for g in grid]
+        for j in np.argsort(cost)[:3]:
+            sol = solve(grid[j])
+            if np.max(np.abs(sol.fun)) <= 1e-3:
+                break
     if np.max(np.abs(sol.fun)) > 1e-3:
         raise AscentFailure(f"upper-stage guidance did not converge (residual {sol.fun}: "
                             "[radius error/100 km, 10 sin(fpa), 10 energy shortfall])")

@@ -196,9 +196,14 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
                               coast_s=coast, guidance_guess=guess)
     except AscentFailure as err:
         if not isinstance(target, (GTO, LunarTransfer)):
-            raise
-        fl, out = fly_mission(veh, payload_kg, target, az, kick_deg, record=True, coast_s=coast,
-                              guidance_guess=guess, burn_to_depletion=True)
+            raise AscentFailure(f"{veh.name} cannot put {payload_kg:.0f} kg into {target}: "
+                                f"{err}") from None
+        try:
+            fl, out = fly_mission(veh, payload_kg, target, az, kick_deg, record=True,
+                                  coast_s=coast, guidance_guess=guess, burn_to_depletion=True)
+        except AscentFailure as err2:
+            raise AscentFailure(f"{veh.name} cannot put {payload_kg:.0f} kg even into the "
+                                f"parking orbit: {err2}") from None
         feasible, message = False, f"payload too heavy for the target: {err}"
     traj = build_trajectory(fl)
     events = build_events(fl)
