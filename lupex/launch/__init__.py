@@ -11,16 +11,44 @@ Pipeline entry points::
 """
 from .ascent import AscentFailure, Event, Trajectory
 from .mission import LaunchResult, simulate_launch, to_summary
-from .performance import (Margin, PayloadSolution, PerformanceCurve, margin_kg, max_payload,
-                          payload_to_gto, payload_vs_c3)
+from .performance import (
+                          Margin,
+                          PayloadSolution,
+                          PerformanceCurve,
+                          margin_kg,
+                          max_payload,
+                          payload_to_gto,
+                          payload_vs_c3,
+)
 from .plots import plot_ascent_profile, plot_ground_track, plot_payload_vs_c3
 from .site import ALLOWED_AZIMUTH_DEG, TANEGASHIMA_LP2, launch_azimuth_deg
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
 from .vehicle import Vehicle, load_vehicle
 
-__all__ = ["simulate_launch", "payload_vs_c3", "margin_kg", "to_summary", "max_payload",
-           "payload_to_gto", "LaunchResult", "PerformanceCurve", "Margin", "PayloadSolution",
-           "Event", "Trajectory", "AscentFailure", "CircularOrbit", "EllipticOrbit", "GTO",
-           "LunarTransfer", "Vehicle", "load_vehicle", "plot_ascent_profile",
-           "plot_ground_track", "plot_payload_vs_c3", "ALLOWED_AZIMUTH_DEG", "TANEGASHIMA_LP2",
-           "launch_azimuth_deg"]
+__all__ = [
+                          "ALLOWED_AZIMUTH_DEG",
+                          "GTO",
+                          "TANEGASHIMA_LP2",
+                          "AscentFailure",
+                          "CircularOrbit",
+                          "EllipticOrbit",
+                          "Event",
+                          "LaunchResult",
+                          "LunarTransfer",
+                          "Margin",
+                          "PayloadSolution",
+                          "PerformanceCurve",
+                          "Trajectory",
+                          "Vehicle",
+                          "launch_azimuth_deg",
+                          "load_vehicle",
+                          "margin_kg",
+                          "max_payload",
+                          "payload_to_gto",
+                          "payload_vs_c3",
+                          "plot_ascent_profile",
+                          "plot_ground_track",
+                          "plot_payload_vs_c3",
+                          "simulate_launch",
+                          "to_summary",
+]

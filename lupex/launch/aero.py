@@ -8,9 +8,11 @@ near Mach 1.1-1.2, and a slow supersonic decay towards ~0.2 (compare the
 Atlas curve reproduced on space.stackexchange.com/q/32265 and the
 discussion in Braeunig, "Rocket & Space Technology: Aerodynamics",
 braeunig.us/space/aerodyn_wip.htm).  The values are assumptions, referenced
-to the summed cross-section of core and strap-on boosters; the test suite
-shows that scaling the whole curve by +/-30 % moves the lunar-transfer
-payload by under 2 %, so the assumption is not what limits accuracy.
+to the summed cross-section of core and strap-on boosters.  Scaling the
+whole curve by +/-30 % changes the upper-stage propellant left in a 200 km
+parking orbit by about -/+2 % (~300 kg of ~15 t for H3-24L; see
+``tests/launch/test_dynamics.py::test_drag_curve_sensitivity``), so this
+assumption is not what limits the payload accuracy.
 """
 from __future__ import annotations
 

@@ -31,14 +31,32 @@ from math import radians, sqrt
 
 import numpy as np
 from scipy.integrate import solve_ivp
-from scipy.optimize import brentq, least_squares, minimize_scalar
+from scipy.optimize import least_squares, minimize_scalar
 
 from .aero import drag_coefficient, free_molecular_heating
 from .atmosphere import atmosphere_scalar, standard_atmosphere
-from .dynamics import (BOOSTERS, CORE, UPPER, Mode, Propulsion, Segment, airspeed_kms,
-                       altitude_km, make_rhs, specific_energy)
-from .earth import (G0_MS2, MU_EARTH_KM3S2, OMEGA_EARTH_RADS, WGS84_A_KM, ecef_from_geodetic,
-                    geodetic_from_rz, great_circle_km, gravity_j2, subpoint)
+from .dynamics import (
+    BOOSTERS,
+    CORE,
+    UPPER,
+    Mode,
+    Propulsion,
+    Segment,
+    airspeed_kms,
+    altitude_km,
+    make_rhs,
+    specific_energy,
+)
+from .earth import (
+    G0_MS2,
+    MU_EARTH_KM3S2,
+    OMEGA_EARTH_RADS,
+    WGS84_A_KM,
+    ecef_from_geodetic,
+    geodetic_from_rz,
+    great_circle_km,
+    subpoint,
+)
 from .elements import state_to_elements
 from .site import TANEGASHIMA_LP2
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
@@ -400,7 +418,7 @@ def solve_upper_guidance(flight: _Flight, t0, y0, rp_km, ra_km, guess=None,
 def _coast_to(flight, t0, y0, t1=None, stop=None):
     seg = Segment(Mode.COAST, 0, flight.area())
     t_end = t1 if t1 is not None else t0 + 2.0e4
-    t, y, fired = flight.run(seg, t0, t_end, y0, stop_events=[] if stop is None else [stop],
+    t, y, _fired = flight.run(seg, t0, t_end, y0, stop_events=[] if stop is None else [stop],
                              max_step=60.0)
     return t, y
 
@@ -644,10 +662,14 @@ def heating_rate_wm2(traj: Trajectory) -> np.ndarray:
     return free_molecular_heating(rho, traj.airspeed_kms * 1000.0)
 
 
-def gravity_at(traj: Trajectory) -> np.ndarray:
-    """J2 gravitational acceleration along a trajectory [km/s^2], shape (3, n)."""
-    return gravity_j2(traj.r_km)
-
-
-__all__ = ["AscentFailure", "Event", "Trajectory", "fly_mission", "optimise_kick",
-           "build_trajectory", "build_events", "solve_upper_guidance", "R_GEO_KM"]
+__all__ = [
+    "R_GEO_KM",
+    "AscentFailure",
+    "Event",
+    "Trajectory",
+    "build_events",
+    "build_trajectory",
+    "fly_mission",
+    "optimise_kick",
+    "solve_upper_guidance",
+]

@@ -40,7 +40,7 @@ _US76_HIGH_RHO = np.array([np.nan, 6.958e-6, 3.416e-6, 5.604e-7, 9.708e-8, 2.222
                            3.561e-15])
 _US76_HIGH_RHO[0] = _RHO[-1]   # join continuously onto the ambiance table
 _LOG_RHO_HIGH = np.log(_US76_HIGH_RHO)
-# plain-float copies for the scalar path (indexing lists is ~5x faster than arrays)
+# plain-float copies for the scalar path (see benchmarks/bench_launch.py for the speed-up)
 _RHO_L, _P_L, _A_L = _RHO.tolist(), _P.tolist(), _A.tolist()
 _HI_KM_L, _LOG_HI_L = _US76_HIGH_KM.tolist(), _LOG_RHO_HIGH.tolist()
 _P_TOP, _RHO_TOP, _A_TOP = _P_L[-1], _RHO_L[-1], _A_L[-1]

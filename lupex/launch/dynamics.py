@@ -29,8 +29,15 @@ from math import atan, atan2, cos, sin, sqrt
 
 from .aero import drag_coefficient_scalar
 from .atmosphere import atmosphere_scalar
-from .earth import (G0_MS2, J2_EARTH, MU_EARTH_KM3S2, OMEGA_EARTH_RADS, WGS84_A_KM,
-                    WGS84_B_KM, WGS84_E2)
+from .earth import (
+    G0_MS2,
+    J2_EARTH,
+    MU_EARTH_KM3S2,
+    OMEGA_EARTH_RADS,
+    WGS84_A_KM,
+    WGS84_B_KM,
+    WGS84_E2,
+)
 from .vehicle import Vehicle
 
 _EP2 = WGS84_E2 / (1.0 - WGS84_E2)
@@ -70,7 +77,7 @@ class Propulsion:
     area_core_m2: float
 
     @classmethod
-    def from_vehicle(cls, veh: Vehicle) -> "Propulsion":
+    def from_vehicle(cls, veh: Vehicle) -> Propulsion:
         b = veh.boosters
         if b is None or b.count == 0:
             nb, peak, tau, f, tb, ig, ae = 0, 0.0, (0.0, 1.0), (0.0, 0.0), 0.0, 1.0, 0.0

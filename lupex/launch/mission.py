@@ -13,12 +13,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ascent import (AscentFailure, Event, Trajectory, build_events, build_trajectory,
-                     fly_mission, optimise_kick)
+from .ascent import (
+    AscentFailure,
+    Event,
+    Trajectory,
+    build_events,
+    build_trajectory,
+    fly_mission,
+    optimise_kick,
+)
 from .earth import OMEGA_EARTH_RADS, WGS84_A_KM
 from .elements import state_to_elements
-from .performance import (Margin, PayloadSolution, PerformanceCurve, default_azimuth_deg,
-                          max_payload)
+from .performance import Margin, PayloadSolution, PerformanceCurve, default_azimuth_deg, max_payload
 from .site import check_azimuth
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
 from .vehicle import load_vehicle
@@ -174,7 +180,7 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
     """
     veh = load_vehicle(vehicle)
     if not isinstance(target, (CircularOrbit, EllipticOrbit, GTO, LunarTransfer)):
-        raise ValueError("target must be a CircularOrbit, EllipticOrbit, GTO or LunarTransfer; "
+        raise ValueError("target must be a CircularOrbit, EllipticOrbit, GTO or LunarTransfer; "  # noqa: TRY004 (project rule: bad input is one ValueError)
                          f"got {type(target).__name__}")
     if payload_kg is not None and (not np.isfinite(payload_kg) or not 0 <= payload_kg <= 50_000):
         raise ValueError(f"payload_kg must be within [0, 50000] kg; got {payload_kg}")

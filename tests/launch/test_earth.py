@@ -4,8 +4,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lupex.launch.earth import (J2_EARTH, MU_EARTH_KM3S2, WGS84_A_KM, WGS84_B_KM,
-                                ecef_from_geodetic, geodetic_from_rz, gravity_j2)
+from lupex.launch.earth import (
+    J2_EARTH,
+    MU_EARTH_KM3S2,
+    WGS84_A_KM,
+    WGS84_B_KM,
+    ecef_from_geodetic,
+    geodetic_from_rz,
+    gravity_j2,
+)
 
 
 @settings(max_examples=200, deadline=None)

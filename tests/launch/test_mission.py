@@ -5,9 +5,16 @@ import json
 import numpy as np
 import pytest
 
+from lupex.launch import (
+    CircularOrbit,
+    LunarTransfer,
+    plot_ascent_profile,
+    plot_ground_track,
+    plot_payload_vs_c3,
+    simulate_launch,
+    to_summary,
+)
 from lupex.launch.earth import MU_EARTH_KM3S2, WGS84_A_KM
-from lupex.launch import (CircularOrbit, LunarTransfer, plot_ascent_profile, plot_ground_track,
-                          plot_payload_vs_c3, simulate_launch, to_summary)
 
 EVENTS = ["lift-off", "SRB burn-out", "SRB separation", "fairing separation", "MECO",
           "stage separation", "SSI1", "SECO1", "SSI2", "SECO2", "payload separation"]
@@ -78,9 +85,9 @@ def test_plots_render(lto_result, curve_24l):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(azimuth_deg=45.0), "azimuth_deg"),
-    (dict(azimuth_deg=250.0), "azimuth_deg"),
-    (dict(payload_kg=-5.0), "payload_kg"),
+    ({"azimuth_deg": 45.0}, "azimuth_deg"),
+    ({"azimuth_deg": 250.0}, "azimuth_deg"),
+    ({"payload_kg": -5.0}, "payload_kg"),
 ])
 def test_bad_launch_input(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -43,7 +43,7 @@ def test_tf2_meco_time(tf2_result):
     assert _t(tf2_result, "MECO") == pytest.approx(295.0, rel=0.10)
 
 
-_BIASED = dict(strict=True, raises=AssertionError)
+_BIASED = {"strict": True, "raises": AssertionError}
 
 
 @pytest.mark.xfail(**_BIASED, reason="model reaches the TF2 orbit ~3.8 min early "
