@@ -97,6 +97,8 @@ def plot_payload_vs_c3(curve, spacecraft_mass_kg: float | None = None,
     ax.plot(c3, curve.payload_at(c3) / 1000.0, label=f"{curve.vehicle} (PCHIP of simulations)")
     ax.plot(curve.grid_c3_km2s2, curve.grid_payload_kg / 1000.0, "o", ms=4,
             label="simulated ascents")
+    ax.plot(curve.c3_km2s2, curve.payload_kg / 1000.0, "x", color="k", ms=6,
+            label="requested C3")
     if spacecraft_mass_kg is not None and c3_required is not None:
         ax.plot([c3_required], [spacecraft_mass_kg / 1000.0], "r*", ms=12, label="spacecraft")
     ax.set_xlabel("C3 [km$^2$/s$^2$]")

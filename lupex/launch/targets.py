@@ -95,8 +95,10 @@ class LunarTransfer:
         Characteristic energy v_inf^2 = 2 E [km^2/s^2] at SECO2, -10 to +5
         (trans-lunar injection: about -2).
     arg_perigee_deg : float or None
-        Argument of perigee of the departure orbit [deg, 0-360), set by the
-        parking-orbit coast duration; ``None`` = shortest coast.
+        Argument of perigee of the departure orbit [deg, 0-360), measured in
+        the orbit plane from the ascending node on the Earth's equator of
+        date, set by the parking-orbit coast duration; ``None`` = a 60 s
+        coast.
     parking_alt_km : float
         Circular parking-orbit altitude [km].
     inclination_deg : float or None

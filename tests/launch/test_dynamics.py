@@ -109,3 +109,38 @@ def test_drag_curve_sensitivity(monkeypatch):
     assert margins[1.3] < margins[1.0] < margins[0.7]      # more drag, less left: can fail
     for s in (0.7, 1.3):
         assert abs(margins[s] / margins[1.0] - 1.0) < 0.03
+
+
+_GUIDANCE_START = {}
+
+
+def _guidance_start_state():
+    """H3-24L, 6 t payload, kick 32.8 deg: state at SRB separation (computed once)."""
+    if not _GUIDANCE_START:
+        from lupex.launch.ascent import _Flight, fly_first_stage
+        fl = _Flight(load_vehicle("h3-24l"), 6000.0, record=False)
+        t, y = fly_first_stage(fl, 90.0, 32.8)
+        _GUIDANCE_START.update(flight=fl, t=t, y=y)
+    return _GUIDANCE_START
+
+
+@pytest.mark.slow
+@settings(max_examples=3, deadline=None)
+@given(alt_km=st.floats(190.0, 700.0))
+def test_guidance_solver_hits_any_circular_orbit(alt_km):
+    """Property: from the same guidance start, the linear-tangent shooting puts the
+    stage on the commanded circle (radius within 0.1 km, flight-path angle < 0.01 deg)."""
+    from lupex.launch.ascent import _Flight, guided_ascent, solve_upper_guidance
+    from lupex.launch.dynamics import specific_energy
+
+    s = _guidance_start_state()
+    r_t = WGS84_A_KM + alt_km
+    lts = solve_upper_guidance(s["flight"], s["t"], s["y"], r_t, r_t, kick_deg=32.8)
+    probe = _Flight(load_vehicle("h3-24l"), 6000.0, record=False)
+    probe.boosters_on = False
+    e_t = -MU_EARTH_KM3S2 / (2 * r_t)
+    _, y, reached = guided_ascent(probe, s["t"], s["y"], lts, e_t, 90.0, 32.8)
+    el = state_to_elements(y[:3], y[3:6])
+    assert reached and specific_energy(y) == pytest.approx(e_t, rel=1e-6)
+    assert np.linalg.norm(y[:3]) == pytest.approx(r_t, abs=0.1)
+    assert abs(np.degrees(el["fpa_rad"])) < 0.01
