@@ -479,21 +479,36 @@ def fly_mission(veh: Vehicle, payload_kg: float, target, azimuth_deg: float, kic
         raise AscentFailure("upper stage ran out of propellant before reaching the target")
     fl.mark("SECO2", t, y)
     if isinstance(target, GTO):
-        el = state_to_elements(y[:3], y[3:6])
-        v_a = sqrt(MU_EARTH_KM3S2 * el["rp_km"] / (el["ra_km"] * (el["rp_km"] + el["ra_km"])) * 2)
-        v_geo = sqrt(MU_EARTH_KM3S2 / R_GEO_KM)
-        dv_full = sqrt(v_a ** 2 + v_geo ** 2 - 2 * v_a * v_geo * np.cos(el["inc_rad"]))
+        # coast to apogee (numerically, J2 on), then an impulsive burn along the
+        # full apogee-to-GEO Delta-v vector, cutting what is left to dv_to_geo_kms
+        t, y = _coast_to(fl, t, y, t1=t + _time_to_apoapsis(y))
+        fl.mark("SSI3 (impulsive apogee burn)", t, y)
+        dv_vec = geo_delta_v_kms(y[:3], y[3:6])
+        dv_full = float(np.linalg.norm(dv_vec))
         dv_burn = max(dv_full - target.dv_to_geo_kms, 0.0)
         m_burn = y[6] * (1.0 - np.exp(-dv_burn * 1000.0 / (veh.upper.isp_vac_s * G0_MS2)))
-        out.update(dv_full_kms=dv_full, dv_apogee_burn_kms=dv_burn, apogee_burn_kg=m_burn)
-        # time of apogee: coast there analytically (record the coast numerically)
-        t_apo = t + _time_to_apoapsis(y)
-        t, y = _coast_to(fl, t, y, t1=t_apo)
-        fl.mark("SSI3 (impulsive apogee burn)", t, y)
+        y[3:6] += dv_vec * (dv_burn / dv_full)
         y[6] -= m_burn
         fl.upper_prop_used_impulsive_kg = m_burn
+        out.update(dv_full_kms=dv_full, dv_apogee_burn_kms=dv_burn, apogee_burn_kg=m_burn,
+                   dv_to_geo_left_kms=float(np.linalg.norm(geo_delta_v_kms(y[:3], y[3:6]))))
         fl.mark("SECO3", t, y)
     return fl, _finish(fl, t, y, out)
+
+
+def geo_delta_v_kms(r_km, v_kms):
+    """Impulsive Delta-v vector [km/s] turning a state at apogee into a geostationary one.
+
+    The geostationary velocity is taken horizontal, in the equatorial plane,
+    prograde, with the circular speed at the geostationary radius,
+    ``sqrt(mu / R_GEO)``; for a GTO apogee on the equator at R_GEO this is
+    the classical combined circularisation and plane change
+    ``sqrt(v_a^2 + v_geo^2 - 2 v_a v_geo cos(i))`` (Vallado 2013, eq. 6-68).
+    """
+    r = np.asarray(r_km, dtype=float)
+    east = np.cross([0.0, 0.0, 1.0], r)
+    east /= np.linalg.norm(east)
+    return sqrt(MU_EARTH_KM3S2 / R_GEO_KM) * east - np.asarray(v_kms, dtype=float)
 
 
 def _time_to_apoapsis(y) -> float:

@@ -36,3 +36,8 @@ def lto_result(curve_24l):
     return simulate_launch("h3-24l", LunarTransfer(-2.0, arg_perigee_deg=200.0),
                            Time("2028-01-15T00:00:00", scale="utc"), payload_kg=6300.0,
                            kick_deg=curve_24l.kick_deg)
+
+
+@pytest.fixture(scope="session")
+def gto_result(curve_24l):
+    return simulate_launch("h3-24l", GTO(1.5), payload_kg=6500.0, kick_deg=curve_24l.kick_deg)
