@@ -7,12 +7,15 @@ measured value (it turns into a failure the day the model starts to agree,
 so the known bias cannot silently change), next to a looser test that
 still fails on a real regression.
 
-Measured (this commit): H3-24L GTO(dV 1500) ~10.3 t vs 6.5 t; H3-24L lunar
-transfer (C3 = -2) ~9.2 t vs > 6.0 t; H-IIA 202 GTO(dV 1830), whose stage
-masses ARE published, ~5.0 t vs 4.0 t (+25 %): the ascent model is
-optimistic by ~25 % (no chill-down/boil-off/residual losses, idealised
-guidance, no range-safety doglegs) and the derived H3 stage masses add the
-rest.
+Measured (this commit): H3-24L GTO(dV 1500) 10.36 t vs 6.5 t (+59 %); H3-24L
+lunar transfer (C3 = -2) 9.21 t vs > 6.0 t (+53 %); H-IIA 202 GTO(dV 1830),
+whose stage masses ARE published, 5.02 t vs 4.0 t (+25 %); not under test
+(20 s): H3-30S to a 500 km SSO 8.4 t vs >= 4 t (+109 %).  So the ascent
+model itself is optimistic by ~25 % (no chill-down, boil-off or residual
+losses, idealised guidance, no range-safety doglegs or impact-area
+constraints) and the derived (unpublished) H3 stage masses add the rest,
+most for the booster-less H3-30 -- the first-stage split is the likeliest
+culprit.
 """
 import pytest
 
@@ -62,7 +65,7 @@ def test_tf2_seco1_reaches_the_orbit_late_enough_to_be_physical(tf2_result):
 
 # --- payload: JAXA "GTO (dV to GEO 1,500 m/s) 6.5 t or more" for H3-24 ----------
 
-@pytest.mark.xfail(**_BIASED, reason="measured ~10.3 t vs JAXA 6.5 t (+58 %): see module doc")
+@pytest.mark.xfail(**_BIASED, reason="measured ~10.4 t vs JAXA 6.5 t (+59 %): see module doc")
 def test_h3_24_gto1500_payload_within_10_percent(gto_24l):
     assert gto_24l.payload_kg == pytest.approx(6500.0, rel=0.10)
 
