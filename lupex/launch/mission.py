@@ -24,7 +24,14 @@ from .ascent import (
 )
 from .earth import OMEGA_EARTH_RADS, WGS84_A_KM
 from .elements import state_to_elements
-from .performance import Margin, PayloadSolution, PerformanceCurve, default_azimuth_deg, max_payload
+from .performance import (
+    MODEL_BIAS_NOTE,
+    Margin,
+    PayloadSolution,
+    PerformanceCurve,
+    default_azimuth_deg,
+    max_payload,
+)
 from .site import check_azimuth
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
 from .vehicle import load_vehicle
@@ -274,13 +281,13 @@ def to_summary(result) -> dict:
                                            for x in result.payload_kg], "unit": "kg"},
                 "parking_orbit_altitude": _q(result.parking_alt_km, "km"),
                 "launch_azimuth": _q(result.azimuth_deg, "deg"),
-                "pitch_kick": _q(result.kick_deg, "deg")}
+                "pitch_kick": _q(result.kick_deg, "deg"), "caveat": MODEL_BIAS_NOTE}
     if isinstance(result, Margin):
         return {"c3": _q(result.c3_km2s2, "km2/s2"),
                 "capability": _q(result.capability_kg, "kg"),
                 "spacecraft_mass": _q(result.spacecraft_mass_kg, "kg"),
                 "margin": _q(result.margin_kg, "kg"), "feasible": result.feasible,
-                "message": result.message}
+                "message": result.message, "caveat": MODEL_BIAS_NOTE}
     if isinstance(result, PayloadSolution):
         return {"payload_mass": _q(result.payload_kg, "kg"),
                 "launch_azimuth": _q(result.azimuth_deg, "deg"),

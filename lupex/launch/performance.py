@@ -28,6 +28,12 @@ from .site import check_azimuth, launch_azimuth_deg
 from .targets import GTO, CircularOrbit, LunarTransfer
 from .vehicle import Vehicle, load_vehicle
 
+#: Known bias of the computed payloads (tests/launch/test_validation.py), for reports.
+MODEL_BIAS_NOTE = ("Computed payloads are optimistic: +25 % against H-IIA 202 (published "
+                   "stage masses), +53 to +59 % against JAXA's H3-24 lunar-transfer and "
+                   "GTO(1,500 m/s) figures (H3 stage masses are derived, not published). "
+                   "Treat small positive margins as unproven.")
+
 
 def default_azimuth_deg(target) -> float:
     """Launch azimuth for a target: from its inclination, else due east (90 deg)."""

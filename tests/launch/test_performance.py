@@ -31,6 +31,7 @@ def test_margin_flags(curve_24l):
     assert "TOO HEAVY" in heavy.message
     s = to_summary(heavy)
     assert s["margin"]["unit"] == "kg" and s["feasible"] is False
+    assert "optimistic" in s["caveat"]
 
 
 @pytest.mark.parametrize("c3, mass, match", [(-2.0, -1.0, "spacecraft_mass_kg"),
