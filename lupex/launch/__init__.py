@@ -1,0 +1,54 @@
+"""H3 launch from Tanegashima: vehicle files, 3-DOF ascent, events and payload performance.
+
+Pipeline entry points::
+
+    from lupex.launch import (simulate_launch, payload_vs_c3, margin_kg, to_summary,
+                              LunarTransfer, plot_ascent_profile, plot_ground_track,
+                              plot_payload_vs_c3)
+    curve = payload_vs_c3("h3-24l", [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0])
+    verdict = margin_kg(curve, -2.0, 6300.0)
+    result = simulate_launch("h3-24l", LunarTransfer(c3_km2s2=-2.0), payload_kg=6300.0)
+"""
+from .ascent import AscentFailure, Event, Trajectory
+from .mission import LaunchResult, simulate_launch, to_summary
+from .performance import (
+                          Margin,
+                          PayloadSolution,
+                          PerformanceCurve,
+                          margin_kg,
+                          max_payload,
+                          payload_to_gto,
+                          payload_vs_c3,
+)
+from .plots import plot_ascent_profile, plot_ground_track, plot_payload_vs_c3
+from .site import ALLOWED_AZIMUTH_DEG, TANEGASHIMA_LP2, launch_azimuth_deg
+from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
+from .vehicle import Vehicle, load_vehicle
+
+__all__ = [
+                          "ALLOWED_AZIMUTH_DEG",
+                          "GTO",
+                          "TANEGASHIMA_LP2",
+                          "AscentFailure",
+                          "CircularOrbit",
+                          "EllipticOrbit",
+                          "Event",
+                          "LaunchResult",
+                          "LunarTransfer",
+                          "Margin",
+                          "PayloadSolution",
+                          "PerformanceCurve",
+                          "Trajectory",
+                          "Vehicle",
+                          "launch_azimuth_deg",
+                          "load_vehicle",
+                          "margin_kg",
+                          "max_payload",
+                          "payload_to_gto",
+                          "payload_vs_c3",
+                          "plot_ascent_profile",
+                          "plot_ground_track",
+                          "plot_payload_vs_c3",
+                          "simulate_launch",
+                          "to_summary",
+]

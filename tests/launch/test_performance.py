@@ -1,0 +1,55 @@
+"""Payload-versus-C3 curve, margins and infeasible payloads."""
+import numpy as np
+import pytest
+
+from lupex.launch import LunarTransfer, margin_kg, payload_vs_c3, simulate_launch, to_summary
+from lupex.launch.performance import max_c3_km2s2
+from lupex.launch.vehicle import load_vehicle
+
+
+def test_curve_shape(curve_24l):
+    p = curve_24l.payload_kg
+    assert np.all(np.isfinite(p))
+    assert np.all(np.diff(p) < 0)            # heavier payload, lower C3
+    assert np.all(np.diff(curve_24l.grid_c3_km2s2) < 0)
+
+
+def test_interpolated_payload_reaches_its_c3(curve_24l):
+    """Re-fly the PCHIP payload at C3 = -2 to propellant depletion: it must reach -2.
+    The grid is 2 t apart; 0.1 km^2/s^2 corresponds to ~15 kg of payload."""
+    m = float(curve_24l.payload_at(-2.0))
+    c3, _ = max_c3_km2s2(load_vehicle("h3-24l"), m, curve_24l.parking_alt_km,
+                         curve_24l.azimuth_deg, curve_24l.kick_deg)
+    assert c3 == pytest.approx(-2.0, abs=0.1)
+
+
+def test_margin_flags(curve_24l):
+    ok = margin_kg(curve_24l, -2.0, 6300.0)
+    assert ok.feasible and ok.margin_kg == pytest.approx(ok.capability_kg - 6300.0)
+    heavy = margin_kg(curve_24l, -2.0, 20_000.0)
+    assert not heavy.feasible and heavy.margin_kg < 0
+    assert "TOO HEAVY" in heavy.message
+    s = to_summary(heavy)
+    assert s["margin"]["unit"] == "kg" and s["feasible"] is False
+    assert "optimistic" in s["caveat"]
+
+
+@pytest.mark.parametrize("c3, mass, match", [(-2.0, -1.0, "spacecraft_mass_kg"),
+                                             (150.0, 6000.0, "c3 must lie"),
+                                             (np.nan, 6000.0, "c3 must be finite")])
+def test_margin_bad_input(curve_24l, c3, mass, match):
+    with pytest.raises(ValueError, match=match):
+        margin_kg(curve_24l, c3, mass)
+
+
+@pytest.mark.parametrize("c3", [[-20.0], [0.0, np.nan], [[1.0, 2.0]]])
+def test_curve_bad_c3(c3):
+    with pytest.raises(ValueError, match="c3_km2s2"):
+        payload_vs_c3("h3-24l", c3)
+
+
+def test_too_heavy_spacecraft_is_flagged(curve_24l):
+    r = simulate_launch("h3-24l", LunarTransfer(-2.0), payload_kg=12_000.0,
+                        kick_deg=curve_24l.kick_deg)
+    assert not r.feasible and "too heavy" in r.message
+    assert r.c3_km2s2 < -2.0                 # burnt to depletion short of the target
