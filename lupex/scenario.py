@@ -72,8 +72,20 @@ class Mission(_Model):
     description: str = ""
 
 
+def _known_vehicle(name: str) -> str:
+    from .launch.vehicle import VEHICLE_DIR
+
+    if Path(name).suffix in (".yaml", ".yml") and Path(name).is_file():
+        return name
+    if not (VEHICLE_DIR / f"{name.lower()}.yaml").is_file():
+        known = ", ".join(sorted(p.stem for p in VEHICLE_DIR.glob("*.yaml")))
+        raise ValueError(f"unknown vehicle {name!r}; known: {known} (or a path to a .yaml file)")
+    return name
+
+
 class Launch(_Model):
-    vehicle: str = Field("h3-24l", description="vehicle file name in configs/vehicles, or a path")
+    vehicle: Annotated[str, AfterValidator(_known_vehicle)] = Field(
+        "h3-24l", description="vehicle file name in configs/vehicles, or a path")
     date: Date = Field(description="nominal lift-off, UTC")
     window_days: Range(0, 60, "days") = 0.0
     pad_lat_deg: Range(-90, 90, "deg") = 30.4009  # Yoshinobu LP-2, Tanegashima (JAXA)

@@ -60,6 +60,13 @@ def test_site_off_the_terrain_grid_is_named(tmp_path):
     assert "terrain.half_width_km = 45 km" in problems[0]
 
 
+def test_unknown_vehicle_lists_the_known_ones():
+    d = _baseline()
+    d["launch"]["vehicle"] = "h4-99"
+    (problem,) = problems_of(d)
+    assert problem.startswith("launch.vehicle: unknown vehicle 'h4-99'; known: h2a-202, h3-22s, h3-24l")
+
+
 def test_mission_running_past_supported_dates(tmp_path):
     d = _baseline()
     d["launch"]["date"] = "2049-12-01T00:00:00Z"
