@@ -94,9 +94,9 @@ def report(r: LaunchStageResult) -> str:
     f = r.flight
     if f is not None:
         lines += [
-            f"Ascent with {r.flown_payload_kg:.0f} kg, azimuth {f.azimuth_deg:.1f}°, pitch kick "
+            (f"Ascent with {r.flown_payload_kg:.0f} kg, azimuth {f.azimuth_deg:.1f}°, pitch kick "
             f"{f.kick_deg:.2f}°: max q {f.max_q_pa / 1e3:.1f} kPa at {f.t_max_q_s:.0f} s, peak axial "
-            f"acceleration {f.max_axial_accel_g:.2f} g at {f.t_max_accel_s:.0f} s.",
+            f"acceleration {f.max_axial_accel_g:.2f} g at {f.t_max_accel_s:.0f} s."),
             "",
             "| event | time (s) | altitude (km) | speed (km/s) | downrange (km) |",
             "|---|---|---|---|---|",
