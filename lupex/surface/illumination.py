@@ -1,0 +1,631 @@
+"""Fraction of the solar (or Earth) disk visible above a pixel's terrain horizon, over time.
+
+Two evaluation paths share the conventions of :mod:`lupex.surface.projection`
+(horizon masks ``(..., A)`` in grid azimuth, bin centres ``alpha_k = 2 pi k / A``):
+
+* **Exact, per pixel and time** (:func:`body_sky_geometry`, :func:`visible_fraction`,
+  :func:`site_series`): the body's elevation ``asin(s.u)`` and grid azimuth are computed for
+  every pixel and time from the ephemeris (topocentric for the Earth), the horizon is
+  interpolated linearly between the two nearest bins, and the visible part of the disk is the
+  circular-segment fraction :func:`disk_fraction`.  Use it for sites (a few to a few
+  thousand pixels) and as the reference for the fast path.
+
+* **Map-wide, threshold tables** (:func:`threshold_tables`, :func:`illumination_map`): the
+  body's direction is described by its sub-body latitude delta(t) and longitude lambda(t)
+  in MOON_ME, both pixel independent.  For each pixel and each of ``L`` longitude bins the
+  *threshold latitude* beta at which the disk centre (or its top edge) sits exactly on the
+  horizon is solved in closed form, with the pixel's own local vertical u (the tilt across
+  the map enters exactly).  Near the south pole the elevation falls as delta rises
+  (e ~ -delta), so the body is entirely hidden iff ``delta'(t) >= beta_top(lambda(t))`` and a
+  time series per pixel costs one table gather and one comparison.  Long-window averages
+  use the body's (lambda, delta) distribution against the same tables
+  (:func:`mean_fraction_from_distribution`), independent of the number of time steps.
+
+Approximations of the map path (each bound checked by the tests against the exact path):
+the body's grid azimuth is evaluated at delta = 0 (the delta-dependence is ~theta*delta,
+theta = pixel colatitude: <= 0.06 deg for the Earth at 89.5 S, <= 0.002 deg for the Sun);
+lambda is quantised to the nearest of ``L`` bins (default 720: <= 0.25 deg of azimuth, the
+mask itself has 1 deg bins); the time variation of the disk radius and of the Earth's
+parallax enters as a shift of delta with slope |de/d delta| taken as 1 (error
+< 0.5 % of a 0.1 deg shift); the partial-disk fraction assumes e linear in delta across the
+disk (2 rho ~ 0.5 deg).  Valid on the south cap (lat < -60 deg), where e decreases
+monotonically with delta; the functions refuse other latitudes.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from lupex import ephemeris
+from lupex.surface.projection import R_MOON_KM, local_frame
+
+SUN_RADIUS_KM = 695_700.0  # IAU 2015 Resolution B3 nominal solar radius
+EARTH_RADIUS_KM = 6378.137  # IAU/IERS equatorial radius (the limb seen from the Moon)
+BODY_RADIUS_KM = {"sun": SUN_RADIUS_KM, "earth": EARTH_RADIUS_KM}
+TWO_PI = 2.0 * np.pi
+MAX_MAP_LAT_RAD = np.radians(-60.0)  # the threshold path needs e to fall as delta rises
+
+__all__ = [
+    "BodyTrack",
+    "IlluminationMap",
+    "RunStats",
+    "SiteSeries",
+    "angular_radius",
+    "body_sky_geometry",
+    "body_track",
+    "disk_fraction",
+    "horizon_at",
+    "illumination_map",
+    "mean_fraction_from_distribution",
+    "run_statistics",
+    "sample_weights_h",
+    "site_series",
+    "threshold_tables",
+    "to_summary",
+    "visible_fraction",
+]
+
+
+# --------------------------------------------------------------------------- disk geometry
+def disk_fraction(x):
+    """Visible fraction of a uniform disk cut by a straight horizon.
+
+    Parameters
+    ----------
+    x : array_like
+        ``(e - h) / rho``: elevation of the disk centre above the horizon in units of the
+        disk's angular radius rho.
+
+    Returns
+    -------
+    ndarray
+        ``f = (acos(-x) + x sqrt(1 - x^2)) / pi`` for |x| < 1, 1 for x >= 1, 0 for x <= -1:
+        the area of the circular segment above a chord at distance x from the centre,
+        divided by pi (Weisstein, "Circular Segment", MathWorld; A = R^2 acos(d/R) -
+        d sqrt(R^2 - d^2) for the part beyond the chord).  Limb darkening is ignored.
+    """
+    x = np.clip(np.asarray(x, dtype=float), -1.0, 1.0)
+    return (np.arccos(-x) + x * np.sqrt(1.0 - x * x)) / np.pi
+
+
+def angular_radius(radius_km, dist_km):
+    """Apparent angular radius [rad] of a sphere of ``radius_km`` at ``dist_km``: asin(R/d)."""
+    return np.arcsin(np.asarray(radius_km, dtype=float) / np.asarray(dist_km, dtype=float))
+
+
+def sample_weights_h(jd_tdb) -> np.ndarray:
+    """Duration [h] each sample stands for: the step to the next sample (the last repeats the
+    previous step; a single sample counts 1 h).  Times must be strictly increasing."""
+    jd = np.asarray(jd_tdb, dtype=float)
+    if jd.ndim != 1 or jd.size == 0:
+        raise ValueError(f"jd_tdb: must be a non-empty 1-D array of TDB Julian dates, got shape {jd.shape}")
+    if jd.size == 1:
+        return np.ones(1)
+    step = np.diff(jd) * 24.0
+    if np.any(step <= 0):
+        raise ValueError("jd_tdb: times must be strictly increasing")
+    return np.append(step, step[-1])
+
+
+# ------------------------------------------------------------------------- input checking
+def _check_horizon(horizon_rad, n_pixels: int | None = None) -> np.ndarray:
+    hor = np.asarray(horizon_rad)
+    if hor.ndim < 2 or hor.shape[-1] < 4:
+        raise ValueError(
+            f"horizon_rad: must be shaped (..., A) with A >= 4 azimuth bins; got shape {hor.shape}")
+    hor = hor.reshape(-1, hor.shape[-1])
+    if n_pixels is not None and hor.shape[0] != n_pixels:
+        raise ValueError(
+            f"horizon_rad: {hor.shape[0]} pixels do not match the {n_pixels} lat/lon points")
+    lo, hi = np.nanmin(hor), np.nanmax(hor)
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo < -np.pi / 2 or hi > np.pi / 2:
+        raise ValueError(
+            f"horizon_rad: elevations must be finite and within [-pi/2, pi/2] rad; got [{lo}, {hi}]")
+    return hor
+
+
+def _check_latlon(lat_rad, lon_rad, max_lat: float = 0.0):
+    lat = np.asarray(lat_rad, dtype=float).ravel()
+    lon = np.asarray(lon_rad, dtype=float).ravel()
+    if lat.shape != lon.shape:
+        raise ValueError(f"lat_rad/lon_rad: shapes differ ({lat.shape} vs {lon.shape})")
+    if lat.size and (not np.all(np.isfinite(lat)) or lat.min() < -np.pi / 2 - 1e-12 or lat.max() > max_lat):
+        raise ValueError(
+            f"lat_rad: must lie in [-pi/2, {max_lat:.4f}] rad (south cap); "
+            f"got [{np.nanmin(lat):.4f}, {np.nanmax(lat):.4f}]")
+    return lat, lon
+
+
+def horizon_at(horizon_rad: np.ndarray, alpha_rad: np.ndarray) -> np.ndarray:
+    """Horizon elevation [rad] at grid azimuths, linear between the two nearest bin centres.
+
+    Parameters
+    ----------
+    horizon_rad : ndarray, shape (n, A)
+        Mask with bin centres at ``alpha_k = 2 pi k / A``.
+    alpha_rad : ndarray, shape (n, m)
+        Grid azimuths [rad] (any range) for each of the n pixels.
+    """
+    n_az = horizon_rad.shape[-1]
+    pos = np.mod(alpha_rad, TWO_PI) * (n_az / TWO_PI)
+    k0 = np.floor(pos).astype(np.intp)
+    w = (pos - k0).astype(np.float32)
+    k0 %= n_az
+    k1 = (k0 + 1) % n_az
+    h0 = np.take_along_axis(horizon_rad, k0, axis=-1)
+    h1 = np.take_along_axis(horizon_rad, k1, axis=-1)
+    return h0 + (h1 - h0) * w
+
+
+# ------------------------------------------------------------------------- body directions
+@dataclass(frozen=True)
+class BodyTrack:
+    """Pixel-independent description of the Sun's or Earth's motion over a window.
+
+    ``lat_rad``/``lon_rad`` are the sub-body point in MOON_ME (from the Moon's centre, LT+S),
+    ``radius_rad`` the apparent angular radius asin(R_body/d) and ``parallax_rad`` the
+    horizontal parallax asin(R_moon/d) for the Earth, 0 for the Sun (the topocentric
+    elevation near the horizon is the geocentric one minus it), ``weight_h`` the hours each sample stands for.
+    """
+
+    body: str
+    jd_tdb: np.ndarray
+    vec_me_km: np.ndarray  # (3, nt) from the Moon's centre
+    lat_rad: np.ndarray
+    lon_rad: np.ndarray
+    dist_km: np.ndarray
+    radius_rad: np.ndarray
+    parallax_rad: np.ndarray
+    weight_h: np.ndarray
+
+
+def body_track(body: str, jd_tdb, chunk: int = 50_000) -> BodyTrack:
+    """Sub-body latitude/longitude, distance and angular radius of ``body`` over ``jd_tdb``.
+
+    Parameters
+    ----------
+    body : {"sun", "earth"}
+    jd_tdb : array_like, shape (nt,)
+        Strictly increasing TDB Julian dates within the DE421 span.
+    """
+    if body not in BODY_RADIUS_KM:
+        raise ValueError(f"body: must be 'sun' or 'earth', got {body!r}")
+    jd = ephemeris.check_span(np.atleast_1d(jd_tdb), "jd_tdb")
+    w = sample_weights_h(jd)
+    vec = np.concatenate([ephemeris.body_position_me(body, jd[i:i + chunk])
+                          for i in range(0, jd.size, chunk)], axis=1)
+    dist = np.linalg.norm(vec, axis=0)
+    u = vec / dist
+    # The Sun is treated as seen from the Moon's centre (its parallax, 0.0007 deg, is
+    # dropped in both paths); the Earth's ~0.95 deg parallax is kept.
+    parallax = np.arcsin(R_MOON_KM / dist) if body == "earth" else np.zeros_like(dist)
+    return BodyTrack(
+        body=body, jd_tdb=jd, vec_me_km=vec,
+        lat_rad=np.arcsin(np.clip(u[2], -1.0, 1.0)), lon_rad=np.arctan2(u[1], u[0]),
+        dist_km=dist, radius_rad=angular_radius(BODY_RADIUS_KM[body], dist),
+        parallax_rad=parallax, weight_h=w,
+    )
+
+
+def body_sky_geometry(lat_rad, lon_rad, track: BodyTrack, height_m=0.0, topocentric: bool | None = None):
+    """Exact elevation and azimuths of a body at each pixel and time.
+
+    Parameters
+    ----------
+    lat_rad, lon_rad : array_like, shape (n,)
+        Pixel latitude and east longitude [rad].
+    track : BodyTrack
+        From :func:`body_track`.
+    height_m : float or array_like (n,)
+        Pixel height above the 1737.4 km sphere [m] (moves the topocentric origin).
+    topocentric : bool, optional
+        Use the vector from the pixel (default: True for the Earth, False for the Sun, whose
+        direction from the Moon's centre differs by < 0.0007 deg).
+
+    Returns
+    -------
+    el_rad, az_local_rad, az_grid_rad : ndarray, shape (n, nt)
+        Elevation asin(s.u) above the tangent plane, azimuth from local north toward east,
+        and grid azimuth ``A + lon`` (:mod:`lupex.surface.projection`).
+    """
+    lat, lon = _check_latlon(lat_rad, lon_rad)
+    up, east, north = local_frame(lat, lon)  # (n, 3) each
+    vec = track.vec_me_km
+    topo = (track.body == "earth") if topocentric is None else topocentric
+    su = up @ vec  # (n, nt)
+    if topo:
+        r = R_MOON_KM + np.broadcast_to(np.asarray(height_m, dtype=float) / 1000.0, lat.shape)[:, None]
+        d = np.sqrt(track.dist_km[None, :] ** 2 - 2.0 * r * su + r * r)
+        sin_e = (su - r) / d  # (s - r u).u / |s - r u|
+    else:
+        sin_e = su / track.dist_km[None, :]
+    # The horizontal part of (s - r u) equals that of s, so azimuths need no parallax.
+    a_loc = np.mod(np.arctan2(east @ vec, north @ vec), TWO_PI)
+    return np.arcsin(np.clip(sin_e, -1.0, 1.0)), a_loc, np.mod(a_loc + lon[:, None], TWO_PI)
+
+
+def visible_fraction(lat_rad, lon_rad, horizon_rad, track: BodyTrack, height_m=0.0,
+                     chunk_pixels: int = 256) -> np.ndarray:
+    """Exact visible fraction of the body's disk, shape (n, nt), chunked over pixels.
+
+    ``f = disk_fraction((e - h(alpha)) / rho)`` with e the (topocentric for the Earth)
+    elevation, h the mask interpolated at the body's grid azimuth and rho = asin(R/d).
+    """
+    lat, lon = _check_latlon(lat_rad, lon_rad)
+    hor = _check_horizon(horizon_rad, lat.size)
+    hgt = np.broadcast_to(np.asarray(height_m, dtype=float), lat.shape)
+    out = np.empty((lat.size, track.jd_tdb.size))
+    for i in range(0, lat.size, chunk_pixels):
+        s = slice(i, i + chunk_pixels)
+        el, _, az = body_sky_geometry(lat[s], lon[s], track, hgt[s])
+        h = horizon_at(hor[s], az)
+        out[s] = disk_fraction((el - h) / track.radius_rad[None, :])
+    return out
+
+
+# ------------------------------------------------------------------- lit/dark run lengths
+@dataclass(frozen=True)
+class RunStats:
+    """Lit/dark period statistics per pixel over a window (runs cut by the window ends).
+
+    ``longest_dark_h``: longest stretch with no part of the disk visible [h];
+    ``longest_lit_h``: longest stretch with some part visible [h]; ``n_lit_periods``: number
+    of separate lit stretches; ``mean_lit_h``: their mean length [h] (0 where none).
+    """
+
+    longest_dark_h: np.ndarray
+    longest_lit_h: np.ndarray
+    n_lit_periods: np.ndarray
+    mean_lit_h: np.ndarray
+
+
+def _runs_from_transitions(t_idx, p_idx, lit0, edges_h) -> RunStats:
+    """Run statistics from state changes.
+
+    ``t_idx[i]``/``p_idx[i]``: the state of pixel ``p_idx[i]`` differs between samples
+    ``t_idx[i] - 1`` and ``t_idx[i]``; ``lit0`` (n,) the state at sample 0; ``edges_h``
+    (nt + 1,) cumulative hours, sample j covering [edges[j], edges[j+1]).  Vectorised: each
+    run is the stretch between consecutive boundaries of the same pixel.
+    """
+    n = lit0.size
+    nt = edges_h.size - 1
+    order = np.lexsort((t_idx, p_idx))
+    t, p = t_idx[order], p_idx[order]
+    counts = np.bincount(p, minlength=n)
+    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    rank = np.arange(t.size) - first[p]  # index of the transition within its pixel
+    prev = np.where(rank > 0, np.roll(t, 1), 0)
+    # Runs ending at each transition, then the final run of every pixel.
+    last_t = np.zeros(n, dtype=np.intp)
+    has = counts > 0
+    last_t[has] = t[first[has] + counts[has] - 1]
+    run_start = np.concatenate((prev, last_t))
+    run_end = np.concatenate((t, np.full(n, nt)))
+    run_pix = np.concatenate((p, np.arange(n)))
+    run_rank = np.concatenate((rank, counts))
+    run_lit = lit0[run_pix] ^ (run_rank % 2 == 1)
+    dur = edges_h[run_end] - edges_h[run_start]
+    longest_dark = np.zeros(n)
+    longest_lit = np.zeros(n)
+    np.maximum.at(longest_dark, run_pix[~run_lit], dur[~run_lit])
+    np.maximum.at(longest_lit, run_pix[run_lit], dur[run_lit])
+    n_lit = np.bincount(run_pix[run_lit], minlength=n)
+    lit_total = np.bincount(run_pix[run_lit], weights=dur[run_lit], minlength=n)
+    mean_lit = np.divide(lit_total, n_lit, out=np.zeros(n), where=n_lit > 0)
+    return RunStats(longest_dark, longest_lit, n_lit, mean_lit)
+
+
+def run_statistics(lit, jd_tdb) -> RunStats:
+    """Longest darkness, longest lit stretch and number/mean length of lit periods.
+
+    Parameters
+    ----------
+    lit : array_like of bool, shape (n, nt)
+        True where some part of the disk is visible.
+    jd_tdb : array_like, shape (nt,)
+        Sample times; each sample stands for :func:`sample_weights_h` hours.
+    """
+    lit = np.atleast_2d(np.asarray(lit, dtype=bool))
+    w = sample_weights_h(jd_tdb)
+    if lit.shape[1] != w.size:
+        raise ValueError(f"lit: has {lit.shape[1]} time samples but jd_tdb has {w.size}")
+    p, t = np.nonzero(lit[:, 1:] != lit[:, :-1])
+    edges = np.concatenate(([0.0], np.cumsum(w)))
+    return _runs_from_transitions(t + 1, p, lit[:, 0].copy(), edges)
+
+
+# --------------------------------------------------------------------- per-site time series
+@dataclass(frozen=True)
+class SiteSeries:
+    """Exact time series of one body at a few sites (pixels).
+
+    ``fraction`` (n, nt) visible disk fraction; ``el_rad``/``az_local_rad`` (n, nt) body
+    elevation and local azimuth; ``horizon_rad`` (n, nt) mask elevation at the body's
+    azimuth; ``stats`` the run statistics; ``mean_fraction`` (n,) time-weighted mean.
+    """
+
+    body: str
+    jd_tdb: np.ndarray
+    fraction: np.ndarray
+    el_rad: np.ndarray
+    az_local_rad: np.ndarray
+    horizon_rad: np.ndarray
+    mean_fraction: np.ndarray
+    stats: RunStats
+
+
+def site_series(lat_rad, lon_rad, horizon_rad, track: BodyTrack, height_m=0.0) -> SiteSeries:
+    """Exact fraction/elevation/azimuth series and run statistics at a few pixels.
+
+    ``horizon_rad`` is (n, A): the masks of the n sites.  Cost O(n * nt); intended for
+    sites, not whole maps (see :func:`illumination_map`).
+    """
+    lat, lon = _check_latlon(lat_rad, lon_rad)
+    hor = _check_horizon(horizon_rad, lat.size)
+    el, a_loc, a_grid = body_sky_geometry(lat, lon, track, height_m)
+    h = horizon_at(hor, a_grid).astype(float)
+    frac = disk_fraction((el - h) / track.radius_rad[None, :])
+    mean = frac @ track.weight_h / track.weight_h.sum()
+    return SiteSeries(track.body, track.jd_tdb, frac, el, a_loc, h, mean,
+                      run_statistics(frac > 0.0, track.jd_tdb))
+
+
+# ----------------------------------------------------------------------- threshold tables
+def _solve_threshold(uz, c, target_rad):
+    """Latitude delta [rad] of a body at longitude bin with ``c = cos(lam) ux + sin(lam) uy``
+    whose geocentric elevation equals ``target_rad`` at a pixel with vertical z-component
+    ``uz``: solves ``sin(delta) uz + cos(delta) c = sin(target)`` exactly.
+
+    Writing the left side as R sin(delta + phi) with R = hypot(uz, c), phi = atan2(c, uz):
+    delta = pi - asin(sin(target)/R) - phi, wrapped to (-pi, pi]; this is the root near 0 on
+    the south cap (uz ~ -1, phi ~ pi, giving delta ~ -target).  |sin(target)/R| > 1 (never
+    reachable) is clipped, giving +-pi/2-like values beyond any real delta.
+    """
+    rr = np.hypot(uz, c)
+    phi = np.arctan2(c, uz)
+    d = np.pi - np.arcsin(np.clip(np.sin(target_rad) / rr, -1.0, 1.0)) - phi
+    return np.mod(d + np.pi, TWO_PI) - np.pi
+
+
+def threshold_tables(lat_rad, lon_rad, horizon_rad, n_lon_bins: int = 720, *, centre_offset_rad: float = 0.0,
+                     top_offset_rad: float | None = None, low_margin_rad: float | None = None):
+    """Per-pixel threshold latitudes of a body for each of ``n_lon_bins`` sub-body longitudes.
+
+    For longitude bin centre lambda_k = 2 pi k / L and a pixel with local vertical u, the
+    body's grid azimuth alpha_pk (evaluated at delta = 0, exact in u) gives the horizon
+    h_pk; then ``beta_centre[p, k]`` solves e_geo(delta) = h_pk + centre_offset and
+    ``beta_top[p, k]`` solves e_geo(delta) = h_pk - top_offset (see :func:`_solve_threshold`).
+    With offsets ``centre_offset = parallax`` and ``top_offset = rho - parallax`` these are the
+    latitudes at which the topocentric disk centre, and its top edge, touch the horizon.
+
+    With ``low_margin_rad`` given, a third table ``beta_top_low`` uses the LOWEST horizon
+    within +-low_margin of alpha_pk (mask treated as piecewise linear), for a conservative
+    "never visible" test.
+
+    Returns
+    -------
+    dict of float32 arrays shaped (L, n): ``beta_centre``, ``beta_top`` (and ``beta_top_low``).
+    """
+    lat, lon = _check_latlon(lat_rad, lon_rad, max_lat=MAX_MAP_LAT_RAD)
+    hor = _check_horizon(horizon_rad, lat.size)
+    up, east, north = local_frame(lat, lon)
+    lam = np.arange(n_lon_bins) * (TWO_PI / n_lon_bins)
+    s = np.stack([np.cos(lam), np.sin(lam)])  # (2, L); z = 0
+    c = up[:, :2] @ s  # (n, L)
+    alpha = np.arctan2(east[:, :2] @ s, north[:, :2] @ s) + lon[:, None]
+    h = horizon_at(hor, alpha).astype(float)
+    uz = up[:, 2:3]
+    top = centre_offset_rad if top_offset_rad is None else top_offset_rad
+    out = {
+        "beta_centre": _solve_threshold(uz, c, h + centre_offset_rad).T.astype(np.float32),
+        "beta_top": _solve_threshold(uz, c, h - top).T.astype(np.float32),
+    }
+    if low_margin_rad is not None:
+        n_az = hor.shape[1]
+        h_lo = np.minimum(horizon_at(hor, alpha - low_margin_rad), horizon_at(hor, alpha + low_margin_rad))
+        knot = np.round(np.mod(alpha, TWO_PI) * (n_az / TWO_PI))
+        knot_in = np.abs(knot * (TWO_PI / n_az) - np.mod(alpha, TWO_PI)) <= low_margin_rad
+        h_knot = np.take_along_axis(hor, knot.astype(np.intp) % n_az, axis=1)
+        h_lo = np.where(knot_in, np.minimum(h_lo, h_knot), h_lo)
+        out["beta_top_low"] = _solve_threshold(uz, c, h_lo - top).T.astype(np.float32)
+    return out
+
+
+def _lon_bin(lon_rad, n_lon_bins: int) -> np.ndarray:
+    return np.round(np.mod(lon_rad, TWO_PI) * (n_lon_bins / TWO_PI)).astype(np.intp) % n_lon_bins
+
+
+@dataclass(frozen=True)
+class _Distribution:
+    """Time-weighted histogram of a body's (lon bin, shifted latitude) and its lookup table
+    ``phi[k, i] = sum_j w_kj disk_fraction((beta_i - delta_j) / rho)`` over a beta grid."""
+
+    beta0: float
+    dbeta: float
+    phi: np.ndarray  # (L, nb)
+    total_weight: float
+
+
+def _distribution(track: BodyTrack, n_lon_bins: int, dlat_rad: float = np.radians(0.005)) -> _Distribution:
+    k = _lon_bin(track.lon_rad, n_lon_bins)
+    # Centre elevation ~ -delta + parallax: fold the parallax variation into delta.
+    delta = track.lat_rad + (track.parallax_rad - track.parallax_rad.mean())
+    rho = float(np.average(track.radius_rad, weights=track.weight_h))
+    lo = delta.min() - 2 * rho - 2 * dlat_rad
+    nj = int(np.ceil((delta.max() + 2 * rho + 2 * dlat_rad - lo) / dlat_rad)) + 1
+    j = np.clip(np.round((delta - lo) / dlat_rad).astype(np.intp), 0, nj - 1)
+    w = np.zeros((n_lon_bins, nj))
+    np.add.at(w, (k, j), track.weight_h)
+    grid = lo + np.arange(nj) * dlat_rad
+    used = np.nonzero(w.any(axis=1))[0]
+    kernel = disk_fraction((grid[None, :] - grid[:, None]) / rho)  # [j, i]: delta_j, beta_i
+    phi = np.zeros((n_lon_bins, nj), dtype=np.float32)
+    phi[used] = (w[used] @ kernel).astype(np.float32)
+    return _Distribution(lo, dlat_rad, phi, float(track.weight_h.sum()))
+
+
+def mean_fraction_from_distribution(beta_centre: np.ndarray, dist: _Distribution) -> np.ndarray:
+    """Time-mean visible fraction per pixel: sum_k phi_k(beta_centre[k]) / total weight.
+
+    O(L x pixels), independent of the number of time steps.  ``beta_centre`` is (L, n).
+    """
+    nb = dist.phi.shape[1]
+    pos = np.clip((beta_centre - np.float32(dist.beta0)) * np.float32(1.0 / dist.dbeta), 0, nb - 1.001)
+    i0 = pos.astype(np.intp)
+    f = (pos - i0).astype(np.float32)
+    flat = i0 + (np.arange(dist.phi.shape[0]) * nb)[:, None]
+    p0 = dist.phi.ravel()[flat]
+    p1 = dist.phi.ravel()[flat + 1]
+    return ((p0 + (p1 - p0) * f).sum(axis=0, dtype=np.float64)) / dist.total_weight
+
+
+# --------------------------------------------------------------------------- map engine
+@dataclass(frozen=True)
+class IlluminationMap:
+    """Map-wide statistics of one body's visibility over a window (arrays shaped like the map).
+
+    ``mean_fraction``: time-mean visible disk fraction (0..1); ``longest_dark_h``: longest
+    stretch with no part visible [h]; ``longest_lit_h``, ``n_lit_periods``, ``mean_lit_h``
+    as in :class:`RunStats` (None when ``time_series=False``); ``never_visible``: True where
+    no sample shows any part of the disk (conservative: see :func:`illumination_map`).
+    """
+
+    body: str
+    jd_start: float
+    jd_end: float
+    n_times: int
+    mean_fraction: np.ndarray
+    never_visible: np.ndarray
+    longest_dark_h: np.ndarray | None
+    longest_lit_h: np.ndarray | None
+    n_lit_periods: np.ndarray | None
+    mean_lit_h: np.ndarray | None
+    n_lon_bins: int
+
+
+def _chunk_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin, time_series, tblock):
+    rho_bar = float(np.average(track.radius_rad, weights=track.weight_h))
+    par_bar = float(track.parallax_rad.mean())
+    tab = threshold_tables(lat, lon, hor, n_lon_bins, centre_offset_rad=par_bar,
+                           top_offset_rad=rho_bar - par_bar, low_margin_rad=margin)
+    mean = mean_fraction_from_distribution(tab["beta_centre"], dist)
+    # Conservative never-visible test: every sample's shifted latitude at or beyond the
+    # lowest-horizon top-edge threshold of its bin.
+    bt_low = tab["beta_top_low"]
+    dmin = np.full(n_lon_bins, np.inf, dtype=np.float32)
+    np.minimum.at(dmin, kbin, shifted_top.astype(np.float32))
+    used = np.isfinite(dmin)
+    never = np.all(dmin[used, None] >= bt_low[used] + np.float32(1e-5), axis=0)
+    if not time_series:
+        return mean, never, None
+    bt = tab["beta_top"]
+    n = lat.size
+    ts, ps = [], []
+    prev = None
+    lit0 = None
+    for i in range(0, kbin.size, tblock):
+        lit = shifted_top[i:i + tblock, None] < bt[kbin[i:i + tblock]]  # (tb, n)
+        if prev is None:
+            lit0 = lit[0].copy()
+            block = lit
+            offset = 0
+        else:
+            block = np.concatenate((prev, lit))
+            offset = i - 1
+        t, p = np.nonzero(block[1:] != block[:-1])
+        ts.append(t + offset + 1)
+        ps.append(p)
+        prev = lit[-1:]
+    runs = _runs_from_transitions(np.concatenate(ts), np.concatenate(ps), lit0, edges)
+    assert runs.longest_dark_h.shape == (n,)
+    return mean, never, runs
+
+
+def illumination_map(lat_rad, lon_rad, horizon_rad, track: BodyTrack, *, n_lon_bins: int = 720,
+                     time_series: bool = True, chunk_pixels: int = 2048, workers: int = 2,
+                     time_block: int = 256) -> IlluminationMap:
+    """Mean visible fraction, never-visible mask and lit/dark run statistics for every pixel.
+
+    Parameters
+    ----------
+    lat_rad, lon_rad : array_like
+        Pixel latitude/longitude [rad], any shape (the map's, e.g. ``dem.latlon()``), south of
+        60 deg S.
+    horizon_rad : ndarray, shape lat.shape + (A,)
+        Horizon masks in grid azimuth (float32 recommended).
+    track : BodyTrack
+        The body's motion over the window (:func:`body_track`).
+    n_lon_bins : int
+        Sub-body longitude bins L of the threshold tables (azimuth quantisation 180/L deg).
+    time_series : bool
+        Also compute the run statistics from the full time series (cost O(pixels x nt));
+        otherwise only the distribution-based mean and the never-visible mask (O(pixels x L)).
+    chunk_pixels, workers, time_block : int
+        Pixels per chunk (memory ~ 20 bytes x L x chunk), threads (numpy releases the GIL),
+        time samples per comparison block.
+
+    Notes
+    -----
+    Mean: each sample's shifted latitude delta'' = delta + (p - p_bar) is histogrammed per
+    longitude bin (0.005 deg bins) and folded with the disk-fraction kernel of the mean radius,
+    then looked up at each pixel's centre threshold (:func:`mean_fraction_from_distribution`).
+    Time series: some of the disk is visible iff delta' = delta - (rho - p) + (rho_bar - p_bar)
+    < beta_top at the sample's longitude bin.  Never visible: for every longitude bin, the
+    smallest delta' of its samples is at least the threshold computed from the lowest horizon
+    within half a bin plus theta_max*|delta|_max of alpha (and 1e-5 rad), so bin quantisation
+    and the delta = 0 azimuth can only make the mask SMALLER than the truth (conservative PSR).
+    """
+    shape = np.shape(lat_rad)
+    lat, lon = _check_latlon(lat_rad, lon_rad, max_lat=MAX_MAP_LAT_RAD)
+    hor = _check_horizon(horizon_rad, lat.size)
+    if not isinstance(n_lon_bins, (int, np.integer)) or not 36 <= n_lon_bins <= 8640:
+        raise ValueError(f"n_lon_bins: must be an integer in [36, 8640], got {n_lon_bins!r}")
+    rho_bar = float(np.average(track.radius_rad, weights=track.weight_h))
+    par_bar = float(track.parallax_rad.mean())
+    shifted_top = track.lat_rad - (track.radius_rad - track.parallax_rad) + (rho_bar - par_bar)
+    kbin = _lon_bin(track.lon_rad, n_lon_bins)
+    dist = _distribution(track, n_lon_bins)
+    theta_max = float(np.pi / 2 + lat.max()) if lat.size else 0.0
+    margin = np.pi / n_lon_bins + theta_max * float(np.abs(track.lat_rad).max()) + 1e-5
+    edges = np.concatenate(([0.0], np.cumsum(track.weight_h)))
+
+    def work(i):
+        s = slice(i, i + chunk_pixels)
+        return _chunk_stats(lat[s], lon[s], hor[s], track, dist, shifted_top, kbin, edges, n_lon_bins,
+                            margin, time_series, time_block)
+
+    starts = range(0, lat.size, chunk_pixels)
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as ex:
+            parts = list(ex.map(work, starts))
+    else:
+        parts = [work(i) for i in starts]
+    mean = np.concatenate([p[0] for p in parts]).reshape(shape)
+    never = np.concatenate([p[1] for p in parts]).reshape(shape)
+    if time_series:
+        field = {f: np.concatenate([getattr(p[2], f) for p in parts]).reshape(shape)
+                 for f in ("longest_dark_h", "longest_lit_h", "n_lit_periods", "mean_lit_h")}
+    else:
+        field = dict.fromkeys(("longest_dark_h", "longest_lit_h", "n_lit_periods", "mean_lit_h"))
+    return IlluminationMap(track.body, float(track.jd_tdb[0]), float(track.jd_tdb[-1]), int(track.jd_tdb.size),
+                           mean, never, n_lon_bins=n_lon_bins, **field)
+
+
+def to_summary(result: IlluminationMap) -> dict:
+    """Map-wide figures of an :class:`IlluminationMap` as JSON-serialisable value/unit pairs."""
+    out = {
+        "body": {"value": result.body, "unit": ""},
+        "window_start_jd_tdb": {"value": result.jd_start, "unit": "d"},
+        "window_end_jd_tdb": {"value": result.jd_end, "unit": "d"},
+        "n_times": {"value": result.n_times, "unit": ""},
+        "mean_fraction_map_mean": {"value": float(np.mean(result.mean_fraction)), "unit": ""},
+        "mean_fraction_map_max": {"value": float(np.max(result.mean_fraction)), "unit": ""},
+        "never_visible_pixel_fraction": {"value": float(np.mean(result.never_visible)), "unit": ""},
+    }
+    if result.longest_dark_h is not None:
+        out["longest_dark_map_min"] = {"value": float(np.min(result.longest_dark_h)), "unit": "h"}
+        out["longest_dark_map_median"] = {"value": float(np.median(result.longest_dark_h)), "unit": "h"}
+    return out
