@@ -519,6 +519,9 @@ def _chunk_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bin
     np.minimum.at(dmin, kbin, shifted_top.astype(np.float32))
     used = np.isfinite(dmin)
     never = np.all(dmin[used, None] >= bt_low[used] + np.float32(1e-5), axis=0)
+    # Where no sample can show the disk, the histogram's 0.005 deg smoothing must not leak
+    # a 1e-8 mean in.
+    mean[never] = 0.0
     if not time_series:
         return mean, never, None
     bt = tab["beta_top"]
