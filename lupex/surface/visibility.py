@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupex.surface.illumination import BodyTrack, SiteSeries, body_track, illumination_map, site_series
+from lupex.surface.illumination import (
+    BodyTrack,
+    SiteSeries,
+    body_track,
+    illumination_map,
+    site_series,
+)
 
 __all__ = [
     "CommWindows",

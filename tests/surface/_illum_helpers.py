@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from lupex.surface.dem import Dem
-from lupex.surface.illumination import BodyTrack, angular_radius, SUN_RADIUS_KM
+from lupex.surface.illumination import SUN_RADIUS_KM, BodyTrack, angular_radius
 from lupex.surface.projection import R_MOON_KM
 
 AU_KM = 149_597_870.7
