@@ -52,13 +52,13 @@ def test_real_month_at_a_ridge_site():
     whole = ser.fraction[0].reshape(30, 24).min(axis=1) == 1.0  # days with the whole disk up
     assert whole.sum() > 10
     # The Moon's own orbit moves it +-0.26 % along the Sun line, so S swings +-0.5 % in a month:
-    # per-hour S, with cos e >= cos 2.2 deg, bounds each whole day.
+    # per-hour S, with cos e >= cos 1.8 deg (max elevation here 1.69 deg), bounds each whole day.
     s_hour = (1361 * (AU_KM / sun.dist_km) ** 2).reshape(30, 24).sum(axis=1)
     ratio = b.energy_wh_m2[0][whole] / (0.3 * s_hour[whole])
-    assert np.all((ratio > np.cos(np.radians(2.2))) & (ratio <= 1.0))
+    assert np.all((ratio > np.cos(np.radians(1.8))) & (ratio <= 1.0))
     part = ~whole & (b.sunlit_h[0] > 0)
     assert np.all(b.energy_wh_m2[0][part] < 0.3 * s_day * b.sunlit_h[0][part] * 1.002)
-    assert b.energy_wh_m2.shape == (1, 30) and np.all(b.earth_contact_h <= 24.0)
+    assert b.energy_wh_m2.shape == (1, 30) and np.all(b.earth_contact_h <= 24.0 + 1e-6)
     assert np.all((b.sunlit_h > 0) == (b.energy_wh_m2 > 0))
 
 
