@@ -269,7 +269,7 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
         psr_km = np.full(len(sites), np.inf)
 
     # Local maps over the rover box.
-    half = max(1, int(round(0.5 * area_km / dem.pixel_km)))
+    half = max(1, round(0.5 * area_km / dem.pixel_km))
     local, area_ok = [], []
     for i in range(len(sites)):
         rs = slice(max(0, r[i] - half), min(dem.shape[0], r[i] + half + 1))

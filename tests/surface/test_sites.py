@@ -38,7 +38,7 @@ def scene():
 
 
 def test_ranking_and_constraints(scene):
-    dem, hor, floor, psr, res = scene
+    res = scene[-1]
     rows = res.to_rows()
     assert [r["name"] for r in rows][-1] == "floor"
     floor_row = rows[-1]
@@ -51,7 +51,7 @@ def test_ranking_and_constraints(scene):
 
 
 def test_psr_distance_matches_geometry(scene):
-    dem, hor, floor, psr, res = scene
+    dem, _, _, psr, res = scene
     # The PSR is a disk about the pit centre (pole); the distance transform from the plain
     # site (0.6 km out) must equal 0.6 km minus the PSR disk's radius, to a pixel (25 m).
     x, y = dem.xy()
@@ -61,7 +61,7 @@ def test_psr_distance_matches_geometry(scene):
 
 
 def test_local_maps_and_summary(scene):
-    dem, hor, floor, psr, res = scene
+    res = scene[-1]
     loc = res.local[res.names.index("plain")]
     assert loc.sun.mean_fraction.shape == loc.feasible.shape == (13, 13)
     s = to_summary(res)
