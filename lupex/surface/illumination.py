@@ -374,63 +374,119 @@ def site_series(lat_rad, lon_rad, horizon_rad, track: BodyTrack, height_m=0.0) -
 
 
 # ----------------------------------------------------------------------- threshold tables
-def _solve_threshold(uz, c, target_rad):
-    """Latitude delta [rad] of a body at longitude bin with ``c = cos(lam) ux + sin(lam) uy``
-    whose geocentric elevation equals ``target_rad`` at a pixel with vertical z-component
-    ``uz``: solves ``sin(delta) uz + cos(delta) c = sin(target)`` exactly.
-
-    Writing the left side as R sin(delta + phi) with R = hypot(uz, c), phi = atan2(c, uz):
-    delta = pi - asin(sin(target)/R) - phi, wrapped to (-pi, pi]; this is the root near 0 on
-    the south cap (uz ~ -1, phi ~ pi, giving delta ~ -target).  |sin(target)/R| > 1 (never
-    reachable) is clipped, giving +-pi/2-like values beyond any real delta.
-    """
-    rr = np.hypot(uz, c)
-    phi = np.arctan2(c, uz)
-    d = np.pi - np.arcsin(np.clip(np.sin(target_rad) / rr, -1.0, 1.0)) - phi
-    return np.mod(d + np.pi, TWO_PI) - np.pi
+def _mask_lookup(hor, pos):
+    """Mask (n, A) at fractional bin positions ``pos`` [bins], linear between bin centres,
+    returned as (L, n) float32.  ``pos`` is (L, 1) when all pixels read the same positions
+    (then whole mask columns are gathered) or (L, n) (one gather per element)."""
+    n, n_az = hor.shape
+    k0f = np.floor(pos)
+    w = (pos - k0f).astype(np.float32)
+    k0 = np.mod(k0f.astype(np.int64), n_az)
+    k1 = k0 + 1
+    k1[k1 == n_az] = 0
+    if pos.shape[1] == 1:
+        hor_t = np.ascontiguousarray(hor.T, dtype=np.float32)  # (A, n)
+        h0 = hor_t[k0[:, 0]]
+        return h0 + (hor_t[k1[:, 0]] - h0) * w
+    flat = np.ascontiguousarray(hor, dtype=np.float32).ravel()
+    base = (np.arange(n, dtype=np.int64) * n_az)[None, :]
+    h0 = np.take(flat, k0 + base)
+    return h0 + (np.take(flat, k1 + base) - h0) * w
 
 
 def threshold_tables(lat_rad, lon_rad, horizon_rad, n_lon_bins: int = 720, *, centre_offset_rad: float = 0.0,
-                     top_offset_rad: float | None = None, low_margin_rad: float | None = None):
+                     top_offset_rad: float | None = None, low_margin_rad: float | None = None,
+                     tables=("centre", "top")):
     """Per-pixel threshold latitudes of a body for each of ``n_lon_bins`` sub-body longitudes.
 
-    For longitude bin centre lambda_k = 2 pi k / L and a pixel with local vertical u, the
-    body's grid azimuth alpha_pk (evaluated at delta = 0, exact in u) gives the horizon
-    h_pk; then ``beta_centre[p, k]`` solves e_geo(delta) = h_pk + centre_offset and
-    ``beta_top[p, k]`` solves e_geo(delta) = h_pk - top_offset (see :func:`_solve_threshold`).
-    With offsets ``centre_offset = parallax`` and ``top_offset = rho - parallax`` these are the
-    latitudes at which the topocentric disk centre, and its top edge, touch the horizon.
+    Geometry (exact for a body on the lunar equator, delta = 0, and in each pixel's own
+    vertical): a pixel at colatitude theta (= 90 deg + lat) and longitude lon sees a body at
+    (delta, lambda) at elevation e with
 
-    With ``low_margin_rad`` given, a third table ``beta_top_low`` uses the LOWEST horizon
-    within +-low_margin of alpha_pk (mask treated as piecewise linear), for a conservative
-    "never visible" test.
+        sin e = sin(theta) cos(delta) cos(x) - cos(theta) sin(delta),   x = lambda - lon,
+
+    and, for delta = 0, local azimuth A = atan2(sin x, cos(theta) cos x), i.e. grid azimuth
+    ``alpha = A + lon = lambda + Delta`` with ``tan Delta = sin x cos x (1 - cos theta) /
+    (cos theta cos^2 x + sin^2 x)`` (|Delta| < pi/2, so a plain atan).  The horizon h_pk is
+    the mask at alpha_pk.  Solving sin e = sin(target) for delta: with
+    ``psi = atan(tan(theta) cos x)`` the left side is ``(cos theta / cos psi) sin(psi - delta)``, so
+
+        delta = psi - asin(sin(target) cos(psi) / cos(theta))
+
+    (clipped to +-pi/2 where the target elevation is out of reach).  ``beta_centre`` uses
+    target = h + centre_offset, ``beta_top`` target = h - top_offset: with centre_offset =
+    parallax and top_offset = rho - parallax these are the latitudes at which the topocentric
+    disk centre, and its top edge, touch the horizon; e falls as delta rises, so the disk is
+    wholly hidden iff delta >= beta_top.
+
+    ``tables`` picks which of "centre", "top", "top_low" to compute.  ``beta_top_low``
+    (needs ``low_margin_rad``) uses the LOWEST horizon
+    within +-low_margin of alpha_pk (mask piecewise linear: the two ends and the bin centre
+    between them), for a conservative "never visible" test.
+
+    Computed in float32 (angles to ~1e-7 rad) directly in (L, n) layout.
 
     Returns
     -------
-    dict of float32 arrays shaped (L, n): ``beta_centre``, ``beta_top`` (and ``beta_top_low``).
+    dict of float32 arrays shaped (L, n): ``beta_centre``, ``beta_top``, ``beta_top_low``
+    (those asked for).
     """
     lat, lon = _check_latlon(lat_rad, lon_rad, max_lat=MAX_MAP_LAT_RAD)
     hor = _check_horizon(horizon_rad, lat.size)
-    up, east, north = local_frame(lat, lon)
-    lam = np.arange(n_lon_bins) * (TWO_PI / n_lon_bins)
-    s = np.stack([np.cos(lam), np.sin(lam)])  # (2, L); z = 0
-    c = up[:, :2] @ s  # (n, L)
-    alpha = np.arctan2(east[:, :2] @ s, north[:, :2] @ s) + lon[:, None]
-    h = horizon_at(hor, alpha).astype(float)
-    uz = up[:, 2:3]
+    n_az = hor.shape[1]
+    f32 = np.float32
+    theta = np.pi / 2 + lat
+    cth, tth = np.cos(theta).astype(f32)[None, :], np.tan(theta).astype(f32)[None, :]
+    lam = (np.arange(n_lon_bins) * (TWO_PI / n_lon_bins)).astype(f32)[:, None]
+    x = lam - lon.astype(f32)[None, :]
+    cx = np.cos(x)
+    scale = f32(n_az / TWO_PI)
+    # |Delta| <= (1 - cos theta)/2: below 2e-5 rad (theta < 0.5 deg from the pole, e.g. a
+    # 30 km polar DEM) it is dropped and every pixel reads the mask at the same positions.
+    if (1.0 - float(cth.min())) / 2 < 2e-5:
+        pos = lam * scale  # (L, 1)
+    else:
+        sx = np.sin(x)
+        delta_az = np.arctan(sx * cx * (f32(1) - cth) / (cth * cx * cx + sx * sx))
+        del sx
+        pos = (lam + delta_az) * scale  # (L, n)
+        del delta_az
+    del x
+    h = _mask_lookup(hor, pos)
+    tc = tth * cx
+    del cx
+    # psi = atan(tan(theta) cos x); within 0.6 deg of the pole the series tc - tc^3/3 is
+    # exact to < 1e-10 rad and much cheaper.
+    psi = tc - tc * tc * tc / f32(3) if float(tth.max()) < 0.01 else np.arctan(tc)
+    # cos(psi) / cos(theta) = 1 / (cos(theta) sqrt(1 + tan^2(theta) cos^2 x))
+    tc *= tc
+    tc += f32(1)
+    q = f32(1) / (np.sqrt(tc) * cth)
+    del tc
+    sin_h, cos_h = np.sin(h), np.cos(h)
+
+    def solve(h_sin, h_cos, offset):
+        # sin(h + offset) by the addition formula: the offsets are constants
+        z = h_sin * f32(np.cos(offset)) + h_cos * f32(np.sin(offset))
+        z *= q
+        np.clip(z, -1, 1, out=z)
+        return psi - np.arcsin(z)
+
     top = centre_offset_rad if top_offset_rad is None else top_offset_rad
-    out = {
-        "beta_centre": _solve_threshold(uz, c, h + centre_offset_rad).T.astype(np.float32),
-        "beta_top": _solve_threshold(uz, c, h - top).T.astype(np.float32),
-    }
-    if low_margin_rad is not None:
-        n_az = hor.shape[1]
-        h_lo = np.minimum(horizon_at(hor, alpha - low_margin_rad), horizon_at(hor, alpha + low_margin_rad))
-        knot = np.round(np.mod(alpha, TWO_PI) * (n_az / TWO_PI))
-        knot_in = np.abs(knot * (TWO_PI / n_az) - np.mod(alpha, TWO_PI)) <= low_margin_rad
-        h_knot = np.take_along_axis(hor, knot.astype(np.intp) % n_az, axis=1)
-        h_lo = np.where(knot_in, np.minimum(h_lo, h_knot), h_lo)
-        out["beta_top_low"] = _solve_threshold(uz, c, h_lo - top).T.astype(np.float32)
+    out = {}
+    if "centre" in tables:
+        out["beta_centre"] = solve(sin_h, cos_h, centre_offset_rad)
+    if "top" in tables:
+        out["beta_top"] = solve(sin_h, cos_h, -top)
+    if "top_low" in tables:
+        if low_margin_rad is None:
+            raise ValueError("low_margin_rad: needed for the 'top_low' table")
+        m = f32(low_margin_rad * n_az / TWO_PI)  # margin in bins (< 1 bin)
+        h_lo = np.minimum(_mask_lookup(hor, pos - m), _mask_lookup(hor, pos + m))
+        knot = np.round(pos)
+        knot_in = np.abs(knot - pos) <= m  # the bin centre between the two ends, if any
+        h_lo = np.where(knot_in, np.minimum(h_lo, _mask_lookup(hor, knot)), h_lo)
+        out["beta_top_low"] = solve(np.sin(h_lo), np.cos(h_lo), -top)
     return out
 
 
@@ -509,46 +565,73 @@ class IlluminationMap:
 def _chunk_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin, time_series, tblock):
     rho_bar = float(np.average(track.radius_rad, weights=track.weight_h))
     par_bar = float(track.parallax_rad.mean())
-    tab = threshold_tables(lat, lon, hor, n_lon_bins, centre_offset_rad=par_bar,
-                           top_offset_rad=rho_bar - par_bar, low_margin_rad=margin)
+    tab = threshold_tables(lat, lon, hor, n_lon_bins, centre_offset_rad=par_bar, top_offset_rad=rho_bar - par_bar,
+                           low_margin_rad=margin, tables=("centre", "top") if time_series else ("centre", "top_low"))
     mean = mean_fraction_from_distribution(tab["beta_centre"], dist)
-    # Conservative never-visible test: every sample's shifted latitude at or beyond the
-    # lowest-horizon top-edge threshold of its bin.
-    bt_low = tab["beta_top_low"]
-    dmin = np.full(n_lon_bins, np.inf, dtype=np.float32)
-    np.minimum.at(dmin, kbin, shifted_top.astype(np.float32))
-    used = np.isfinite(dmin)
-    never = np.all(dmin[used, None] >= bt_low[used] + np.float32(1e-5), axis=0)
-    # Where no sample can show the disk, the histogram's 0.005 deg smoothing must not leak
-    # a 1e-8 mean in.
+    if time_series:
+        t, p, lit0 = _lit_transitions(tab["beta_top"], shifted_top.astype(np.float32), kbin, tblock)
+        runs = _runs_from_transitions(t, p, lit0, edges)
+        never = runs.n_lit_periods == 0  # exact for the sampled series
+    else:
+        # Conservative never-visible test: every sample's shifted latitude at or beyond the
+        # lowest-horizon top-edge threshold of its bin.
+        bt_low = tab["beta_top_low"]
+        dmin = np.full(n_lon_bins, np.inf, dtype=np.float32)
+        np.minimum.at(dmin, kbin, shifted_top.astype(np.float32))
+        used = np.isfinite(dmin)
+        never = np.all(dmin[used, None] >= bt_low[used] + np.float32(1e-5), axis=0)
+        runs = None
+    # Where no sample shows the disk, the histogram's 0.005 deg smoothing must not leak a
+    # 1e-8 mean in.
     mean[never] = 0.0
-    if not time_series:
-        return mean, never, None
-    bt = tab["beta_top"]
-    n = lat.size
-    ts, ps = [], []
-    prev = None
-    lit0 = None
-    for i in range(0, kbin.size, tblock):
-        lit = shifted_top[i:i + tblock, None] < bt[kbin[i:i + tblock]]  # (tb, n)
-        if prev is None:
-            lit0 = lit[0].copy()
-            block = lit
-            offset = 0
-        else:
-            block = np.concatenate((prev, lit))
-            offset = i - 1
-        t, p = np.nonzero(block[1:] != block[:-1])
-        ts.append(t + offset + 1)
-        ps.append(p)
-        prev = lit[-1:]
-    runs = _runs_from_transitions(np.concatenate(ts), np.concatenate(ps), lit0, edges)
-    assert runs.longest_dark_h.shape == (n,)
     return mean, never, runs
 
 
+def _changes(changed: np.ndarray):
+    """(row, col) of the True entries of a C-contiguous bool array whose rows have a length
+    divisible by 8: scans 8-byte words first (changes are rare), then decodes the few
+    non-zero words."""
+    words = changed.view(np.uint64).ravel()
+    hit = np.flatnonzero(words)
+    sub = changed.reshape(-1, 8)[hit]
+    w_idx, byte = np.nonzero(sub)
+    flat = hit[w_idx] * 8 + byte
+    return np.divmod(flat, changed.shape[1])
+
+
+def _lit_transitions(bt, shifted, kbin, tblock=256):
+    """State changes of ``lit[t, p] = shifted[t] < bt[kbin[t], p]`` (sample t, pixel p).
+
+    Blocks of ``tblock`` samples: one row gather of the (L, n) table and one comparison per
+    sample and pixel, then the changes between consecutive samples (carried across blocks).
+    Returns (t_idx, p_idx, lit0): sample index where pixel p_idx changes state, and the
+    state at sample 0.
+    """
+    n = bt.shape[1]
+    pad = (-n) % 8
+    if pad:  # keep rows a whole number of 8-byte words for _changes
+        bt = np.concatenate((bt, np.repeat(bt[:, -1:], pad, axis=1)), axis=1)
+    ts, ps = [], []
+    prev = None
+    for i in range(0, kbin.size, tblock):
+        lit = np.less(shifted[i:i + tblock, None], bt[kbin[i:i + tblock]])  # (tb, n + pad)
+        if prev is None:
+            lit0 = lit[0, :n].copy()
+        else:
+            t, p = _changes(np.not_equal(prev, lit[:1]))
+            ts.append(t + i)
+            ps.append(p)
+        t, p = _changes(np.not_equal(lit[1:], lit[:-1]))
+        ts.append(t + i + 1)
+        ps.append(p)
+        prev = lit[-1:]
+    t, p = np.concatenate(ts), np.concatenate(ps)
+    keep = p < n
+    return t[keep], p[keep], lit0
+
+
 def illumination_map(lat_rad, lon_rad, horizon_rad, track: BodyTrack, *, n_lon_bins: int = 720,
-                     time_series: bool = True, chunk_pixels: int = 2048, workers: int = 2,
+                     time_series: bool = True, chunk_pixels: int = 1024, workers: int = 2,
                      time_block: int = 256) -> IlluminationMap:
     """Mean visible fraction, never-visible mask and lit/dark run statistics for every pixel.
 

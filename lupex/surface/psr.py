@@ -70,7 +70,7 @@ class PsrResult:
 
 def psr_map(dem: Dem, horizon_rad: np.ndarray, start_jd: float, years: float = NODAL_PERIOD_YEARS, *,
             step_h: float = 1.0, n_lon_bins: int = 720, workers: int = 2,
-            chunk_pixels: int = 4096) -> PsrResult:
+            chunk_pixels: int = 1024) -> PsrResult:
     """Permanently shadowed regions and mean illumination over a (default 18.6-year) window.
 
     Parameters
