@@ -436,57 +436,67 @@ def threshold_tables(lat_rad, lon_rad, horizon_rad, n_lon_bins: int = 720, *, ce
     n_az = hor.shape[1]
     f32 = np.float32
     theta = np.pi / 2 + lat
-    cth, tth = np.cos(theta).astype(f32)[None, :], np.tan(theta).astype(f32)[None, :]
     lam = (np.arange(n_lon_bins) * (TWO_PI / n_lon_bins)).astype(f32)[:, None]
-    x = lam - lon.astype(f32)[None, :]
-    cx = np.cos(x)
     scale = f32(n_az / TWO_PI)
-    # |Delta| <= (1 - cos theta)/2: below 2e-5 rad (theta < 0.5 deg from the pole, e.g. a
-    # 30 km polar DEM) it is dropped and every pixel reads the mask at the same positions.
-    if (1.0 - float(cth.min())) / 2 < 2e-5:
+    top = centre_offset_rad if top_offset_rad is None else top_offset_rad
+    if "top_low" in tables and low_margin_rad is None:
+        raise ValueError("low_margin_rad: needed for the 'top_low' table")
+    offsets = {"centre": centre_offset_rad, "top": -top, "top_low": -top}
+
+    def low_horizon(pos):
+        m = f32(low_margin_rad * n_az / TWO_PI)  # margin in bins (< 1 bin)
+        h_lo = np.minimum(_mask_lookup(hor, pos - m), _mask_lookup(hor, pos + m))
+        knot = np.round(pos)
+        knot_in = np.abs(knot - pos) <= m  # the bin centre between the two ends, if any
+        return np.where(knot_in, np.minimum(h_lo, _mask_lookup(hor, knot)), h_lo)
+
+    out = {}
+    if float(theta.max()) < 0.0089:
+        # Within 0.51 deg of the pole: |Delta| <= theta^2/4 < 2e-5 rad is dropped (every pixel
+        # reads the mask at the bin positions), tan(theta) cos x = a cos(lam) + b sin(lam)
+        # with a, b = tan(theta) (cos lon, sin lon), psi = tc - tc^3/3 (error < 1e-10 rad),
+        # q = cos(psi)/cos(theta) = 1 + (theta^2 - tc^2)/2 + O(theta^4), and
+        # asin(q sin y) = q y + (q - 1)(tan y - y) + ...: the dropped term is < 4e-5 (tan y - y),
+        # i.e. < 1e-5 rad for horizons below 45 deg.  No transcendental per element.
+        tth = np.tan(theta)
+        a = (tth * np.cos(lon)).astype(f32)[None, :]
+        b = (tth * np.sin(lon)).astype(f32)[None, :]
+        tc = np.cos(lam) * a + np.sin(lam) * b
+        tc2 = tc * tc
+        psi = tc - tc * tc2 / f32(3)
+        q = (f32(1) + (theta * theta / 2).astype(f32)[None, :]) - tc2 / f32(2)
+        del tc, tc2
         pos = lam * scale  # (L, 1)
-    else:
-        sx = np.sin(x)
-        delta_az = np.arctan(sx * cx * (f32(1) - cth) / (cth * cx * cx + sx * sx))
-        del sx
-        pos = (lam + delta_az) * scale  # (L, n)
-        del delta_az
+        h = _mask_lookup(hor, pos)
+        for name in tables:
+            hh = low_horizon(pos) if name == "top_low" else h
+            out[f"beta_{name}"] = psi - q * (hh + f32(offsets[name]))
+        return out
+
+    # General south-cap pixel: exact closed forms, one transcendental set per element.
+    cth, tth = np.cos(theta).astype(f32)[None, :], np.tan(theta).astype(f32)[None, :]
+    x = lam - lon.astype(f32)[None, :]
+    cx, sx = np.cos(x), np.sin(x)
     del x
+    delta_az = np.arctan(sx * cx * (f32(1) - cth) / (cth * cx * cx + sx * sx))
+    del sx
+    pos = (lam + delta_az) * scale  # (L, n)
+    del delta_az
     h = _mask_lookup(hor, pos)
     tc = tth * cx
     del cx
-    # psi = atan(tan(theta) cos x); within 0.6 deg of the pole the series tc - tc^3/3 is
-    # exact to < 1e-10 rad and much cheaper.
-    psi = tc - tc * tc * tc / f32(3) if float(tth.max()) < 0.01 else np.arctan(tc)
+    psi = np.arctan(tc)
     # cos(psi) / cos(theta) = 1 / (cos(theta) sqrt(1 + tan^2(theta) cos^2 x))
     tc *= tc
     tc += f32(1)
     q = f32(1) / (np.sqrt(tc) * cth)
     del tc
-    sin_h, cos_h = np.sin(h), np.cos(h)
-
-    def solve(h_sin, h_cos, offset):
-        # sin(h + offset) by the addition formula: the offsets are constants
-        z = h_sin * f32(np.cos(offset)) + h_cos * f32(np.sin(offset))
+    for name in tables:
+        hh = low_horizon(pos) if name == "top_low" else h
+        z = np.sin(hh + f32(offsets[name]))
         z *= q
         np.clip(z, -1, 1, out=z)
-        return psi - np.arcsin(z)
-
-    top = centre_offset_rad if top_offset_rad is None else top_offset_rad
-    out = {}
-    if "centre" in tables:
-        out["beta_centre"] = solve(sin_h, cos_h, centre_offset_rad)
-    if "top" in tables:
-        out["beta_top"] = solve(sin_h, cos_h, -top)
-    if "top_low" in tables:
-        if low_margin_rad is None:
-            raise ValueError("low_margin_rad: needed for the 'top_low' table")
-        m = f32(low_margin_rad * n_az / TWO_PI)  # margin in bins (< 1 bin)
-        h_lo = np.minimum(_mask_lookup(hor, pos - m), _mask_lookup(hor, pos + m))
-        knot = np.round(pos)
-        knot_in = np.abs(knot - pos) <= m  # the bin centre between the two ends, if any
-        h_lo = np.where(knot_in, np.minimum(h_lo, _mask_lookup(hor, knot)), h_lo)
-        out["beta_top_low"] = solve(np.sin(h_lo), np.cos(h_lo), -top)
+        out[f"beta_{name}"] = psi - np.arcsin(z)
     return out
 
 
@@ -602,12 +612,32 @@ def _changes(changed: np.ndarray):
 def _lit_transitions(bt, shifted, kbin, tblock=256):
     """State changes of ``lit[t, p] = shifted[t] < bt[kbin[t], p]`` (sample t, pixel p).
 
-    Blocks of ``tblock`` samples: one row gather of the (L, n) table and one comparison per
-    sample and pixel, then the changes between consecutive samples (carried across blocks).
+    Pixels that are lit (or dark) at every sample are settled first from per-bin extremes;
+    for the others, blocks of ``tblock`` samples (sized for a 512 KiB L2 cache with 1024
+    pixels): one row gather of the (L, n) table and one comparison per sample and pixel,
+    then the changes between consecutive samples (carried across blocks).
     Returns (t_idx, p_idx, lit0): sample index where pixel p_idx changes state, and the
     state at sample 0.
     """
-    n = bt.shape[1]
+    n_all = bt.shape[1]
+    # Pixels whose state cannot change: per longitude bin, compare the table with the
+    # extreme shifted latitudes of the samples in that bin (exact, not a bound on time).
+    n_bins = bt.shape[0]
+    smin = np.full(n_bins, np.inf, np.float32)
+    smax = np.full(n_bins, -np.inf, np.float32)
+    np.minimum.at(smin, kbin, shifted)
+    np.maximum.at(smax, kbin, shifted)
+    used = np.isfinite(smin)
+    always_lit = np.all(smax[used, None] < bt[used], axis=0)
+    always_dark = np.all(smin[used, None] >= bt[used], axis=0)
+    moving = np.flatnonzero(~(always_lit | always_dark))
+    if moving.size < n_all:
+        t, p, lit0_m = _lit_transitions(np.ascontiguousarray(bt[:, moving]), shifted, kbin, tblock) \
+            if moving.size else (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0, bool))
+        lit0 = always_lit.copy()
+        lit0[moving] = lit0_m
+        return t, moving[p], lit0
+    n = n_all
     pad = (-n) % 8
     if pad:  # keep rows a whole number of 8-byte words for _changes
         bt = np.concatenate((bt, np.repeat(bt[:, -1:], pad, axis=1)), axis=1)

@@ -92,3 +92,24 @@ def test_slope_fallback_on_a_tilted_plane():
 def test_weights_validation():
     with pytest.raises(ValueError, match="SiteWeights"):
         SiteWeights(illumination=-1)
+
+
+def test_plots_render_from_results(scene):
+    from matplotlib.figure import Figure
+
+    from lupex.surface import surface_plots as sp
+    from lupex.surface.energy import daily_budget
+    from lupex.surface.illumination import body_track
+
+    dem, hor, _, psr, res = scene
+    i = res.names.index("plain")
+    figs = [
+        sp.plot_illumination_map(dem, psr.mean_fraction, psr.psr, res),
+        sp.plot_earth_visibility_map(dem, np.full(dem.shape, 0.4), res),
+        sp.plot_horizon_polar(res, i, hor[res.row[i], res.col[i]], np.radians(res.lon_deg[i])),
+        sp.plot_site_timeline(res, i),
+        sp.plot_energy(daily_budget(res.sun, body_track("sun", res.sun.jd_tdb), res.earth), list(res.names)),
+    ]
+    for fig in figs:
+        assert isinstance(fig, Figure) and fig.axes
+        fig.canvas.draw()  # Agg render: catches bad artists without writing files

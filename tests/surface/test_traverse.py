@@ -71,3 +71,18 @@ def test_drive_into_a_psr_is_in_shadow():
     seg = np.hypot(np.diff(tr2.rows), np.diff(tr2.cols)) * 0.025
     assert tr2.shadow_length_km >= seg[in_psr[:-1]].sum() - 1e-9
     assert tr2.shadow_time_h == pytest.approx(tr2.shadow_length_km / 0.1)
+
+
+def test_traverse_plot_renders(flat):
+    from matplotlib.figure import Figure
+
+    from lupex.surface.surface_plots import plot_traverse
+
+    dem, slope, hor = flat
+    x, y = dem.xy()
+    tr = plan_traverse(dem, slope, hor, _deg(x[5, 5], y[5, 5]), target_latlon_deg=_deg(x[30, 30], y[30, 30]),
+                       depart_jd=JD2028)
+    for bg in (None, np.full(dem.shape, 0.5)):
+        fig = plot_traverse(dem, tr, background=bg, psr=np.zeros(dem.shape, bool))
+        assert isinstance(fig, Figure)
+        fig.canvas.draw()
