@@ -19,6 +19,7 @@ Run from the repo root:  PYTHONPATH=$PWD python benchmarks/bench_illumination.py
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 import tracemalloc
@@ -76,8 +77,10 @@ def reference_time_stepping(lat, lon, hor, track):
 def measure(fn):
     tracemalloc.start()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     out = fn()
     dt = time.perf_counter() - t0
+    measure.cpu_s = time.process_time() - c0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return out, dt, peak / 2**20
@@ -102,15 +105,18 @@ def main():
         jd = JD0 + np.arange(0.0, years * 365.25 * 24) / 24.0
         tr, t_eph, _ = measure(lambda jd=jd: il.body_track("sun", jd))
         series = years == 1.0
+        load = os.getloadavg()[0]
         res, t_map, mem = measure(lambda tr=tr, series=series: il.illumination_map(
             lat, lon, hor, tr, time_series=series, workers=args.workers))
+        cpu_map = measure.cpu_s
         # Reference on a subset (b: a tenth of the subset, its per-pixel cost is 18.6x higher)
         ref_idx = sub if series else sub[: max(10, sub.size // 10)]
         (ref_mean, ref_dark), t_ref, _ = measure(
             lambda tr=tr, ri=ref_idx: reference_time_stepping(lat[ri], lon[ri], hor[ri], tr))
         t_ref_full = t_ref * n / ref_idx.size
         dmean = np.abs(res.mean_fraction[ref_idx] - ref_mean)
-        print(f"{label}: {tr.jd_tdb.size} times; ephemeris {t_eph:.1f} s; map engine {t_map:.1f} s "
+        print(f"{label}: {tr.jd_tdb.size} times; ephemeris {t_eph:.1f} s; map engine {t_map:.1f} s wall, "
+              f"{cpu_map:.1f} s CPU, load average {load:.1f} on {os.cpu_count()} cores "
               f"(traced peak {mem:.0f} MiB); reference {t_ref:.1f} s on {ref_idx.size} px -> "
               f"{t_ref_full:.0f} s extrapolated; speed-up x{t_ref_full / t_map:.0f}")
         print(f"    mean-fraction |map - reference| max {dmean.max():.2e}, mean {dmean.mean():.1e}")

@@ -538,14 +538,21 @@ def mean_fraction_from_distribution(beta_centre: np.ndarray, dist: _Distribution
 
     O(L x pixels), independent of the number of time steps.  ``beta_centre`` is (L, n).
     """
-    nb = dist.phi.shape[1]
-    pos = np.clip((beta_centre - np.float32(dist.beta0)) * np.float32(1.0 / dist.dbeta), 0, nb - 1.001)
-    i0 = pos.astype(np.intp)
-    f = (pos - i0).astype(np.float32)
-    flat = i0 + (np.arange(dist.phi.shape[0]) * nb)[:, None]
-    p0 = dist.phi.ravel()[flat]
-    p1 = dist.phi.ravel()[flat + 1]
-    return ((p0 + (p1 - p0) * f).sum(axis=0, dtype=np.float64)) / dist.total_weight
+    n_bins, nb = dist.phi.shape
+    # (phi, next - phi) pairs packed as complex64 so one 8-byte gather feeds the lerp
+    pair = np.empty((n_bins, nb), np.complex64)
+    pair.real = dist.phi
+    pair.imag[:, :-1] = np.diff(dist.phi, axis=1)
+    pair.imag[:, -1] = 0.0
+    pos = beta_centre - np.float32(dist.beta0)
+    pos *= np.float32(1.0 / dist.dbeta)
+    np.clip(pos, 0, nb - 1, out=pos)
+    i0 = pos.astype(np.int32)
+    pos -= i0
+    i0 += (np.arange(n_bins, dtype=np.int32) * nb)[:, None]
+    g = np.take(pair.ravel(), i0)
+    val = g.real + g.imag * pos
+    return val.sum(axis=0, dtype=np.float64) / dist.total_weight
 
 
 # --------------------------------------------------------------------------- map engine
