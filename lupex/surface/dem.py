@@ -111,3 +111,27 @@ class Dem:
         col = (np.asarray(x_km, dtype=float) - self.x0_km) / self.pixel_km - 0.5
         row = (self.y0_km - np.asarray(y_km, dtype=float)) / self.pixel_km - 0.5
         return row, col
+
+
+def sample_bilinear(dem: Dem, x_km, y_km, outside: float = np.nan) -> np.ndarray:
+    """Height [m] of ``dem`` at map points by bilinear interpolation between pixel centres.
+
+    Points outside the grid of pixel centres (beyond half a pixel inside the
+    edge, clamped) get ``outside``.
+    """
+    row, col = dem.xy_to_index(x_km, y_km)
+    ny, nx = dem.shape
+    inside = (row >= -0.5) & (row <= ny - 0.5) & (col >= -0.5) & (col <= nx - 0.5)
+    row = np.clip(row, 0.0, ny - 1.0)
+    col = np.clip(col, 0.0, nx - 1.0)
+    r0 = np.minimum(np.floor(row).astype(np.intp), max(ny - 2, 0))
+    c0 = np.minimum(np.floor(col).astype(np.intp), max(nx - 2, 0))
+    r1 = np.minimum(r0 + 1, ny - 1)
+    c1 = np.minimum(c0 + 1, nx - 1)
+    fr = row - r0
+    fc = col - c0
+    h = dem.height_m
+    val = (h[r0, c0] * (1 - fr) + h[r1, c0] * fr) * (1 - fc) + (
+        h[r0, c1] * (1 - fr) + h[r1, c1] * fr
+    ) * fc
+    return np.where(inside, val, outside)
