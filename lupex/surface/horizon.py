@@ -37,31 +37,36 @@ and evaluate each distance octave with *observers* on a level whose block
 size matches the octave, not only terrain:
 
 * level 0 (the DEM itself) marches distances 1..D0 pixels (D0 = 8);
-* level L >= 1 has observers at the centres of 2^L x 2^L blocks (heights = block
-  means) and marches D0 2^(L-1) .. D0 2^L fine pixels, reading terrain from the
-  finer level L - DELTA (DELTA = 1) in steps of one of its pixels, until
-  max_distance is reached.
+* level L >= 1 has observers at 2^L x 2^L block centres (heights = block means)
+  and marches D0 2^(L-1) .. D0 2^L fine pixels, reading terrain from the finer
+  level min(L - 1, 3) (at most 2^5 of its pixels per observer spacing) in steps
+  of one of its pixels, until max_distance is reached.  Far terrain is thus
+  smoothed over at most 1/8 (near) to ~1/100 (far) of its distance.
 
 Rays are sampled where they cross grid lines (a 1-D linear interpolation, no
-gathers: the same shift for every observer, so each sample is a shifted *view*).
-Each level keeps, per observer and azimuth, the argmax pair (Z, D).  Going
-from level L+1 to L, a parent's pair is handed to its four children with the
-exact change of observer: Z -> Z - (h_child - h_parent) + (D^2 - (D - delta)^2)/2R,
-D -> D - delta, where delta is the child's offset from the parent centre along
-the ray; the child keeps whichever of that and its own band's best has the
-larger Z/D.  By the envelope theorem this is exact to first order for the
-along-ray shift.  What is approximate: (i) the sideways offset of the parent's
-ray (up to ~0.7/D0 rad = 5 deg of azimuth at the start of each band, less
-further out), which matters where the horizon changes fast with azimuth (the
-flank of a steep isolated peak seen obliquely); (ii) block-mean smoothing of
-far terrain over 2^(L-DELTA) pixels at distances >= D0 2^(L-1) pixels.  Measured
-against the exact marcher on random terrain with slopes up to 20 deg: rms
-0.05-0.15 deg, 99th percentile < 0.7 deg (tests/surface/test_horizon.py).
+gathers: the same shift for every observer, so each sample is a shifted *view*;
+stride-2 reads use contiguous parity sub-grids; the few tiny top levels use one
+gather).  Each coarse level keeps, per observer and azimuth, the argmax point as
+(Z, D, L): its height above the observer's horizontal plane, its distance along
+the ray and its sideways offset.  Going from level L+1 to L, a parent's point is
+handed to its four children with the exact change of observer:
+D -> D - delta.u, L -> L - delta.n, Z -> Z - (h_child - h_parent) + (d^2 - d'^2)/2R
+with d = hypot(D, L), so the point's elevation from the child is exact; the child
+keeps whichever of that and its own band's best is higher.  What is approximate
+(by the envelope theorem only to second order for the along-ray part): the
+parent's ray passes up to ~0.7 2^L pixels beside the child, so far terrain is
+seen up to ~0.7/D0 rad (5 deg) off in azimuth at the start of each band (less
+further out) -- it matters where the horizon changes fast with azimuth (steep
+isolated peaks seen obliquely); and far terrain is smoothed as said above.
+Measured against the exact marcher on random terrain with slopes up to 25 deg:
+rms 0.17-0.23 deg, 99th percentile < 1 deg, no bias; sharp crater rims are
+lowered by 0.1-0.3 deg (tests/surface/test_horizon.py).
 
-Work per azimuth is about N^2 (D0 + 2 (D0/2 + 2)/3) sample evaluations whatever
-the ray length: O(N^2 A) overall, independent of the search distance except for
-the O(log R) number of (tiny) levels.  Work is float32, in row blocks to stay
-in cache, with azimuth batches split over threads (NumPy releases the GIL).
+Work per azimuth is about N^2 (D0 + ~3) sample evaluations whatever the ray length:
+O(N^2 A) overall (the number of levels, O(log R), only adds tiny grids).  Work is
+float32 in row blocks that stay in cache; the final arctan is a float32 polynomial
+(error < 1.1e-5 rad); azimuth batches are split over threads (NumPy releases the
+GIL) and copied into the (ny, nx, A) result in row tiles.
 
 Accuracy: see tests/surface/test_horizon*.py (against a slow exact marcher and
 closed forms).
@@ -87,16 +92,16 @@ __all__ = [
 ]
 
 #: Bump when the numerical results of :func:`horizon_mask` change (cache key).
-ALGORITHM_VERSION = "mro-1"
+ALGORITHM_VERSION = "mro-2"
 
 #: Fine-level march length in pixels (D0 above).
 _D0 = 8
-#: Observers of level L read terrain from level L - _DELTA (finer), in 1-pixel steps.
-_DELTA = 1
-#: Pyramid margin [level pixels]; must be even and >= (D0 + 2) 2^DELTA.
-_MARGIN = (_D0 + 3) * 2**_DELTA
-
-_R = np.float32(R_MOON_KM)
+#: Coarse observers of level L read terrain level min(L - 1, _TERRAIN_CAP) ...
+_TERRAIN_CAP = 3
+#: ... but never more than 2^_MAX_STRIDE_LOG2 of its pixels per observer spacing.
+_MAX_STRIDE_LOG2 = 5
+#: Observer grids up to this many pixels are marched with one gather (few Python calls).
+_SMALL_GRID = 4096
 
 
 def azimuths_rad(n_azimuths: int) -> np.ndarray:
@@ -129,39 +134,59 @@ def _sample_far(far_field: Dem | None, x_km, y_km) -> np.ndarray:
     return (h / 1000.0).astype(np.float32)
 
 
-def _block_mean(a: np.ndarray, ky: int, kx: int) -> np.ndarray:
-    return a[: 2 * ky, : 2 * kx].reshape(ky, 2, kx, 2).mean(axis=(1, 3), dtype=np.float32)
+def _terrain_level(level: int) -> tuple[int, int]:
+    """(terrain level read by observers of ``level``, observer spacing in its pixels)."""
+    if level == 0:
+        return 0, 1
+    tl = max(min(level - 1, _TERRAIN_CAP), level - _MAX_STRIDE_LOG2)
+    return tl, 2 ** (level - tl)
+
+
+def _n_levels(pixel_km: float, max_distance_km: float) -> int:
+    lev = 0
+    while _D0 * (2**lev) * pixel_km < max_distance_km:
+        lev += 1
+    return lev + 1
 
 
 def _build_levels(dem: Dem, far_field: Dem | None, max_distance_km: float):
-    """Terrain pyramid: list of (terrain_km (ny+2m, nx+2m) float32, ny, nx, pixel_km)."""
-    m = _MARGIN
+    """Terrain pyramid: list of (terrain_km, margin, ny, nx, pixel_km) per level.
+
+    Level l covers its observer grid (ny, nx) plus ``margin`` cells on every side;
+    cells come from 2x2 means of level l - 1 where it reaches, and from the far field
+    (bare sphere where absent) sampled at the cell centres elsewhere.
+    """
     p0 = dem.pixel_km
+    n_lev = _n_levels(p0, max_distance_km)
+    # margin each terrain level needs: (D0 + 2) strides of its readers, even
+    need = [0] * n_lev
+    for lev in range(n_lev):
+        tl, st = _terrain_level(lev)
+        need[tl] = max(need[tl], (_D0 + 2) * st + 2)
+    margins = [max(2, m + (m % 2)) for m in need]
     levels = []
     ny, nx = dem.shape
-    # level 0: DEM padded by m pixels of far field / bare sphere
-    ii = np.arange(-m, ny + m)
-    jj = np.arange(-m, nx + m)
-    x = dem.x0_km + (jj + 0.5) * p0
-    y = dem.y0_km - (ii + 0.5) * p0
-    terr = _sample_far(far_field, x[None, :], y[:, None])
-    terr[m : m + ny, m : m + nx] = dem.height_m / 1000.0
-    levels.append((terr, ny, nx, p0))
-    level = 0
-    while _D0 * (2**level) * p0 < max_distance_km:
-        level += 1
-        prev, pny, pnx, _ = levels[-1]
-        ny, nx = -(-pny // 2), -(-pnx // 2)
-        p = p0 * 2**level
-        ii = np.arange(-m, ny + m)
-        jj = np.arange(-m, nx + m)
-        x = dem.x0_km + (jj + 0.5) * p
-        y = dem.y0_km - (ii + 0.5) * p
+    for lev in range(n_lev):
+        m = margins[lev]
+        if lev > 0:
+            ny, nx = -(-ny // 2), -(-nx // 2)
+        p = p0 * 2**lev
+        x = dem.x0_km + (np.arange(-m, nx + m) + 0.5) * p
+        y = dem.y0_km - (np.arange(-m, ny + m) + 0.5) * p
         terr = _sample_far(far_field, x[None, :], y[:, None])
-        ky, kx = prev.shape[0] // 2, prev.shape[1] // 2
-        h = m // 2
-        terr[h : h + ky, h : h + kx] = _block_mean(prev, ky, kx)
-        levels.append((terr, ny, nx, p))
+        if lev == 0:
+            terr[m : m + ny, m : m + nx] = dem.height_m / 1000.0
+        else:
+            prev, pm = levels[-1][0], levels[-1][1]
+            # level lev-1 cell -pm is level-lev cell -pm/2 (pm even): index m - pm/2 here
+            ky, kx = prev.shape[0] // 2, prev.shape[1] // 2
+            o = m - pm // 2
+            src = prev[: 2 * ky, : 2 * kx].reshape(ky, 2, kx, 2).mean(axis=(1, 3))
+            # clip to this level's grid
+            a0, b0 = max(0, o), max(0, o)
+            a1, b1 = min(terr.shape[0], o + ky), min(terr.shape[1], o + kx)
+            terr[a0:a1, b0:b1] = src[a0 - o : a1 - o, b0 - o : b1 - o]
+        levels.append((terr, m, ny, nx, p))
     return levels
 
 
@@ -181,12 +206,6 @@ def _steps(alpha: float):
     return "row", dc / abs(dr), 1 if dr > 0 else -1, 1.0 / abs(dr)
 
 
-def _terrain_level(level: int) -> tuple[int, int]:
-    """(terrain level read by observers of ``level``, stride in terrain pixels)."""
-    tl = max(0, level - _DELTA)
-    return tl, 2 ** (level - tl)
-
-
 def _band_steps(level: int, pt_km: float, dist_per_step: float, max_distance_km: float):
     """Major-axis step numbers j [terrain pixels] marched by observers of one level."""
     _, st = _terrain_level(level)
@@ -194,89 +213,128 @@ def _band_steps(level: int, pt_km: float, dist_per_step: float, max_distance_km:
     return j[j * dist_per_step * pt_km <= max_distance_km * (1 + 1e-12)]
 
 
-def _march(terr, st, nx, p_km, steps, geom, eye, rows, track, kb=1.0):
-    """Best horizon over one band for observer rows ``rows`` of one level (float32, km).
+def _view(terr, subs, st, a0, nr, b0, nx):
+    """terr[a0 : a0 + nr st : st, b0 : b0 + nx st : st], contiguous when st == 2."""
+    if st == 2 and subs is not None:
+        sub = subs[a0 % 2][b0 % 2]
+        return sub[a0 // 2 : a0 // 2 + nr, b0 // 2 : b0 // 2 + nx]
+    return terr[a0 : a0 + nr * st : st, b0 : b0 + nx * st : st]
 
-    ``terr`` is the terrain level read (pixel ``p_km``), ``st`` the observer
-    spacing in its pixels; observer I sits at terrain index I st + st // 2.
-    Returns t = max Z/D, and if ``track`` the grid distance D* [km] of the argmax
-    (there with D = d, the (1 + h/R) factor applied later).  Without ``track``
-    distances are divided by the scale factor ``kb`` (true distances).
+
+def _views(terr, subs, m, st, r0, nr, nx, j, geom):
+    """The two terrain views bracketing step j for observer rows r0..r0+nr, and the weight.
+
+    ``subs``: the four parity sub-grids terr[a::2, b::2] (contiguous copies), which
+    turn the stride-2 reads of coarse observers into contiguous ones.
     """
-    m = _MARGIN + st // 2
-    major, rate, sgn, dps = geom
+    major, rate, sgn, _ = geom
+    off = j * rate
+    io = int(np.floor(off))
+    f = np.float32(off - io)
+    base = m + st // 2
+    if major == "col":
+        a0, b0 = base + r0 * st + io, base + sgn * j
+        va = _view(terr, subs, st, a0, nr, b0, nx)
+        vb = _view(terr, subs, st, a0 + 1, nr, b0, nx)
+    else:
+        a0, b0 = base + r0 * st + sgn * j, base + io
+        va = _view(terr, subs, st, a0, nr, b0, nx)
+        vb = _view(terr, subs, st, a0, nr, b0 + 1, nx)
+    return va, vb, f
+
+
+def _march_fine(terr, m, nx, p_km, steps, geom, eye, rows, kb):
+    """Level 0: max over steps of tan e = (h - h0 - d^2/2R) / d, d true distance [km].
+
+    The (1 + h/R) factor of D is applied once with the observer's height afterwards
+    (heights within D0 pixels differ by << R: relative error < 1e-4).
+    """
+    r0, r1 = rows
+    nr = r1 - r0
+    best = np.full((nr, nx), -np.inf, dtype=np.float32)
+    eye = eye[r0:r1]
+    hs = np.empty((nr, nx), dtype=np.float32)
+    tmp = np.empty((nr, nx), dtype=np.float32)
+    dps = geom[3]
+    for j in steps:
+        va, vb, f = _views(terr, None, m, 1, r0, nr, nx, j, geom)
+        dk = j * dps * p_km / kb
+        np.multiply(va, np.float32(1.0) - f, out=hs)
+        np.multiply(vb, f, out=tmp)
+        hs += tmp
+        hs -= eye
+        hs *= np.float32(1.0 / dk)
+        hs -= np.float32(dk / (2 * R_MOON_KM))
+        np.maximum(best, hs, out=best)
+    best /= np.float32(1.0) + eye / np.float32(R_MOON_KM)
+    return best
+
+
+def _march_coarse(terr, subs, m, st, nx, p_km, steps, geom, eye, rows):
+    """Coarse level: best (Z, D) over the band, grid distances, (1 + h/R) applied later.
+
+    Z = h - h0 - d^2/2R, D = d (the h d^2/2R^2 term of the exact Z is < 20 m at 150 km,
+    0.008 deg, and is dropped).
+    """
     r0, r1 = rows
     nr = r1 - r0
     best_t = np.full((nr, nx), -np.inf, dtype=np.float32)
-    best_d = np.zeros((nr, nx), dtype=np.float32) if track else None
+    best_d = np.zeros((nr, nx), dtype=np.float32)
     eye = eye[r0:r1]
     hs = np.empty((nr, nx), dtype=np.float32)
     tmp = np.empty((nr, nx), dtype=np.float32)
     msk = np.empty((nr, nx), dtype=bool)
+    dps = geom[3]
     for j in steps:
-        off = j * rate
-        io = int(np.floor(off))
-        f = np.float32(off - io)
-        if major == "col":
-            a0, b0 = m + r0 * st + io, m + sgn * j
-            va = terr[a0 : a0 + nr * st : st, b0 : b0 + nx * st : st]
-            vb = terr[a0 + 1 : a0 + 1 + nr * st : st, b0 : b0 + nx * st : st]
-        else:
-            a0, b0 = m + r0 * st + sgn * j, m + io
-            va = terr[a0 : a0 + nr * st : st, b0 : b0 + nx * st : st]
-            vb = terr[a0 : a0 + nr * st : st, b0 + 1 : b0 + 1 + nx * st : st]
-        # linear interpolation across the grid line
+        va, vb, f = _views(terr, subs, m, st, r0, nr, nx, j, geom)
+        dk = j * dps * p_km
         np.multiply(va, np.float32(1.0) - f, out=hs)
         np.multiply(vb, f, out=tmp)
         hs += tmp
-        dk = j * dps * p_km if track else j * dps * p_km / kb
-        # Z = h (1 - d^2/2R^2) - eye - d^2/2R
-        np.multiply(hs, np.float32(1.0 - dk * dk / (2 * R_MOON_KM**2)), out=tmp)
-        tmp -= eye
-        tmp -= np.float32(dk * dk / (2 * R_MOON_KM))
-        if track:
-            tmp *= np.float32(1.0 / dk)
-            np.greater(tmp, best_t, out=msk)
-            np.maximum(best_t, tmp, out=best_t)
-            # best_d += msk * (dk - best_d), without a masked copy (slow on random masks)
-            np.subtract(np.float32(dk), best_d, out=hs)
-            hs *= msk
-            best_d += hs
-        else:
-            # D = d (1 + h/R)
-            hs *= np.float32(dk / R_MOON_KM)
-            hs += np.float32(dk)
-            tmp /= hs
-            np.maximum(best_t, tmp, out=best_t)
-    return best_t, best_d
+        hs -= eye
+        hs -= np.float32(dk * dk / (2 * R_MOON_KM))
+        hs *= np.float32(1.0 / dk)
+        np.greater(hs, best_t, out=msk)
+        np.maximum(best_t, hs, out=best_t)
+        # best_d += msk * (dk - best_d), without a masked copy (slow on random masks)
+        np.subtract(np.float32(dk), best_d, out=tmp)
+        tmp *= msk
+        best_d += tmp
+    return best_t * best_d, best_d
 
 
-def _up2(a: np.ndarray, nrow: int, ncol: int) -> np.ndarray:
-    """Nearest-parent upsampling by 2 in both axes, cropped to (nrow, ncol)."""
-    return np.repeat(np.repeat(a, 2, axis=0)[:nrow], 2, axis=1)[:, :ncol]
-
-
-def _child_geometry(levels, eyes):
-    """Per level L < top: dh = h_child - h_parent (ny_L, nx_L) and child offsets [km].
-
-    Offsets of a child centre from its parent centre: row 2I is +p/2 in Y, row
-    2I+1 is -p/2; column 2J is -p/2 in X, column 2J+1 is +p/2.
-    """
-    out = []
-    for lev in range(len(levels) - 1):
-        _, ny, nx, p = levels[lev]
-        dh = eyes[lev] - _up2(eyes[lev + 1], ny, nx)
-        oy = np.where(np.arange(ny) % 2 == 0, 0.5, -0.5)[:, None].astype(np.float32) * p
-        ox = np.where(np.arange(nx) % 2 == 0, -0.5, 0.5)[None, :].astype(np.float32) * p
-        out.append((dh, ox, oy))
-    return out
+def _march_small(terr, m, st, ny, nx, p_km, steps, geom, eye):
+    """Same as :func:`_march_coarse` for a small observer grid, all steps in one gather."""
+    major, rate, sgn, dps = geom
+    j = steps.astype(float)
+    off = j * rate
+    io = np.floor(off).astype(np.intp)
+    f = (off - io).astype(np.float32)[:, None, None]
+    base = m + st // 2
+    rr = base + np.arange(ny) * st
+    cc = base + np.arange(nx) * st
+    if major == "col":
+        ra = rr[None, :, None] + io[:, None, None]
+        ca = cc[None, None, :] + sgn * steps[:, None, None]
+        va, vb = terr[ra, ca], terr[ra + 1, ca]
+    else:
+        ra = rr[None, :, None] + sgn * steps[:, None, None]
+        ca = cc[None, None, :] + io[:, None, None]
+        va, vb = terr[ra, ca], terr[ra, ca + 1]
+    h = va * (1 - f) + vb * f
+    dk = (j * dps * p_km).astype(np.float32)[:, None, None]
+    t = (h - eye - dk * dk / np.float32(2 * R_MOON_KM)) / dk
+    i = np.argmax(t, axis=0)
+    tb = np.take_along_axis(t, i[None], axis=0)[0]
+    db = dk[i, 0, 0]
+    return tb * db, db
 
 
 def _finish_far(z, d, lat, eye, k):
     """Apply the true-distance factor k and the (1 + h/R) factor to a (Z, D, L) triple.
 
-    During marching distances are grid distances and Z = h(1 - d^2/2R^2) - h0 - d^2/2R
-    with d = hypot(D, L).  With true distance d/k: Z += d^2 (1 - 1/k^2) / 2R, and the
+    During marching distances are grid distances and Z = h - h0 - d^2/2R with
+    d = hypot(D, L).  With true distance d/k: Z += d^2 (1 - 1/k^2) / 2R, and the
     horizontal distance is (d/k)(1 + h*/R), h* = Z + h0 + d^2/2R the argmax height.
     """
     two_r = np.float32(2 * R_MOON_KM)
@@ -287,7 +345,40 @@ def _finish_far(z, d, lat, eye, k):
     return z, d * f, lat * f
 
 
-def _one_azimuth(levels, eyes, kgrids, child, alpha, max_distance_km, row_block, out):
+def _classes(ny, nx, p_child, s_child, s_parent, sa, ca):
+    """Child classes (row parity a, column parity b) with their observer shift (du, dn) [km].
+
+    A child's observer sits at its pixel centre plus ``s_child`` (x, y) [km]; the
+    parent's at its block centre plus ``s_parent``.  Pixel centres of row 2I lie p/2
+    above (+Y) the parent centre and of row 2I+1 p/2 below; column 2J lies p/2 to the
+    left (-X), 2J+1 to the right.  du, dn: the shift along the ray u = (sin a, cos a)
+    and sideways n = (cos a, -sin a).
+    """
+    out = []
+    for a, oy in ((0, 0.5 * p_child), (1, -0.5 * p_child)):
+        for b, ox in ((0, -0.5 * p_child), (1, 0.5 * p_child)):
+            na, nb = len(range(a, ny, 2)), len(range(b, nx, 2))
+            if na == 0 or nb == 0:
+                continue
+            dx = ox + s_child[0] - s_parent[0]
+            dy = oy + s_child[1] - s_parent[1]
+            out.append((a, b, na, nb, np.float32(dx * sa + dy * ca), np.float32(dx * ca - dy * sa)))
+    return out
+
+
+def _observer_shift(level: int, levels) -> tuple[float, float]:
+    """Offset (x, y) [km] of a level's observer from its block centre.
+
+    Coarse observers march from terrain index I st + st//2, which is half a terrain
+    pixel right of and below the block centre; level-0 observers sit at pixel centres.
+    """
+    if level == 0:
+        return 0.0, 0.0
+    pt = levels[_terrain_level(level)[0]][4]
+    return 0.5 * pt, -0.5 * pt
+
+
+def _one_azimuth(levels, subs, eyes, dhc, kgrids, alpha, max_distance_km, row_block, out):
     """Horizon elevation [rad] at level 0 for one azimuth, into ``out`` (ny, nx).
 
     Coarse levels carry, per observer, the argmax point as (Z, D, L): height above the
@@ -295,77 +386,104 @@ def _one_azimuth(levels, eyes, kgrids, child, alpha, max_distance_km, row_block,
     n = (cos a, -sin a) in (X, Y)) [km].  Moving the observer by delta gives
     D -> D - delta.u, L -> L - delta.n and Z -> Z - dh + (d^2 - d'^2)/2R, d = hypot(D, L):
     the point's elevation from the new observer is then exact, only its azimuth is off
-    by atan(L/D).
+    by atan(L/D).  ``dhc[lev][a][b]``: h_child - h_parent for child class (a, b).
     """
     geom = _steps(alpha)
     sa, ca = np.float32(np.sin(alpha)), np.float32(np.cos(alpha))
     two_r = np.float32(2 * R_MOON_KM)
     parent = None
-    for lev in range(len(levels) - 1, -1, -1):
-        _, ny, nx, _ = levels[lev]
+    for lev in range(len(levels) - 1, 0, -1):
+        _, _, ny, nx, p = levels[lev]
         tl, st = _terrain_level(lev)
-        terr, _, _, pt = levels[tl]
+        terr, m, _, _, pt = levels[tl]
         steps = _band_steps(lev, pt, geom[3], max_distance_km)
-        track = lev > 0
-        # observers march from terrain index I st + st//2, i.e. +pt/2 in X and -pt/2 in Y
-        # from their block centre when st is even: move (D, L) back to the centre after
-        if st % 2 == 0:
-            shift_u = np.float32(0.5 * pt * (sa - ca))
-            shift_n = np.float32(0.5 * pt * (ca + sa))
+        if not len(steps):
+            z = np.full((ny, nx), -np.inf, dtype=np.float32)
+            d = np.ones((ny, nx), dtype=np.float32)
+        elif ny * nx <= _SMALL_GRID:
+            z, d = _march_small(terr, m, st, ny, nx, pt, steps, geom, eyes[lev])
         else:
-            shift_u = shift_n = None
-        if track:
             z = np.empty((ny, nx), dtype=np.float32)
-            dd = np.empty((ny, nx), dtype=np.float32)
-            ll = np.empty((ny, nx), dtype=np.float32)
-        for r0 in range(0, ny, row_block):
-            r1 = min(ny, r0 + row_block)
-            if len(steps):
-                kb = float(kgrids[lev][r0:r1].mean())
-                t, d = _march(terr, st, nx, pt, steps, geom, eyes[lev], (r0, r1), track, kb)
-            else:
-                t = np.full((r1 - r0, nx), -np.inf, dtype=np.float32)
-                d = np.ones((r1 - r0, nx), dtype=np.float32)
-            if parent is not None:
-                zp, dp, lp = parent
-                q0, q1 = r0 // 2, (r1 + 1) // 2
-                dh, ox, oy = child[lev]
-                oyb = oy[r0:r1]
-                zc = _up2(zp[q0:q1], r1 - r0, nx)
-                dc = _up2(dp[q0:q1], r1 - r0, nx)
-                lc = _up2(lp[q0:q1], r1 - r0, nx)
-                # the drop d^2/2R changes with the distance too: + (d^2 - d'^2) / 2R
-                zc += (dc * dc + lc * lc) / two_r - dh[r0:r1]
-                dc -= ox * sa + oyb * ca
-                lc -= ox * ca - oyb * sa
+            d = np.empty((ny, nx), dtype=np.float32)
+            for r0 in range(0, ny, row_block):
+                r1 = min(ny, r0 + row_block)
+                z[r0:r1], d[r0:r1] = _march_coarse(
+                    terr, subs[tl], m, st, nx, pt, steps, geom, eyes[lev], (r0, r1)
+                )
+        lat = np.zeros_like(d)
+        if parent is not None:
+            zp, dp, lp = parent
+            pd2 = dp * dp + lp * lp
+            d2own = d * d
+            cls = _classes(
+                ny, nx, p, _observer_shift(lev, levels), _observer_shift(lev + 1, levels), sa, ca
+            )
+            for a, b, na, nb, du, dn in cls:
+                dc = dp[:na, :nb] - du
+                lc = lp[:na, :nb] - dn
                 dist2 = dc * dc + lc * lc
-                zc -= dist2 / two_r
-            if track:
-                zb = t * d
-                lb = np.zeros_like(d)
-                if shift_u is not None:
-                    zb += d * d / two_r
-                    d += shift_u
-                    lb += shift_n
-                    zb -= (d * d + lb * lb) / two_r
-                if parent is not None:
-                    # compare zc / |dc, lc| with zb / |d, lb| (both distances > 0)
-                    take = zc * np.abs(zc) * (d * d + lb * lb) > zb * np.abs(zb) * dist2
-                    zb = np.where(take, zc, zb)
-                    d = np.where(take, dc, d)
-                    lb = np.where(take, lc, lb)
-                z[r0:r1] = zb
-                dd[r0:r1] = d
-                ll[r0:r1] = lb
-            else:
-                if parent is not None:
-                    zc /= np.sqrt(dist2)
-                    np.maximum(t, zc, out=t)
-                np.arctan(t, out=out[r0:r1])
-        if track:
-            if lev == 1:
-                z, dd, ll = _finish_far(z, dd, ll, eyes[1], kgrids[1])
-            parent = (z, dd, ll)
+                zc = zp[:na, :nb] - dhc[lev][a][b] + (pd2[:na, :nb] - dist2) / two_r
+                zo = z[a::2, b::2]
+                # zc / |dc, lc| > zo / d  <=>  zc |zc| d^2 > zo |zo| |dc, lc|^2 (d > 0)
+                take = zc * np.abs(zc) * d2own[a::2, b::2] > zo * np.abs(zo) * dist2
+                np.copyto(zo, zc, where=take)
+                np.copyto(d[a::2, b::2], dc, where=take)
+                np.copyto(lat[a::2, b::2], lc, where=take)
+        if lev == 1:
+            z, d, lat = _finish_far(z, d, lat, eyes[1], kgrids[1])
+        parent = (z, d, lat)
+
+    # level 0: fine march by row blocks, then the parent's far horizon per child class
+    terr, m, ny, nx, p = levels[0]
+    steps = _band_steps(0, p, geom[3], max_distance_km)
+    for r0 in range(0, ny, row_block):
+        r1 = min(ny, r0 + row_block)
+        kb = float(kgrids[0][r0:r1].mean())
+        out[r0:r1] = _march_fine(terr, m, nx, p, steps, geom, eyes[0], (r0, r1), kb)
+    if parent is not None:
+        zp, dp, lp = parent
+        pd2 = (dp * dp + lp * lp) / two_r
+        for a, b, na, nb, du, dn in _classes(
+            ny, nx, p, (0.0, 0.0), _observer_shift(1, levels), sa, ca
+        ):
+            dc = dp[:na, :nb] - du
+            lc = lp[:na, :nb] - dn
+            dc *= dc
+            lc *= lc
+            dc += lc  # squared distance from the child
+            zc = zp[:na, :nb] - dhc[0][a][b]
+            zc += pd2[:na, :nb]
+            zc -= dc / two_r
+            zc /= np.sqrt(dc, out=dc)
+            view = out[a::2, b::2]
+            np.maximum(view, zc, out=view)
+    _atan_inplace(out)
+
+
+def _atan_inplace(t: np.ndarray) -> None:
+    """arctan in place for float32, |error| < 1.2e-5 rad (0.0007 deg; measured 1.16e-5).
+
+    The degree-9 odd polynomial of Abramowitz & Stegun (1964) eq. 4.4.48 on [0, 1]
+    (|error| <= 1e-5 there, plus float32 rounding), with atan(x) = pi/2 - atan(1/x)
+    beyond: about 3x faster than ``np.arctan`` on float32 arrays.  Quantisation of
+    cached masks (0.005 deg) is coarser.
+    """
+    a = np.abs(t)
+    big = a > 1
+    np.divide(np.float32(1.0), a, out=a, where=big)
+    z2 = a * a
+    p = np.float32(0.0208351) * z2
+    p += np.float32(-0.0851330)
+    p *= z2
+    p += np.float32(0.1801410)
+    p *= z2
+    p += np.float32(-0.3302995)
+    p *= z2
+    p += np.float32(0.9998660)
+    p *= a
+    # beyond 1: pi/2 - p
+    np.subtract(np.float32(np.pi / 2), p, out=p, where=big)
+    np.copysign(p, t, out=t)
 
 
 def horizon_mask(
@@ -393,9 +511,9 @@ def horizon_mask(
     far_field : Dem or None
         Coarser terrain used beyond the DEM edge (bare sphere where absent).
     workers : int
-        Threads (azimuths are split between them).
+        Threads (azimuth batches are split between them).
     progress : callable(done, total) or None
-        Called after each azimuth.
+        Called as azimuths complete.
 
     Returns
     -------
@@ -405,39 +523,57 @@ def horizon_mask(
     _validate(dem, n_azimuths, max_distance_km, observer_height_m, far_field, workers)
     levels = _build_levels(dem, far_field, float(max_distance_km))
     oh_km = np.float32(observer_height_m / 1000.0)
-    m = _MARGIN
-    eyes = [t[m : m + ny, m : m + nx] + oh_km for (t, ny, nx, _) in levels]
+    eyes = [t[m : m + ny, m : m + nx] + oh_km for (t, m, ny, nx, _) in levels]
+    # h_child - h_parent for every level with a parent, split by child class (row parity
+    # a, column parity b) into contiguous arrays (azimuth independent)
+    dhc = []
+    for lev in range(len(levels) - 1):
+        e, ep = eyes[lev], eyes[lev + 1]
+        dhc.append(
+            [
+                [
+                    np.ascontiguousarray(
+                        e[a::2, b::2]
+                        - ep[: len(range(a, e.shape[0], 2)), : len(range(b, e.shape[1], 2))]
+                    )
+                    for b in (0, 1)
+                ]
+                for a in (0, 1)
+            ]
+        )
     ny, nx = dem.shape
     row_block = max(8, 2 * (32768 // max(nx, 1) // 2))
     # scale factor at each level's observers (true distance = grid distance / k)
     kgrids = []
-    for _, lny, lnx, lp in levels:
+    for _, _, lny, lnx, lp in levels:
         xs = dem.x0_km + (np.arange(lnx) + 0.5) * lp
         ys = dem.y0_km - (np.arange(lny) + 0.5) * lp
         kgrids.append(scale_factor_xy(xs[None, :], ys[:, None]).astype(np.float32))
-    child = _child_geometry(levels, eyes)
+    # parity sub-grids of the terrain levels read with stride 2
+    subs = []
+    for lev, (t, _, _, _, _) in enumerate(levels):
+        read2 = any(_terrain_level(L) == (lev, 2) for L in range(1, len(levels)))
+        subs.append(
+            [[np.ascontiguousarray(t[a::2, b::2]) for b in (0, 1)] for a in (0, 1)]
+            if read2
+            else None
+        )
     alphas = azimuths_rad(n_azimuths)
     out = np.empty((ny, nx, n_azimuths), dtype=np.float32)
     # azimuths in batches: a contiguous (batch, ny, nx) buffer, then one transposed write
-    batch = 8
+    batch = 24
     starts = list(range(0, n_azimuths, batch))
     done = [0]
+    dist = float(max_distance_km)
 
     def run(k0):
         k1 = min(n_azimuths, k0 + batch)
         buf = np.empty((k1 - k0, ny, nx), dtype=np.float32)
         for kk in range(k0, k1):
-            _one_azimuth(
-                levels,
-                eyes,
-                kgrids,
-                child,
-                alphas[kk],
-                float(max_distance_km),
-                row_block,
-                buf[kk - k0],
-            )
-        out[:, :, k0:k1] = buf.transpose(1, 2, 0)
+            _one_azimuth(levels, subs, eyes, dhc, kgrids, alphas[kk], dist, row_block, buf[kk - k0])
+        # transposed copy in row tiles: 8x faster than one big strided copy (cache/TLB)
+        for r0 in range(0, ny, 64):
+            out[r0 : r0 + 64, :, k0:k1] = buf[:, r0 : r0 + 64, :].transpose(1, 2, 0)
         return k1 - k0
 
     def tick(nb):
