@@ -27,6 +27,7 @@ import tracemalloc
 import numpy as np
 
 from lupex.surface import illumination as il
+from lupex.surface.horizon import horizon_at
 from lupex.surface.projection import local_frame, xy_to_latlon
 
 JD0 = 2461771.5  # 2028-01-01 TDB
@@ -64,7 +65,7 @@ def reference_time_stepping(lat, lon, hor, track):
         s = track.vec_me_km[:, t] / track.dist_km[t]
         el = np.arcsin(up @ s)
         alpha = np.arctan2(east @ s, north @ s) + lon
-        h = il.horizon_at(hor, alpha[:, None])[:, 0]
+        h = horizon_at(hor, alpha)
         f = il.disk_fraction((el - h) / track.radius_rad[t])
         w = track.weight_h[t]
         mean += f * w

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupex import ephemeris
+from lupex.surface.horizon import horizon_at
 from lupex.surface.projection import R_MOON_KM, local_frame
 
 SUN_RADIUS_KM = 695_700.0  # IAU 2015 Resolution B3 nominal solar radius
@@ -57,7 +58,6 @@ __all__ = [
     "body_sky_geometry",
     "body_track",
     "disk_fraction",
-    "horizon_at",
     "illumination_map",
     "mean_fraction_from_distribution",
     "run_statistics",
@@ -139,25 +139,12 @@ def _check_latlon(lat_rad, lon_rad, max_lat: float = 0.0):
     return lat, lon
 
 
-def horizon_at(horizon_rad: np.ndarray, alpha_rad: np.ndarray) -> np.ndarray:
-    """Horizon elevation [rad] at grid azimuths, linear between the two nearest bin centres.
-
-    Parameters
-    ----------
-    horizon_rad : ndarray, shape (n, A)
-        Mask with bin centres at ``alpha_k = 2 pi k / A``.
-    alpha_rad : ndarray, shape (n, m)
-        Grid azimuths [rad] (any range) for each of the n pixels.
-    """
-    n_az = horizon_rad.shape[-1]
-    pos = np.mod(alpha_rad, TWO_PI) * (n_az / TWO_PI)
-    k0 = np.floor(pos).astype(np.intp)
-    w = (pos - k0).astype(np.float32)
-    k0 %= n_az
-    k1 = (k0 + 1) % n_az
-    h0 = np.take_along_axis(horizon_rad, k0, axis=-1)
-    h1 = np.take_along_axis(horizon_rad, k1, axis=-1)
-    return h0 + (h1 - h0) * w
+def _horizon_series(horizon_rad: np.ndarray, alpha_rad: np.ndarray) -> np.ndarray:
+    """Mask (n, A) at per-pixel azimuth series ``alpha_rad`` (n, m) [rad], linear between bins
+    (:func:`lupex.surface.horizon.horizon_at` on a zero-copy (n, m, A) view)."""
+    n, m = alpha_rad.shape
+    view = np.broadcast_to(horizon_rad[:, None, :], (n, m, horizon_rad.shape[-1]))
+    return horizon_at(view, alpha_rad)
 
 
 # ------------------------------------------------------------------------- body directions
@@ -261,7 +248,7 @@ def visible_fraction(lat_rad, lon_rad, horizon_rad, track: BodyTrack, height_m=0
     for i in range(0, lat.size, chunk_pixels):
         s = slice(i, i + chunk_pixels)
         el, _, az = body_sky_geometry(lat[s], lon[s], track, hgt[s])
-        h = horizon_at(hor[s], az)
+        h = _horizon_series(hor[s], az)
         out[s] = disk_fraction((el - h) / track.radius_rad[None, :])
     return out
 
@@ -366,7 +353,7 @@ def site_series(lat_rad, lon_rad, horizon_rad, track: BodyTrack, height_m=0.0) -
     lat, lon = _check_latlon(lat_rad, lon_rad)
     hor = _check_horizon(horizon_rad, lat.size)
     el, a_loc, a_grid = body_sky_geometry(lat, lon, track, height_m)
-    h = horizon_at(hor, a_grid).astype(float)
+    h = _horizon_series(hor, a_grid).astype(float)
     frac = disk_fraction((el - h) / track.radius_rad[None, :])
     mean = frac @ track.weight_h / track.weight_h.sum()
     return SiteSeries(track.body, track.jd_tdb, frac, el, a_loc, h, mean,

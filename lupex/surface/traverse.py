@@ -20,7 +20,8 @@ from scipy.ndimage import binary_erosion
 from skimage.graph import MCP_Geometric
 
 from lupex.surface.dem import Dem
-from lupex.surface.illumination import body_track, disk_fraction, horizon_at
+from lupex.surface.horizon import horizon_at
+from lupex.surface.illumination import body_track, disk_fraction
 from lupex.surface.projection import local_frame, scale_factor
 from lupex.surface.sites import locate_site
 
@@ -134,7 +135,7 @@ def plan_traverse(dem: Dem, slope_deg: np.ndarray, horizon_rad: np.ndarray, star
     s = (tr.vec_me_km / tr.dist_km).T  # (m, 3), one Sun direction per path pixel
     el = np.arcsin(np.clip(np.sum(up * s, axis=1), -1, 1))
     alpha = np.arctan2(np.sum(east * s, axis=1), np.sum(north * s, axis=1)) + lon[r, c]
-    h = horizon_at(hor[r, c], alpha[:, None])[:, 0]
+    h = horizon_at(hor[r, c], alpha)
     frac = disk_fraction((el - h) / tr.radius_rad)
     dark_seg = frac[:-1] == 0  # each segment takes the state at its start
     return Traverse(
