@@ -28,13 +28,19 @@ lambda is quantised to the nearest of ``L`` bins (default 720: <= 0.25 deg of az
 mask itself has 1 deg bins); the time variation of the disk radius and of the Earth's
 parallax enters as a shift of delta with slope |de/d delta| taken as 1 (error
 < 0.5 % of a 0.1 deg shift); the partial-disk fraction assumes e linear in delta across the
-disk (2 rho ~ 0.5 deg).  Valid on the south cap (lat < -60 deg), where e decreases
-monotonically with delta; the functions refuse other latitudes.
+disk (2 rho ~ 0.5 deg); within 0.51 deg of the pole the tables use series forms with no
+transcendental per element (bounds in :func:`threshold_tables`).  Measured against the
+exact path: mean fraction within 6e-4, lit/dark state identical except for samples whose
+disk top is within 0.03 deg of the horizon.  Valid on the south cap (lat < -60 deg), where
+e decreases monotonically with delta; the functions refuse other latitudes.
+
+Cost (benchmarks/bench_illumination.py): O(pixels x L) for the tables and the mean, plus
+one gather and comparison per pixel and time step for the run statistics.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing as mp
 from dataclasses import dataclass
 
 import numpy as np
@@ -550,7 +556,8 @@ class IlluminationMap:
     ``mean_fraction``: time-mean visible disk fraction (0..1); ``longest_dark_h``: longest
     stretch with no part visible [h]; ``longest_lit_h``, ``n_lit_periods``, ``mean_lit_h``
     as in :class:`RunStats` (None when ``time_series=False``); ``never_visible``: True where
-    no sample shows any part of the disk (conservative: see :func:`illumination_map`).
+    no sample shows any part of the disk -- from the series itself when ``time_series=True``,
+    else by the conservative per-bin test (see :func:`illumination_map`).
     """
 
     body: str
@@ -654,6 +661,20 @@ def _lit_transitions(bt, shifted, kbin, tblock=256):
     return t[keep], p[keep], lit0
 
 
+_FORK_ARGS = None  # inputs handed to forked workers by illumination_map
+
+
+def _chunk_at(i, lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin, time_series, time_block,
+              chunk_pixels):
+    s = slice(i, i + chunk_pixels)
+    return _chunk_stats(lat[s], lon[s], hor[s], track, dist, shifted_top, kbin, edges, n_lon_bins, margin,
+                        time_series, time_block)
+
+
+def _chunk_from_fork(i):
+    return _chunk_at(i, *_FORK_ARGS)
+
+
 def illumination_map(lat_rad, lon_rad, horizon_rad, track: BodyTrack, *, n_lon_bins: int = 720,
                      time_series: bool = True, chunk_pixels: int = 1024, workers: int = 2,
                      time_block: int = 256) -> IlluminationMap:
@@ -674,8 +695,8 @@ def illumination_map(lat_rad, lon_rad, horizon_rad, track: BodyTrack, *, n_lon_b
         Also compute the run statistics from the full time series (cost O(pixels x nt));
         otherwise only the distribution-based mean and the never-visible mask (O(pixels x L)).
     chunk_pixels, workers, time_block : int
-        Pixels per chunk (memory ~ 20 bytes x L x chunk), threads (numpy releases the GIL),
-        time samples per comparison block.
+        Pixels per chunk (memory ~ 20 bytes x L x chunk), worker processes (forked, used
+        when there are at least 4 chunks per worker), time samples per comparison block.
 
     Notes
     -----
@@ -702,17 +723,22 @@ def illumination_map(lat_rad, lon_rad, horizon_rad, track: BodyTrack, *, n_lon_b
     margin = np.pi / n_lon_bins + theta_max * float(np.abs(track.lat_rad).max()) + 1e-5
     edges = np.concatenate(([0.0], np.cumsum(track.weight_h)))
 
-    def work(i):
-        s = slice(i, i + chunk_pixels)
-        return _chunk_stats(lat[s], lon[s], hor[s], track, dist, shifted_top, kbin, edges, n_lon_bins,
-                            margin, time_series, time_block)
-
-    starts = range(0, lat.size, chunk_pixels)
-    if workers > 1:
-        with ThreadPoolExecutor(workers) as ex:
-            parts = list(ex.map(work, starts))
+    args = (lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin, time_series, time_block,
+            chunk_pixels)
+    starts = list(range(0, lat.size, chunk_pixels))
+    if workers > 1 and len(starts) >= 4 * workers and "fork" in mp.get_all_start_methods():
+        # Processes, not threads: numpy's gathers and nonzero hold the GIL.  Forked workers
+        # inherit the inputs copy-on-write (no pickling of the masks); only the per-chunk
+        # results travel back.
+        global _FORK_ARGS
+        _FORK_ARGS = args
+        try:
+            with mp.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_chunk_from_fork, starts, chunksize=max(1, len(starts) // (8 * workers)))
+        finally:
+            _FORK_ARGS = None
     else:
-        parts = [work(i) for i in starts]
+        parts = [_chunk_at(i, *args) for i in starts]
     mean = np.concatenate([p[0] for p in parts]).reshape(shape)
     never = np.concatenate([p[1] for p in parts]).reshape(shape)
     if time_series:

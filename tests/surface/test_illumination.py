@@ -215,3 +215,12 @@ def test_near_pole_tables_match_general_closed_form(random_sites):
                                   np.vstack((hor, hor[:1])), 720, **kw)
     for name, tab in fast.items():
         assert np.max(np.abs(tab - general[name][:, :n])) < 3e-5, name
+
+
+def test_forked_workers_give_identical_maps(random_sites):
+    lat, lon, hor = random_sites
+    tr = il.body_track("sun", JD0 + np.arange(0, 20 * 24) / 24.0)
+    one = il.illumination_map(lat, lon, hor, tr, chunk_pixels=32, workers=1)
+    two = il.illumination_map(lat, lon, hor, tr, chunk_pixels=32, workers=2)  # 10 chunks: forked
+    for name in ("mean_fraction", "never_visible", "longest_dark_h", "n_lit_periods"):
+        np.testing.assert_array_equal(getattr(one, name), getattr(two, name))
