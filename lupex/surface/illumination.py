@@ -279,13 +279,15 @@ def _runs_from_transitions(t_idx, p_idx, lit0, edges_h) -> RunStats:
     """Run statistics from state changes.
 
     ``t_idx[i]``/``p_idx[i]``: the state of pixel ``p_idx[i]`` differs between samples
-    ``t_idx[i] - 1`` and ``t_idx[i]``; ``lit0`` (n,) the state at sample 0; ``edges_h``
+    ``t_idx[i] - 1`` and ``t_idx[i]`` (each pixel's entries in increasing time); ``lit0`` (n,) the state at sample 0; ``edges_h``
     (nt + 1,) cumulative hours, sample j covering [edges[j], edges[j+1]).  Vectorised: each
     run is the stretch between consecutive boundaries of the same pixel.
     """
     n = lit0.size
     nt = edges_h.size - 1
-    order = np.lexsort((t_idx, p_idx))
+    # Callers list each pixel's changes in increasing time, so a stable sort by pixel
+    # (radix sort for integers) suffices.
+    order = np.argsort(p_idx, kind="stable")
     t, p = t_idx[order], p_idx[order]
     counts = np.bincount(p, minlength=n)
     first = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -576,11 +578,23 @@ class IlluminationMap:
 def _chunk_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin, time_series, tblock):
     rho_bar = float(np.average(track.radius_rad, weights=track.weight_h))
     par_bar = float(track.parallax_rad.mean())
+    # Near the pole beta_top = beta_centre + q rho_bar with |q - 1| < 4e-5 (see
+    # threshold_tables), so the series compares (shifted_top - rho_bar) with beta_centre
+    # (error < 1.1e-7 rad) and one table serves both the mean and the series.
+    one_table = time_series and float(np.pi / 2 + lat.max()) < 0.0089
+    if not time_series:
+        which = ("centre", "top_low")
+    else:
+        which = ("centre",) if one_table else ("centre", "top")
     tab = threshold_tables(lat, lon, hor, n_lon_bins, centre_offset_rad=par_bar, top_offset_rad=rho_bar - par_bar,
-                           low_margin_rad=margin, tables=("centre", "top") if time_series else ("centre", "top_low"))
+                           low_margin_rad=margin, tables=which)
     mean = mean_fraction_from_distribution(tab["beta_centre"], dist)
     if time_series:
-        t, p, lit0 = _lit_transitions(tab["beta_top"], shifted_top.astype(np.float32), kbin, tblock)
+        if one_table:
+            series, table = (shifted_top - rho_bar).astype(np.float32), tab["beta_centre"]
+        else:
+            series, table = shifted_top.astype(np.float32), tab["beta_top"]
+        t, p, lit0 = _lit_transitions(table, series, kbin, tblock)
         runs = _runs_from_transitions(t, p, lit0, edges)
         never = runs.n_lit_periods == 0  # exact for the sampled series
     else:

@@ -224,3 +224,20 @@ def test_forked_workers_give_identical_maps(random_sites):
     two = il.illumination_map(lat, lon, hor, tr, chunk_pixels=32, workers=2)  # 10 chunks: forked
     for name in ("mean_fraction", "never_visible", "longest_dark_h", "n_lit_periods"):
         np.testing.assert_array_equal(getattr(one, name), getattr(two, name))
+
+
+def test_single_table_series_near_pole_matches_exact_path():
+    # Within 0.5 deg of the pole the series is compared against beta_centre shifted by rho:
+    # check it against the exact path like the general-branch test above.
+    rng = np.random.default_rng(11)
+    n = 200
+    lat = np.radians(-90 + 0.45 * rng.random(n))
+    lon = rng.random(n) * 2 * np.pi
+    az = np.arange(360) * 2 * np.pi / 360
+    hor = (np.radians(1.2) * (1 + np.sin(2 * az[None, :] + 6 * rng.random((n, 1)))) * rng.random((n, 1)))
+    tr = il.body_track("sun", JD0 + np.arange(0, 90 * 24) / 24.0)
+    ex = il.site_series(lat, lon, hor.astype(np.float32), tr)
+    m = il.illumination_map(lat, lon, hor.astype(np.float32), tr, workers=1)
+    assert np.max(np.abs(m.mean_fraction - ex.mean_fraction)) < 2e-3
+    assert np.mean(np.abs(m.longest_dark_h - ex.stats.longest_dark_h) <= 2.0) > 0.9
+    assert np.mean(m.n_lit_periods == ex.stats.n_lit_periods) > 0.8
