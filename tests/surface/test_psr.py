@@ -30,8 +30,8 @@ def test_distribution_method_matches_time_stepping(shallow_pit):
     ref_mean = (frac @ tr.weight_h / tr.weight_h.sum()).reshape(dem.shape)
     ref_never = (frac.max(axis=1) == 0).reshape(dem.shape)
     diff = np.abs(res.mean_fraction - ref_mean)
-    # Measured max 1.3e-3 (binning in azimuth and latitude, e linear across the disk).
-    assert diff.max() < 5e-3
+    # Measured max 1.1e-4 (binning in azimuth and latitude, e linear across the disk).
+    assert diff.max() < 1e-3
     # Conservative PSR: never flags a pixel the reference saw lit, and misses few.
     assert not np.any(res.psr & ~ref_never)
     assert res.psr.sum() >= 0.9 * ref_never.sum() and ref_never[floor].any() and not ref_never.all()
@@ -47,7 +47,9 @@ def test_full_cycle_psr_of_the_pit(shallow_pit):
     assert res.mean_fraction[~floor].mean() == pytest.approx(0.5, abs=0.1)
     # PSR area in closed form: the floor points whose farthest wall (s = a + r) is seen above
     # the Sun's highest top edge, e_max = 1.59 + 0.27 deg: r < D/tan(e_max) - a (flat, point
-    # geometry; the pole tilt and the partial bin tests make the computed area a bit smaller).
+    # geometry).  Taking the largest latitude and the largest disk radius together slightly
+    # overstates e_max (they do not coincide), and counting 25 m pixels on a ~0.2 km disk adds
+    # a few per cent: measured 0.158 km^2 against 0.145 km^2 (+9 %).
     r_psr = 0.02 / np.tan(np.radians(1.59 + 0.272)) - 0.4
     assert res.psr_area_km2 == pytest.approx(np.pi * r_psr**2, rel=0.2)
     s = to_summary(res)
