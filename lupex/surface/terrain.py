@@ -1,0 +1,211 @@
+"""The terrain stage: one call that gives the site DEM, its slopes, and cached horizons.
+
+This is the entry point for the pipeline: :func:`build_terrain` takes plain numbers
+(and an optional DEM file path) and returns a frozen :class:`Terrain`;
+:func:`to_summary` turns it into JSON-ready figures with units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lupex.surface.dem import (
+    Dem,
+    LatLonGrid,
+    _centre_xy,
+    _n_pixels,
+    crop,
+    load_dem,
+    resample_to_polar,
+    sample_bilinear,
+)
+from lupex.surface.slope import slope_deg as _slope_deg
+from lupex.surface.synthetic import synthetic_south_pole
+
+__all__ = ["Terrain", "build_terrain", "to_summary"]
+
+#: Slope limit [deg] used for the "safe fraction" figure (typical lander design limit;
+#: Chandrayaan-3's lander was qualified for 12 deg).
+SAFE_SLOPE_DEG = 12.0
+
+
+@dataclass(frozen=True, eq=False)
+class Terrain:
+    """Site terrain: DEM, slope map and the request that produced them.
+
+    Attributes
+    ----------
+    dem : Dem
+    slope_deg : ndarray (ny, nx)   slope [deg] at ``slope_baseline_km``
+    center_lat_deg, center_lon_deg : float   requested site [deg]
+    slope_baseline_km : float or None   plane-fit window (None: 3 x 3 pixels)
+    """
+
+    dem: Dem
+    slope_deg: np.ndarray
+    center_lat_deg: float
+    center_lon_deg: float
+    slope_baseline_km: float | None = None
+
+    def horizons(
+        self,
+        n_azimuths: int = 360,
+        max_distance_km: float = 150.0,
+        observer_height_m: float = 0.0,
+        far_field: Dem | None = None,
+        workers: int = 2,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> np.ndarray:
+        """Horizon mask (ny, nx, A) float32 [rad] via the disk cache (see lupex.surface.cache)."""
+        from lupex.surface.cache import cached_horizon_mask
+
+        return cached_horizon_mask(
+            self.dem, n_azimuths, max_distance_km, observer_height_m, far_field, workers, progress
+        )
+
+    def to_summary(self) -> dict:
+        """Same as :func:`to_summary`."""
+        return to_summary(self)
+
+
+def _regrid(dem: Dem, center_lat_deg, center_lon_deg, half_width_km, pixel_km) -> Dem:
+    """Bilinear resampling of a polar DEM onto a new square grid centred on the site."""
+    xc, yc = _centre_xy(center_lat_deg, center_lon_deg)
+    n = _n_pixels(half_width_km, pixel_km)
+    x0, y0 = xc - n * pixel_km / 2, yc + n * pixel_km / 2
+    tmp = Dem(np.zeros((1, 1)), x0, y0, pixel_km)
+    xs = x0 + (np.arange(n) + 0.5) * pixel_km
+    ys = y0 - (np.arange(n) + 0.5) * pixel_km
+    del tmp
+    h = sample_bilinear(dem, xs[None, :], ys[:, None])
+    if np.isnan(h).any():
+        e = dem.extent_km()
+        raise ValueError(
+            f"the DEM ({dem.source}, X {e[0]:.2f}..{e[1]:.2f}, Y {e[2]:.2f}..{e[3]:.2f} km) "
+            f"does not cover a {2 * half_width_km:g} km square centred at "
+            f"{center_lat_deg}, {center_lon_deg} deg"
+        )
+    return Dem(
+        h,
+        x0,
+        y0,
+        pixel_km,
+        source=dem.source,
+        synthetic=dem.synthetic,
+        filled_fraction=dem.filled_fraction,
+        note=(dem.note + f" | resampled bilinearly to {pixel_km * 1000:g} m").strip(" |"),
+    )
+
+
+def build_terrain(
+    center_lat_deg: float,
+    center_lon_deg: float,
+    half_width_km: float,
+    pixel_km: float | None = None,
+    dem_path: str | Path | None = None,
+    seed: int = 0,
+    slope_baseline_km: float | None = None,
+    max_fill_fraction: float = 0.25,
+) -> Terrain:
+    """Terrain around a south-polar site, from a DEM file or the synthetic south pole.
+
+    Parameters
+    ----------
+    center_lat_deg, center_lon_deg : float
+        Site [deg], latitude in [-90, -60] (east longitude).
+    half_width_km : float
+        Half side of the square map [km].
+    pixel_km : float or None
+        Pixel size [km].  With a DEM file None keeps its native pixels (crop only);
+        with the synthetic terrain it defaults to 0.1 km and must be in 0.02-0.24.
+    dem_path : path or None
+        PDS3 .IMG/.LBL, GeoTIFF or lupex .npz (see :func:`lupex.surface.dem.load_dem`);
+        None builds :func:`lupex.surface.synthetic.synthetic_south_pole` from ``seed``.
+    seed : int
+        Seed of the synthetic terrain.
+    slope_baseline_km : float or None
+        Slope plane-fit window (lander footprint); None = 3 x 3 pixels.
+    max_fill_fraction : float
+        Largest fraction of missing DEM pixels that may be filled (else ValueError).
+
+    Returns
+    -------
+    Terrain
+
+    Examples
+    --------
+    >>> t = build_terrain(-89.45, 222.0, 5.0, 0.05)            # synthetic  # doctest: +SKIP
+    >>> t = build_terrain(-89.53432, 209.94767, 4.0,
+    ...                   dem_path="site01_connecting_ridge_10mpp.npz")  # doctest: +SKIP
+    >>> summary = t.to_summary(); masks = t.horizons()          # doctest: +SKIP
+    """
+    if dem_path is None:
+        dem = synthetic_south_pole(
+            half_width_km,
+            0.1 if pixel_km is None else pixel_km,
+            seed,
+            center_lat_deg,
+            center_lon_deg,
+        )
+    else:
+        src = load_dem(dem_path, max_fill_fraction)
+        if isinstance(src, LatLonGrid):
+            if pixel_km is None:
+                raise ValueError("pixel_km is required to resample a lat/lon (cylindrical) DEM")
+            dem = resample_to_polar(
+                src, center_lat_deg, center_lon_deg, half_width_km, pixel_km, max_fill_fraction
+            )
+        elif pixel_km is None or abs(pixel_km - src.pixel_km) < 1e-9 * src.pixel_km:
+            dem = crop(src, center_lat_deg, center_lon_deg, half_width_km)
+        else:
+            dem = _regrid(src, center_lat_deg, center_lon_deg, half_width_km, pixel_km)
+    slope = _slope_deg(dem, slope_baseline_km)
+    slope.setflags(write=False)
+    return Terrain(dem, slope, float(center_lat_deg), float(center_lon_deg), slope_baseline_km)
+
+
+def _q(value, unit):
+    return {"value": value, "unit": unit}
+
+
+def to_summary(result: Terrain) -> dict:
+    """Every reported terrain figure as ``{"value": ..., "unit": ...}`` (JSON-ready)."""
+    dem = result.dem
+    h = dem.height_m
+    s = result.slope_deg
+    ny, nx = dem.shape
+    xc, yc = _centre_xy(result.center_lat_deg, result.center_lon_deg)
+    hc = float(sample_bilinear(dem, xc, yc))
+    row, col = dem.xy_to_index(xc, yc)
+    sc = float(
+        s[int(np.clip(round(float(row)), 0, ny - 1)), int(np.clip(round(float(col)), 0, nx - 1))]
+    )
+    left, right, bottom, top = dem.extent_km()
+    return {
+        "center_lat": _q(result.center_lat_deg, "deg"),
+        "center_lon": _q(result.center_lon_deg, "deg"),
+        "grid_rows": _q(int(ny), "pixel"),
+        "grid_cols": _q(int(nx), "pixel"),
+        "pixel_size": _q(dem.pixel_km * 1000.0, "m"),
+        "map_width": _q((right - left), "km"),
+        "map_height": _q((top - bottom), "km"),
+        "synthetic": _q(bool(dem.synthetic), ""),
+        "source": _q(dem.source, ""),
+        "filled_fraction": _q(float(dem.filled_fraction), ""),
+        "height_at_center": _q(hc, "m"),
+        "height_min": _q(float(h.min()), "m"),
+        "height_max": _q(float(h.max()), "m"),
+        "height_mean": _q(float(h.mean()), "m"),
+        "slope_baseline": _q(
+            None if result.slope_baseline_km is None else result.slope_baseline_km * 1000.0, "m"
+        ),
+        "slope_at_center": _q(sc, "deg"),
+        "slope_median": _q(float(np.median(s)), "deg"),
+        "slope_p95": _q(float(np.percentile(s, 95)), "deg"),
+        "area_fraction_slope_below_limit": _q(float(np.mean(s < SAFE_SLOPE_DEG)), ""),
+        "slope_limit": _q(SAFE_SLOPE_DEG, "deg"),
+    }
