@@ -40,9 +40,9 @@ class Stage:
 
 def stages() -> list[Stage]:
     """The stages of a run, in order (imported here so importing lupex stays light)."""
-    from .stages import budget, launch, sky, transfer
+    from .stages import budget, launch, sky, surface, terrain, transfer
 
-    return [sky.STAGE, transfer.STAGE, launch.STAGE, budget.STAGE]
+    return [sky.STAGE, transfer.STAGE, launch.STAGE, budget.STAGE, terrain.STAGE, surface.STAGE]
 
 
 def run(scenario: Scenario, progress_for: Callable[[Stage], Progress] | None = None,

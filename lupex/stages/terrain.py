@@ -1,0 +1,68 @@
+"""Stage 'terrain': the map around the candidate sites (a user's LOLA DEM, or the built-in
+SYNTHETIC south pole), its slopes, and horizon masks for every pixel (cached on disk)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..pipeline import Progress, Stage
+from ..scenario import Scenario
+from ..surface import terrain as T
+from ..surface.terrain_plots import plot_shaded_relief, plot_slope_map
+
+
+@dataclass(frozen=True, eq=False)
+class TerrainResult:
+    terrain: T.Terrain
+    horizon_rad: np.ndarray  # (ny, nx, A) float32, grid azimuth
+    max_distance_km: float
+    sites: tuple[tuple[str, float, float], ...]
+
+
+def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> TerrainResult:
+    tr = scenario.terrain
+    dem_path = tr.dem
+    if dem_path is not None and not Path(dem_path).exists():
+        raise ValueError(f"terrain.dem: file {dem_path!r} does not exist")
+    progress(0, 10)
+    terrain = T.build_terrain(tr.center_lat_deg, tr.center_lon_deg, tr.half_width_km,
+                              pixel_km=tr.pixel_m / 1000.0, dem_path=dem_path, seed=tr.seed)
+    progress(1, 10)
+    masks = terrain.horizons(tr.horizon_azimuths, tr.max_distance_km, workers=2,
+                             progress=lambda done, total: progress(1 + 9 * done / max(total, 1), 10))
+    progress(10, 10)
+    sites = tuple((s.name, s.lat_deg, s.lon_deg) for s in scenario.sites)
+    return TerrainResult(terrain, masks, tr.max_distance_km, sites)
+
+
+def summary(r: TerrainResult) -> dict:
+    out = T.to_summary(r.terrain)
+    out["horizon_azimuths"] = {"value": int(r.horizon_rad.shape[2]), "unit": "1"}
+    out["horizon_max_distance"] = {"value": r.max_distance_km, "unit": "km"}
+    return out
+
+
+def report(r: TerrainResult) -> str:
+    s = summary(r)
+    kind = ("**SYNTHETIC** terrain (built-in south pole: named craters at their published "
+            "positions, a random crater population and roughness; not real LOLA data)"
+            if r.terrain.dem.synthetic else f"DEM `{r.terrain.dem.source}`")
+    return "\n".join([
+        f"{kind}; {s['grid_rows']['value']} x {s['grid_cols']['value']} pixels of "
+        f"{s['pixel_size']['value']:.0f} m; heights {s['height_min']['value']:.0f} to "
+        f"{s['height_max']['value']:.0f} m above 1737.4 km.",
+        f"Horizon masks: {s['horizon_azimuths']['value']} azimuths out to "
+        f"{r.max_distance_km:g} km, Moon's curvature included.",
+    ])
+
+
+def figures(r: TerrainResult) -> dict:
+    return {"terrain_relief": plot_shaded_relief(r.terrain, sites=r.sites),
+            "terrain_slope": plot_slope_map(r.terrain, sites=r.sites)}
+
+
+STAGE = Stage("terrain", "Terrain and horizons", run, summary, report, figures)
