@@ -75,7 +75,6 @@ closed forms).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -554,7 +553,8 @@ def horizon_mask(
             ]
         )
     ny, nx = dem.shape
-    row_block = max(8, 2 * (32768 // max(nx, 1) // 2))
+    # row blocks of ~128k pixels: 0.5 MB float32 temporaries, few Python-level calls
+    row_block = max(8, 2 * (131072 // max(nx, 1) // 2))
     # scale factor at each level's observers (true distance = grid distance / k)
     kgrids = []
     for _, _, lny, lnx, lp in levels:
@@ -601,11 +601,6 @@ def horizon_mask(
             for nb in pool.map(run, starts):
                 tick(nb)
     return out
-
-
-def default_workers() -> int:
-    """Two threads, or fewer if the machine has one core."""
-    return max(1, min(2, os.cpu_count() or 1))
 
 
 def horizon_mask_reference(
