@@ -7,11 +7,13 @@ optional observer height) and a terrain point Q at true ground distance d and
 height h along azimuth alpha, the elevation of Q above P's local horizontal
 plane (the plane tangent to the sphere at P, so the Moon's curvature counts) is
 
-    tan e = Z / D,   Z = h (1 - d^2 / 2R^2) - h0 - d^2 / 2R,   D = d (1 + h / R),
+    tan e = Z / D,   Z = h - h0 - d^2 / 2R,   D = d (1 + h / R),
 
 the small-angle form of the exact sphere result Z = (h - h0) - (R + h)(1 - cos(d/R)),
-D = (R + h) sin(d/R); the neglected terms are d^4/24R^3 (4 m at 150 km) and
-a 1e-3 relative change of D at 150 km.  The horizon is max over Q of e.
+D = (R + h) sin(d/R); the neglected terms are h d^2/2R^2 (< 20 m at 150 km for
+|h| < 5 km: 0.008 deg), d^4/24R^3 (4 m at 150 km) and a 1e-3 relative change of D
+at 150 km.  The horizon is max over Q of e.  (The slow reference marcher,
+:func:`horizon_mask_reference`, uses the exact expressions.)
 Terrain beyond the DEM is the bare sphere (h = 0) unless a far-field ``Dem``
 is given.  Rays are straight lines in the stereographic plane; they leave the
 true great circle by at most rho L^2 / 4R^2 sideways (0.19 km for a ray of
