@@ -156,7 +156,8 @@ def _random_dem(seed, n, sigma_px, amp_m, pixel_km=0.1):
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_against_exact_marcher_random_terrain(seed):
-    # Reference: 0.25-pixel uniform steps from 1 px to the max distance, bilinear terrain,
+    # Reference: 0.25-pixel uniform steps from the first grid crossing (1-1.41 px) to the
+    # max distance, bilinear terrain,
     # exact sphere geometry.  The fast method samples only where rays cross grid lines
     # (spacing 1-1.41 px) and reads far terrain from 2x2-mean pyramid levels with the
     # observer shifted to the block centre (module docstring), which blurs far terrain by
