@@ -7,7 +7,6 @@ This is the entry point for the pipeline: :func:`build_terrain` takes plain numb
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,21 +50,15 @@ class Terrain:
     center_lon_deg: float
     slope_baseline_km: float | None = None
 
-    def horizons(
-        self,
-        n_azimuths: int = 360,
-        max_distance_km: float = 150.0,
-        observer_height_m: float = 0.0,
-        far_field: Dem | None = None,
-        workers: int = 2,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> np.ndarray:
-        """Horizon mask (ny, nx, A) float32 [rad] via the disk cache (see lupex.surface.cache)."""
+    def horizons(self, **kwargs) -> np.ndarray:
+        """Horizon mask (ny, nx, A) float32 [rad] of this terrain, via the disk cache.
+
+        Keyword arguments are those of :func:`lupex.surface.cache.cached_horizon_mask`
+        (n_azimuths, max_distance_km, observer_height_m, far_field, workers, progress).
+        """
         from lupex.surface.cache import cached_horizon_mask
 
-        return cached_horizon_mask(
-            self.dem, n_azimuths, max_distance_km, observer_height_m, far_field, workers, progress
-        )
+        return cached_horizon_mask(self.dem, **kwargs)
 
     def to_summary(self) -> dict:
         """Same as :func:`to_summary`."""

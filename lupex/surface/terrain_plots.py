@@ -39,18 +39,18 @@ def _decorate(ax, dem: Dem, sites):
         ax.plot(0, 0, marker="+", color="red", ms=14, mew=2)
         ax.annotate("S pole", (0, 0), xytext=(5, 5), textcoords="offset points", color="red")
     else:
-        # arrow in the upper-left corner pointing toward the pole
+        # arrow from the upper-left corner toward the pole
         w, hgt = right - left, top - bottom
-        cx, cy = left + 0.12 * w, top - 0.12 * hgt
+        cx, cy = left + 0.1 * w, top - 0.08 * hgt
         r = np.hypot(cx, cy)
-        L = 0.08 * min(w, hgt)
+        L = 0.15 * min(w, hgt)
         ax.annotate(
-            "to pole",
+            "",
             xy=(cx - L * cx / r, cy - L * cy / r),
             xytext=(cx, cy),
-            color="red",
-            arrowprops={"arrowstyle": "->", "color": "red"},
+            arrowprops={"arrowstyle": "-|>", "color": "red", "lw": 2},
         )
+        ax.annotate("to pole", (cx, cy), xytext=(4, 4), textcoords="offset points", color="red")
     for label, lat, lon in sites or ():
         x, y = latlon_to_xy(np.radians(lat), np.radians(lon))
         if left <= x <= right and bottom <= y <= top:
