@@ -32,7 +32,8 @@ def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> TerrainResu
     terrain = T.build_terrain(tr.center_lat_deg, tr.center_lon_deg, tr.half_width_km,
                               pixel_km=tr.pixel_m / 1000.0, dem_path=dem_path, seed=tr.seed)
     progress(1, 10)
-    masks = terrain.horizons(tr.horizon_azimuths, tr.max_distance_km, workers=2,
+    masks = terrain.horizons(n_azimuths=tr.horizon_azimuths, max_distance_km=tr.max_distance_km,
+                             workers=2,
                              progress=lambda done, total: progress(1 + 9 * done / max(total, 1), 10))
     progress(10, 10)
     sites = tuple((s.name, s.lat_deg, s.lon_deg) for s in scenario.sites)
