@@ -32,7 +32,7 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     # the launch stage takes its C3 from the targeted transfer, the budget its LOI
     assert st["launch"]["required_c3"]["value"] == pytest.approx(st["transfer"]["c3"]["value"])
     assert st["launch"]["required_c3_source"] == "the targeted transfer"
-    loi = [b for b in st["budget"]["burns"] if b["name"] == "LOI"][0]
+    loi = next(b for b in st["budget"]["burns"] if b["name"] == "LOI")
     # The budget recomputes LOI in the two-body lunar-orbit plan from the transfer's arrival
     # speed; the two agree to ~1e-8 (the transfer evaluates the periselene by root-finding).
     assert loi["dv"]["value"] == pytest.approx(st["transfer"]["loi_delta_v"]["value"] * 1e3, rel=1e-6)

@@ -94,11 +94,11 @@ def summary(r: SurfaceResult) -> dict:
 def report(r: SurfaceResult) -> str:
     a = r.assessment
     lines = [
-        f"Terrain-aware over the surface mission ({a.window_h:.0f} h). Permanently shadowed "
-        f"area on the map: {r.psr.psr_area_km2:.2f} km² (18.6-year cycle, Sun as a disk).",
+        (f"Terrain-aware over the surface mission ({a.window_h:.0f} h). Permanently shadowed "
+        f"area on the map: {r.psr.psr_area_km2:.2f} km² (18.6-year cycle, Sun as a disk)."),
         "",
-        "| rank | site | score | feasible | slope (deg) | sunlit | longest night (h) | Earth visible "
-        "| Sun & Earth | to PSR (km) | energy (Wh/m²/day) | Earth contact (h/day) |",
+        ("| rank | site | score | feasible | slope (deg) | sunlit | longest night (h) | Earth visible "
+        "| Sun & Earth | to PSR (km) | energy (Wh/m²/day) | Earth contact (h/day) |"),
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in a.to_rows():
@@ -112,9 +112,9 @@ def report(r: SurfaceResult) -> str:
             f"| {row['sun_earth_overlap']:.1%} | {row['psr_distance_km']:.2f} | {energy:.0f} | {contact:.1f} |")
     if r.traverse is not None:
         t = r.traverse
-        lines += ["", f"Rover traverse from {a.names[int(a.order[0])]} to the nearest PSR edge: "
+        lines += ["", (f"Rover traverse from {a.names[int(a.order[0])]} to the nearest PSR edge: "
                       f"{t.length_km:.2f} km, max slope {t.max_slope_deg:.1f}°, {t.drive_time_h:.1f} h "
-                      f"at {t.speed_kmh:g} km/h, {t.shadow_time_h:.1f} h in shadow."]
+                      f"at {t.speed_kmh:g} km/h, {t.shadow_time_h:.1f} h in shadow.")]
     elif r.traverse_note:
         lines += ["", r.traverse_note]
     return "\n".join(lines)

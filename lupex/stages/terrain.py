@@ -53,11 +53,11 @@ def report(r: TerrainResult) -> str:
             "positions, a random crater population and roughness; not real LOLA data)"
             if r.terrain.dem.synthetic else f"DEM `{r.terrain.dem.source}`")
     return "\n".join([
-        f"{kind}; {s['grid_rows']['value']} x {s['grid_cols']['value']} pixels of "
+        (f"{kind}; {s['grid_rows']['value']} x {s['grid_cols']['value']} pixels of "
         f"{s['pixel_size']['value']:.0f} m; heights {s['height_min']['value']:.0f} to "
-        f"{s['height_max']['value']:.0f} m above 1737.4 km.",
-        f"Horizon masks: {s['horizon_azimuths']['value']} azimuths out to "
-        f"{r.max_distance_km:g} km, Moon's curvature included.",
+        f"{s['height_max']['value']:.0f} m above 1737.4 km."),
+        (f"Horizon masks: {s['horizon_azimuths']['value']} azimuths out to "
+        f"{r.max_distance_km:g} km, Moon's curvature included."),
     ])
 
 
