@@ -63,18 +63,23 @@ def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> SurfaceResu
     progress(3, 5)
     energy = E.daily_budget(assessment.sun, body_track("sun", jd), assessment.earth)
     progress(4, 5)
-    best = int(assessment.order[0])
-    traverse, note = None, ""
+    traverse, notes = None, []
     if psr.psr.any():
-        try:
-            traverse = TV.plan_traverse(dem, ter.terrain.slope_deg, masks,
-                                        (assessment.lat_deg[best], assessment.lon_deg[best]),
-                                        psr=psr.psr, depart_jd=float(jd[0]),
-                                        max_slope_deg=max(rk.max_slope_deg, 20.0))
-        except ValueError as exc:
-            note = f"no traverse from {assessment.names[best]}: {exc}"
+        for i in (int(k) for k in assessment.order):  # best-ranked site the rover can leave
+            try:
+                traverse = TV.plan_traverse(dem, ter.terrain.slope_deg, masks,
+                                            (assessment.lat_deg[i], assessment.lon_deg[i]),
+                                            psr=psr.psr, depart_jd=float(jd[0]),
+                                            max_slope_deg=max(rk.max_slope_deg, 20.0))
+                traverse_site = assessment.names[i]
+                break
+            except ValueError as exc:
+                notes.append(f"no traverse from {assessment.names[i]}: {exc}")
     else:
-        note = "no permanently shadowed pixel on this map: no traverse target"
+        notes.append("no permanently shadowed pixel on this map: no traverse target")
+    note = "; ".join(notes)
+    if traverse is not None:
+        note = (note + "; " if note else "") + f"traverse from {traverse_site}"
     progress(5, 5)
     return SurfaceResult(ter, psr, earth_map, assessment, energy, traverse, note)
 
@@ -87,7 +92,9 @@ def summary(r: SurfaceResult) -> dict:
         "energy_and_comms": E.to_summary(r.energy, names),
         "earth_visibility_map_mean": {"value": float(np.mean(r.earth_map.mean_fraction)), "unit": ""},
     }
-    out["traverse"] = TV.to_summary(r.traverse) if r.traverse is not None else {"note": r.traverse_note}
+    out["traverse"] = {"note": r.traverse_note}
+    if r.traverse is not None:
+        out["traverse"].update(TV.to_summary(r.traverse))
     return out
 
 
@@ -112,7 +119,7 @@ def report(r: SurfaceResult) -> str:
             f"| {row['sun_earth_overlap']:.1%} | {row['psr_distance_km']:.2f} | {energy:.0f} | {contact:.1f} |")
     if r.traverse is not None:
         t = r.traverse
-        lines += ["", (f"Rover traverse from {a.names[int(a.order[0])]} to the nearest PSR edge: "
+        lines += ["", (f"Rover traverse ({r.traverse_note}) to the nearest PSR edge: "
                       f"{t.length_km:.2f} km, max slope {t.max_slope_deg:.1f}°, {t.drive_time_h:.1f} h "
                       f"at {t.speed_kmh:g} km/h, {t.shadow_time_h:.1f} h in shadow.")]
     elif r.traverse_note:

@@ -14,6 +14,7 @@ from lupex.surface.dem import Dem
 from lupex.surface.energy import EnergyBudget
 from lupex.surface.projection import grid_to_local_azimuth, latlon_to_xy
 from lupex.surface.sites import SiteAssessment
+from lupex.surface.terrain_plots import hillshade
 from lupex.surface.traverse import Traverse
 
 __all__ = [
@@ -153,21 +154,13 @@ def plot_energy(budget: EnergyBudget, names=None):
     return fig
 
 
-def _hillshade(dem: Dem, az_deg=315.0, alt_deg=30.0):
-    gy, gx = np.gradient(dem.height_m, dem.pixel_km * 1000.0)
-    slope = np.arctan(np.hypot(gx, gy))
-    aspect = np.arctan2(-gx, gy)
-    az, alt = np.radians(az_deg), np.radians(alt_deg)
-    return np.clip(np.sin(alt) * np.cos(slope) + np.cos(alt) * np.sin(slope) * np.cos(az - aspect), 0, 1)
-
-
 def plot_traverse(dem: Dem, traverse: Traverse, background=None, psr=None, title="Rover traverse"):
     """The traverse over a shaded relief (or ``background``, e.g. mean illumination), with
     PSR outlines; segments driven in darkness drawn in cyan."""
     fig = Figure(figsize=(7.5, 6.2), layout="constrained")
     ax = fig.add_subplot()
     if background is None:
-        ax.imshow(_hillshade(dem), extent=dem.extent_km(), cmap="gray", vmin=0, vmax=1)
+        ax.imshow(hillshade(dem, 315.0, 30.0), extent=dem.extent_km(), cmap="gray", vmin=0, vmax=1)
     else:
         im = ax.imshow(background, extent=dem.extent_km(), cmap="inferno", vmin=0, vmax=1)
         fig.colorbar(im, ax=ax, label="mean visible solar fraction", shrink=0.85)
@@ -186,4 +179,8 @@ def plot_traverse(dem: Dem, traverse: Traverse, background=None, psr=None, title
     ax.set_ylabel("Y [km]")
     ax.legend(loc="lower right", fontsize=8)
     ax.set_aspect("equal")
+    # Zoom on the drive (a rover's km on a map tens of km wide would be a dot).
+    half = max(1.0, 0.75 * max(np.ptp(x), np.ptp(y)))
+    ax.set_xlim(0.5 * (x.min() + x.max()) - half, 0.5 * (x.min() + x.max()) + half)
+    ax.set_ylim(0.5 * (y.min() + y.max()) - half, 0.5 * (y.min() + y.max()) + half)
     return fig
