@@ -55,3 +55,13 @@ def test_boost_phase_losses_are_positive_and_plausible(f26_result):
 def test_budget_window_must_be_ordered(f26_result):
     with pytest.raises(ValueError, match="t0_s"):
         delta_v_budget(f26_result.trajectory, 100.0, 50.0)
+
+
+def test_budget_summary_is_json_with_units(f26_result):
+    import json
+
+    from lupex.launch import to_summary
+    s = to_summary(ascent_budgets(f26_result)["boost"])
+    json.dumps(s)
+    assert s["gravity_loss"]["unit"] == "m/s"
+    assert s["ideal_delta_v"]["value"] > s["speed_gain"]["value"] > 0
