@@ -8,8 +8,10 @@ Pipeline entry points::
     curve = payload_vs_c3("h3-24l", [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0])
     verdict = margin_kg(curve, -2.0, 6300.0)
     result = simulate_launch("h3-24l", LunarTransfer(c3_km2s2=-2.0), payload_kg=6300.0)
+    losses = to_summary(ascent_budgets(result)["boost"])   # Delta-v budget, m/s
 """
 from .ascent import AscentFailure, Event, Trajectory
+from .budget import DeltaVBudget, ascent_budgets, delta_v_budget
 from .mission import LaunchResult, simulate_launch, to_summary
 from .performance import (
                           Margin,
@@ -31,6 +33,7 @@ __all__ = [
                           "TANEGASHIMA_LP2",
                           "AscentFailure",
                           "CircularOrbit",
+                          "DeltaVBudget",
                           "EllipticOrbit",
                           "Event",
                           "LaunchResult",
@@ -40,6 +43,8 @@ __all__ = [
                           "PerformanceCurve",
                           "Trajectory",
                           "Vehicle",
+                          "ascent_budgets",
+                          "delta_v_budget",
                           "launch_azimuth_deg",
                           "load_vehicle",
                           "margin_kg",

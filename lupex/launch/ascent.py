@@ -31,7 +31,7 @@ from math import radians, sqrt
 
 import numpy as np
 from scipy.integrate import solve_ivp
-from scipy.optimize import least_squares, minimize_scalar
+from scipy.optimize import brentq, least_squares, minimize_scalar
 
 from .aero import drag_coefficient, free_molecular_heating
 from .atmosphere import atmosphere_scalar, standard_atmosphere
@@ -121,9 +121,9 @@ class _Flight:
         return m + (self.veh.fairing.mass_kg if self.fairing_on else 0.0)
 
     def upper_usable_left_kg(self, y) -> float:
-        """Usable upper-stage propellant left in state ``y`` (reserve excluded) [kg]."""
-        reserve = self.veh.upper.propellant_kg * self.veh.upper.reserve_fraction
-        return y[6] - self.upper_dry_stack_kg() - reserve
+        """Usable upper-stage propellant left in state ``y`` (reserve and residuals
+        excluded) [kg]."""
+        return y[6] - self.upper_dry_stack_kg() - self.veh.upper.unburnt_propellant_kg
 
     def area(self) -> float:
         return self.veh.reference_area_m2(self.boosters_on)
@@ -317,8 +317,8 @@ def fly_phase(flight: _Flight, t0: float, y0, t1: float, azimuth_deg: float, kic
         if name == "SRB separation":
             y[6] -= veh.n_boosters * veh.boosters.dry_mass_kg
             flight.boosters_on = False
-        elif name == "stage separation":
-            y[6] -= veh.core.dry_mass_kg
+        elif name == "stage separation":   # the spent core takes its residuals with it
+            y[6] -= veh.core.dry_mass_kg + veh.core.unburnt_propellant_kg
         elif name == "fairing separation":
             if flight.fairing_on:
                 flight.jettison_fairing(t, y)
@@ -530,6 +530,40 @@ def _finish(fl: _Flight, t, y, out):
     return out
 
 
+def _fpa_at_guidance_start_deg(veh: Vehicle, payload_kg: float, azimuth_deg: float,
+                               kick_deg: float) -> float:
+    fl = _Flight(veh, payload_kg, False)
+    _, y = fly_first_stage(fl, azimuth_deg, kick_deg)
+    r, v = y[:3], y[3:6]
+    return float(np.degrees(np.arcsin(np.dot(r, v) / (np.linalg.norm(r) * np.linalg.norm(v)))))
+
+
+def kick_for_srb_sep_fpa(veh: Vehicle, payload_kg: float, azimuth_deg: float, fpa_deg: float,
+                         kick_max_deg: float = 45.0) -> float:
+    """Pitch kick [deg] whose gravity turn reaches inertial flight-path angle ``fpa_deg``
+    at the start of guidance (SRB separation).
+
+    The angle falls monotonically as the kick grows; solved with Brent's method.
+
+    Raises
+    ------
+    AscentFailure
+        If no kick in ``[0.3, kick_max_deg]`` reaches that angle.
+    """
+    def f(k):
+        try:
+            return _fpa_at_guidance_start_deg(veh, payload_kg, azimuth_deg, k) - fpa_deg
+        except AscentFailure:   # a kick so large the vehicle falls back: angle far too low
+            return -90.0
+    lo, hi = 0.3, kick_max_deg
+    f_lo, f_hi = f(lo), f(hi)
+    if f_lo < 0.0 or f_hi > 0.0:
+        raise AscentFailure(f"no pitch kick in {lo}-{kick_max_deg} deg gives a flight-path angle "
+                            f"of {fpa_deg} deg at SRB separation (range {f_hi + fpa_deg:.1f}-"
+                            f"{f_lo + fpa_deg:.1f} deg)")
+    return float(brentq(f, lo, hi, xtol=0.01))
+
+
 def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
                   kick_max_deg: float = 45.0, n_scan: int = 4, xatol: float = 0.5):
     """Pitch-kick angle [deg] maximising the upper-stage propellant left at SECO1.
@@ -541,7 +575,10 @@ def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
     under ``sequence.max_q_limit_kpa`` and the vehicle is still climbing
     (above 40 km, flight-path angle > 12 deg); the margin at SECO1 is then
     sampled at ``n_scan`` kicks across that range and refined with a
-    bounded ``minimize_scalar``.
+    bounded ``minimize_scalar``.  When the vehicle file gives the flight-path
+    angle its flown pitch programme reaches at SRB separation
+    (``sequence.srb_sep_fpa_deg``), the kick reaching it is flown instead
+    (:func:`kick_for_srb_sep_fpa`).
     Returns ``(kick_deg, margin_kg, guidance)``.
 
     Raises
@@ -551,6 +588,12 @@ def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
     """
     insert = CircularOrbit(target.parking_alt_km) if isinstance(target, (GTO, LunarTransfer)) \
         else target
+    if veh.sequence.srb_sep_fpa_deg is not None:
+        # the vehicle file pins the flown pitch programme: fly it, do not optimise
+        kick = kick_for_srb_sep_fpa(veh, payload_kg, azimuth_deg, veh.sequence.srb_sep_fpa_deg,
+                                    kick_max_deg)
+        out = fly_mission(veh, payload_kg, insert, azimuth_deg, kick)[1]
+        return kick, float(out["margin_kg"]), out["guidance"]
     q_lim = veh.sequence.max_q_limit_kpa * 1e3
     cache = {}
     last = [None]
@@ -625,6 +668,10 @@ class Trajectory:
     mach: np.ndarray
     thrust_n: np.ndarray
     axial_accel_g: np.ndarray
+    #: thrust the engines would give in vacuum [N] (their mass flow times Isp_vac g0)
+    thrust_vac_n: np.ndarray | None = None
+    #: axial drag force [N]
+    drag_n: np.ndarray | None = None
 
 
 def build_trajectory(fl: _Flight, site=TANEGASHIMA_LP2) -> Trajectory:
@@ -647,6 +694,8 @@ def build_trajectory(fl: _Flight, site=TANEGASHIMA_LP2) -> Trajectory:
     thrust = np.where(eng & BOOSTERS, np.maximum(fb - pr.booster_exit_area_m2 * p, 0.0), 0.0)
     thrust += np.where(eng & CORE, pr.core_thrust_vac_n - pr.core_exit_area_m2 * p, 0.0)
     thrust += np.where(eng & UPPER, pr.upper_thrust_n, 0.0)
+    thrust_vac = (np.where(eng & BOOSTERS, fb, 0.0) + np.where(eng & CORE, pr.core_thrust_vac_n, 0.0)
+                  + np.where(eng & UPPER, pr.upper_thrust_n, 0.0))
     drag = q * drag_coefficient(mach) * area
     accel_g = (thrust - drag) / m / G0_MS2
     speed = np.linalg.norm(v, axis=0)
@@ -655,7 +704,7 @@ def build_trajectory(fl: _Flight, site=TANEGASHIMA_LP2) -> Trajectory:
     lat0, lon0 = np.radians(site[0]), np.radians(site[1])
     down = great_circle_km(lat0, lon0, lat, lon)
     return Trajectory(t, r, v, m, alt, np.degrees(lat), np.degrees(lon), down, speed,
-                      vr_ms / 1000.0, fpa, q, mach, thrust, accel_g)
+                      vr_ms / 1000.0, fpa, q, mach, thrust, accel_g, thrust_vac, drag)
 
 
 def build_events(fl: _Flight, site=TANEGASHIMA_LP2) -> tuple[Event, ...]:
@@ -685,6 +734,7 @@ __all__ = [
     "build_events",
     "build_trajectory",
     "fly_mission",
+    "kick_for_srb_sep_fpa",
     "optimise_kick",
     "solve_upper_guidance",
 ]

@@ -22,6 +22,7 @@ from .ascent import (
     fly_mission,
     optimise_kick,
 )
+from .budget import DeltaVBudget
 from .earth import OMEGA_EARTH_RADS, WGS84_A_KM
 from .elements import state_to_elements
 from .performance import (
@@ -288,9 +289,17 @@ def to_summary(result) -> dict:
                 "spacecraft_mass": _q(result.spacecraft_mass_kg, "kg"),
                 "margin": _q(result.margin_kg, "kg"), "feasible": result.feasible,
                 "message": result.message, "caveat": MODEL_BIAS_NOTE}
+    if isinstance(result, DeltaVBudget):
+        return {"window_start": _q(result.t0_s, "s"), "window_end": _q(result.t1_s, "s"),
+                "ideal_delta_v": _q(result.ideal_dv_ms, "m/s"),
+                "gravity_loss": _q(result.gravity_loss_ms, "m/s"),
+                "drag_loss": _q(result.drag_loss_ms, "m/s"),
+                "back_pressure_loss": _q(result.back_pressure_loss_ms, "m/s"),
+                "steering_loss": _q(result.steering_loss_ms, "m/s"),
+                "speed_gain": _q(result.speed_gain_ms, "m/s")}
     if isinstance(result, PayloadSolution):
         return {"payload_mass": _q(result.payload_kg, "kg"),
                 "launch_azimuth": _q(result.azimuth_deg, "deg"),
                 "pitch_kick": _q(result.kick_deg, "deg")}
-    raise ValueError("to_summary takes a LaunchResult, PerformanceCurve, Margin or "
-                     f"PayloadSolution; got {type(result).__name__}")
+    raise ValueError("to_summary takes a LaunchResult, PerformanceCurve, Margin, "
+                     f"PayloadSolution or DeltaVBudget; got {type(result).__name__}")

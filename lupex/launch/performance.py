@@ -29,10 +29,13 @@ from .targets import GTO, CircularOrbit, LunarTransfer
 from .vehicle import Vehicle, load_vehicle
 
 #: Known bias of the computed payloads (tests/launch/test_validation.py), for reports.
-MODEL_BIAS_NOTE = ("Computed payloads are optimistic: +25 % against H-IIA 202 (published "
-                   "stage masses), +53 to +59 % against JAXA's H3-24 lunar-transfer and "
-                   "GTO(1,500 m/s) figures (H3 stage masses are derived, not published). "
-                   "Treat small positive margins as unproven.")
+MODEL_BIAS_NOTE = ("Computed payloads are still optimistic: +14 % against H-IIA 202's "
+                   "standard GTO (published stage masses, flown pitch programme), +13 % "
+                   "against the H3-24 lunar-transfer figure (> 6,000 kg, itself a lower "
+                   "bound) and +23 to +36 % on long-coast GTO(1,500 m/s) profiles (coast "
+                   "boil-off and restart losses not modelled).  H3 stage masses and its "
+                   "pitch programme are derived, not published.  Treat margins below "
+                   "~15 % of the payload as unproven.")
 
 
 def default_azimuth_deg(target) -> float:
@@ -215,11 +218,13 @@ def payload_vs_c3(vehicle, c3_km2s2, parking_alt_km: float = 200.0,
 
     Notes
     -----
-    The pitch kick is optimised once, for the middle grid payload, and reused
-    for the others (the margin is flat near the optimum: for H3-24L it
-    changes by 0.3 % between 30 and 35 deg); the upper-stage guidance is
-    re-solved for each payload.  Cost on one core: ~2 s per grid point plus
-    ~7-15 s for the kick (about 25 s for the default grid).
+    The pitch kick is set once, for the middle grid payload, and reused for
+    the others: solved to reach the flight-path angle the vehicle file pins
+    at SRB separation (the flown pitch programme), or else optimised for
+    payload (an upper bound; for H3-24L the optimum kick adds ~2.4 t at
+    C3 = -2).  The upper-stage guidance is re-solved for each payload.  Cost
+    on one core: ~0.5 s per grid point plus ~1 s for the kick with a pinned
+    programme (about 4 s for the default grid), 7-15 s more when optimising.
     """
     veh = load_vehicle(vehicle)
     c3 = np.atleast_1d(np.asarray(c3_km2s2, dtype=float))

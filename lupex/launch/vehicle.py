@@ -112,8 +112,13 @@ class StageSpec(BaseModel):
     propellant_kg: float = Field(gt=0)
     dry_mass_kg: float = Field(gt=0)
     diameter_m: float = Field(gt=0, lt=10)
-    #: fraction of propellant held back as flight-performance reserve and residuals
+    #: flight-performance reserve (FPR): fraction of the loaded propellant held back
+    #: to cover 3-sigma performance dispersions; not burnt on a nominal flight
     reserve_fraction: float = Field(default=0.0, ge=0, lt=0.2)
+    #: unusable residuals: fraction of the loaded propellant that cannot be burnt
+    #: (trapped in feed lines, sumps and engine, plus mixture-ratio mismatch at
+    #: depletion); it stays with the stage and is dropped with it
+    residual_fraction: float = Field(default=0.0, ge=0, lt=0.1)
 
     @model_validator(mode="after")
     def _thrust_ok(self):
@@ -140,8 +145,13 @@ class StageSpec(BaseModel):
 
     @property
     def usable_propellant_kg(self) -> float:
-        """Propellant that may be burnt [kg] (total less the reserve)."""
-        return self.propellant_kg * (1.0 - self.reserve_fraction)
+        """Propellant that may be burnt [kg] (loaded less reserve and residuals)."""
+        return self.propellant_kg * (1.0 - self.reserve_fraction - self.residual_fraction)
+
+    @property
+    def unburnt_propellant_kg(self) -> float:
+        """Propellant still aboard at nominal burn-out: reserve plus residuals [kg]."""
+        return self.propellant_kg - self.usable_propellant_kg
 
     @property
     def burn_time_s(self) -> float:
@@ -183,6 +193,11 @@ class SequenceSpec(BaseModel):
     guidance_start_s: float | None = Field(default=None, gt=0, lt=400)
     #: structural dynamic-pressure limit the pitch kick must respect [kPa]
     max_q_limit_kpa: float = Field(default=150.0, gt=5, lt=500)
+    #: inertial flight-path angle at SRB separation [deg] that the *flown* pitch
+    #: programme reaches; the pitch kick is solved to reach it.  ``None`` =
+    #: optimise the kick for payload, an upper bound: flown programmes also honour
+    #: range-safety (drop-zone, impact-point) and load constraints not modelled here
+    srb_sep_fpa_deg: float | None = Field(default=None, gt=0, lt=90)
 
 
 @pydantic_dataclass(config=_CFG)   # frozen via _CFG

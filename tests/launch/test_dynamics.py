@@ -144,3 +144,24 @@ def test_guidance_solver_hits_any_circular_orbit(alt_km):
     assert reached and specific_energy(y) == pytest.approx(e_t, rel=1e-6)
     assert np.linalg.norm(y[:3]) == pytest.approx(r_t, abs=0.1)
     assert abs(np.degrees(el["fpa_rad"])) < 0.01
+
+
+@settings(max_examples=4, deadline=None)
+@given(fpa_deg=st.floats(30.0, 55.0), payload_kg=st.floats(1000.0, 9000.0))
+def test_pitch_programme_reaches_the_pinned_flight_path_angle(fpa_deg, payload_kg):
+    """Property: the kick solved by ``kick_for_srb_sep_fpa`` flies the H3-24L gravity
+    turn to the requested inertial flight-path angle at SRB separation (Brent's
+    method on kick, xtol 0.01 deg; the angle moves ~2 deg per deg of kick, so
+    0.05 deg)."""
+    from lupex.launch.ascent import _fpa_at_guidance_start_deg, kick_for_srb_sep_fpa
+
+    veh = load_vehicle("h3-24l")
+    kick = kick_for_srb_sep_fpa(veh, payload_kg, 90.0, fpa_deg)
+    assert _fpa_at_guidance_start_deg(veh, payload_kg, 90.0, kick) == pytest.approx(
+        fpa_deg, abs=0.05)
+
+
+def test_unreachable_pitch_programme_angle_is_an_ascent_failure():
+    from lupex.launch.ascent import AscentFailure, kick_for_srb_sep_fpa
+    with pytest.raises(AscentFailure, match="flight-path angle"):
+        kick_for_srb_sep_fpa(load_vehicle("h3-24l"), 6000.0, 90.0, 89.0)

@@ -82,3 +82,25 @@ def test_unknown_vehicle_and_corrupt_file(tmp_path):
     notmap.write_text("- 1\n- 2\n")
     with pytest.raises(ValueError, match="mapping"):
         load_vehicle(notmap)
+
+
+def test_h3_22s_gross_mass_matches_published():
+    v = load_vehicle("h3-22s")
+    # Yomiuri (H3 F3, 2024-07-01): flights 1-3 (H3-22S) weigh 422 t without the
+    # satellite.  Independent of the 270 t (H3-30S) the stage masses were derived
+    # from, except for the SRB-3 masses; 2 % as for H3-24L.
+    assert v.gross_mass_kg / 1e3 == pytest.approx(v.published["gross_mass_t"], rel=0.02)
+
+
+def test_residuals_are_not_burnt_and_leave_with_the_stage():
+    v = load_vehicle("h2a-202")
+    # usable = load x (1 - reserve - residual); 0.5 % residuals on a 101.1 t core
+    assert v.core.unburnt_propellant_kg == pytest.approx(0.005 * 101_100.0, rel=1e-12)
+    assert v.core.burn_time_s == pytest.approx(0.995 * 101_100.0 / v.core.mdot_kgs, rel=1e-12)
+
+
+def test_bad_pitch_programme_angle_names_the_field():
+    d = copy.deepcopy(_raw())
+    d["sequence"]["srb_sep_fpa_deg"] = 95.0
+    with pytest.raises(ValueError, match=r"sequence\.srb_sep_fpa_deg"):
+        vehicle_from_dict(d, "test")
