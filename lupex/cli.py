@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
+
+from erfa import ErfaWarning
 
 from . import __version__
 
@@ -87,6 +90,9 @@ def _run(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Planning dates lie past the last published leap second: ERFA keeps the last TAI-UTC
+    # offset (the only defensible choice) and warns "dubious year"; say nothing of it.
+    warnings.filterwarnings("ignore", message=r".*dubious year", category=ErfaWarning)
     try:
         return _validate(args) if args.command == "validate" else _run(args)
     except KeyboardInterrupt:
