@@ -104,7 +104,7 @@ def report(r: SurfaceResult) -> str:
         (f"Terrain-aware over the surface mission ({a.window_h:.0f} h). Permanently shadowed "
         f"area on the map: {r.psr.psr_area_km2:.2f} km² (18.6-year cycle, Sun as a disk)."),
         "",
-        ("| rank | site | score | feasible | slope (deg) | sunlit | longest night (h) | Earth visible "
+        ("| rank | site | score | feasible | slope (deg) | sunlit | longest night (h) | Earth centre up "
         "| Sun & Earth | to PSR (km) | energy (Wh/m²/day) | Earth contact (h/day) |"),
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
