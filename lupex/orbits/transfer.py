@@ -7,7 +7,7 @@ Method
    B-plane point that turns the hyperbola into a polar orbit of the commanded periselene
    radius, b = r_p sqrt(1 + 2 mu_M / (r_p v_inf^2)) (Battin 1999, eq. 8.96; Vallado 2013,
    sec. 12.4), and solve Lambert's problem from a parking-orbit point 175 degrees behind it
-   (``lambert``). The parking orbit lies in the Lambert transfer plane.
+   (Izzo's solver, :func:`lupex.orbits.lambert.lambert`). The parking orbit lies in the Lambert transfer plane.
 2. Shooting: ``scipy.optimize.least_squares`` varies the TLI Delta-v vector so that the
    Earth-centred Cowell run (Earth point mass + J2, Moon and Sun from DE421) reaches its
    first periselene at the commanded altitude and inclination (to the Moon's mean-Earth
@@ -27,61 +27,18 @@ from lupex import ephemeris as eph
 from lupex.orbits.cowell import ForceModel, Trajectory, propagate
 from lupex.orbits.events import MOON_SOI_KM, body_periapsis
 from lupex.orbits.forces import EARTH_RADIUS_KM, GM_KM3S2, MOON_RADIUS_KM, tabulate_ephemeris
+from lupex.orbits.lambert import lambert
+from lupex.orbits.lambert import lambert
 
 MU_E = GM_KM3S2["earth"]
 MU_M = GM_KM3S2["moon"]
 
 
-def _stumpff(z):
-    """Stumpff functions C(z), S(z) (Curtis 2014, eqs. 3.52-3.53)."""
-    if z > 1e-8:
-        sz = np.sqrt(z)
-        return (1 - np.cos(sz)) / z, (sz - np.sin(sz)) / sz**3
-    if z < -1e-8:
-        sz = np.sqrt(-z)
-        return (np.cosh(sz) - 1) / -z, (np.sinh(sz) - sz) / sz**3
-    return 0.5 - z / 24, 1 / 6 - z / 120
-
-
-def lambert(r1_km, r2_km, tof_s: float, mu: float) -> tuple[np.ndarray, np.ndarray]:
-    """Single-revolution prograde Lambert solution by universal variables.
-
-    Curtis (2014) *Orbital Mechanics for Engineering Students*, Algorithm 5.2, with the
-    Newton iteration on z replaced by bisection on y(z) >= 0 (robust for all transfer
-    angles in (0, 360) degrees except 180, where the plane is undefined).
-    """
-    r1, r2 = np.asarray(r1_km, float), np.asarray(r2_km, float)
-    n1, n2 = np.linalg.norm(r1), np.linalg.norm(r2)
-    cos_dth = np.dot(r1, r2) / (n1 * n2)
-    dth = np.arccos(np.clip(cos_dth, -1, 1))
-    if np.cross(r1, r2)[2] < 0:          # prograde about +z
-        dth = 2 * np.pi - dth
-    a_ = np.sin(dth) * np.sqrt(n1 * n2 / (1 - np.cos(dth)))
-
-    def y(z):
-        c, s = _stumpff(z)
-        return n1 + n2 + a_ * (z * s - 1) / np.sqrt(c)
-
-    def tof(z):
-        c, s = _stumpff(z)
-        yy = y(z)
-        return ((yy / c) ** 1.5 * s + a_ * np.sqrt(yy)) / np.sqrt(mu)
-
-    lo, hi = -4 * np.pi**2, 4 * np.pi**2 - 1e-6   # hyperbolic ... one full ellipse
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if y(mid) < 0 or tof(mid) < tof_s:
-            lo = mid
-        else:
-            hi = mid
-    z = 0.5 * (lo + hi)
-    yy = y(z)
-    f = 1 - yy / n1
-    g = a_ * np.sqrt(yy / mu)
-    gdot = 1 - yy / n2
-    v1 = (r2 - f * r1) / g
-    v2 = (gdot * r2 - r1) / g
-    return v1, v2
+def _lambert_v1(r1_km, r2_km, tof_s: float, mu: float) -> np.ndarray:
+    """Departure velocity of the single-revolution prograde (about +z) Lambert arc, from
+    :func:`lupex.orbits.lambert.lambert` (Izzo 2015)."""
+    sol = lambert(mu, np.asarray(r1_km, float), np.asarray(r2_km, float), tof_s)
+    return sol.v1_kms.reshape(-1, 3)[0]
 
 
 @dataclass(frozen=True)
@@ -200,7 +157,7 @@ def design_transfer(epoch_jd_tdb: float, parking_alt_km: float = 200.0,
     r1 = r_park * (np.cos(ang) * u + np.sin(ang) * np.cross(h_moon, u))
     # Lambert in a frame whose +z is h_moon, so "prograde" means the Moon's sense.
     basis = np.array([u, np.cross(h_moon, u), h_moon])
-    v1_b, _ = lambert(basis @ r1, basis @ aim, tof, MU_E)
+    v1_b = _lambert_v1(basis @ r1, basis @ aim, tof, MU_E)
     v1 = basis.T @ v1_b
     h_t = np.cross(r1, v1)
     v_park = np.sqrt(MU_E / r_park) * np.cross(h_t, r1) / np.linalg.norm(np.cross(h_t, r1))
