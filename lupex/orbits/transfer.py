@@ -28,7 +28,6 @@ from lupex.orbits.cowell import ForceModel, Trajectory, propagate
 from lupex.orbits.events import MOON_SOI_KM, body_periapsis
 from lupex.orbits.forces import EARTH_RADIUS_KM, GM_KM3S2, MOON_RADIUS_KM, tabulate_ephemeris
 from lupex.orbits.lambert import lambert
-from lupex.orbits.lambert import lambert
 
 MU_E = GM_KM3S2["earth"]
 MU_M = GM_KM3S2["moon"]
