@@ -21,7 +21,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 # the era of this mission family with margin for a long surface stay.
 EARLIEST_DATE = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 LATEST_DATE = dt.datetime(2049, 12, 31, tzinfo=dt.UTC)
-R_MOON_KM = 1737.4  # LOLA reference sphere, as in the maps
 
 
 class ScenarioError(ValueError):
@@ -215,14 +214,11 @@ class Scenario(_Model):
 
 def _offset_km(site: Site, terrain: Terrain) -> tuple[float, float]:
     """Site minus terrain centre in south polar stereographic km (same map as the DEMs)."""
+    from .surface.projection import latlon_to_xy
 
-    def xy(lat_deg, lon_deg):
-        rho = 2 * R_MOON_KM * math.tan(math.radians(90.0 + lat_deg) / 2)
-        return rho * math.sin(math.radians(lon_deg)), rho * math.cos(math.radians(lon_deg))
-
-    sx, sy = xy(site.lat_deg, site.lon_deg)
-    cx, cy = xy(terrain.center_lat_deg, terrain.center_lon_deg)
-    return sx - cx, sy - cy
+    sx, sy = latlon_to_xy(math.radians(site.lat_deg), math.radians(site.lon_deg))
+    cx, cy = latlon_to_xy(math.radians(terrain.center_lat_deg), math.radians(terrain.center_lon_deg))
+    return float(sx - cx), float(sy - cy)
 
 
 def _format_error(err: dict) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .constants import GM_EARTH_KM3S2 as MU_EARTH_KM3S2
-from .descent import G0_KMS2, circular_speed, vis_viva_speed
+from .descent import G0_KMS2
+from .maneuvers import hohmann
 
 MOON_MEAN_DISTANCE_KM = 384_400.0  # mean Earth-Moon distance (IAU/NASA fact sheet)
 
@@ -27,9 +28,7 @@ def lunar_arrival_vinf(r_park_km: float, moon_distance_km: float = MOON_MEAN_DIS
     """Patched-conic estimate of the approach speed relative to the Moon [km/s] for a
     Hohmann-type transfer from a circular parking orbit to the Moon's (circular) orbit:
     v_inf = v_moon - v_apo (the transfer's apogee speed, Curtis sec. 8.5)."""
-    a = 0.5 * (r_park_km + moon_distance_km)
-    v_apo = vis_viva_speed(mu_earth_km3s2, moon_distance_km, a)
-    return float(circular_speed(mu_earth_km3s2, moon_distance_km) - v_apo)
+    return float(hohmann(mu_earth_km3s2, r_park_km, moon_distance_km).dv_kms[..., 1])
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from .. import ephemeris
 from ..pipeline import Progress, Stage
 from ..scenario import Scenario
+from ..surface.illumination import EARTH_RADIUS_KM, SUN_RADIUS_KM, angular_radius
 from ..timescale import tdb_grid
 
 
@@ -42,8 +43,8 @@ def _fraction_above(el_rad: np.ndarray, radius_rad: np.ndarray) -> float:
 
 
 def _site_figures(track: ephemeris.SkyTrack) -> dict:
-    sun_radius = np.arcsin(695_700.0 / track.sun_dist_km)  # IAU 2015 nominal solar radius
-    earth_radius = np.arcsin(6378.137 / track.earth_dist_km)  # WGS-84 equatorial radius
+    sun_radius = angular_radius(SUN_RADIUS_KM, track.sun_dist_km)
+    earth_radius = angular_radius(EARTH_RADIUS_KM, track.earth_dist_km)
     return {
         "sun_elevation_max": {"value": float(np.degrees(track.sun_el_rad.max())), "unit": "deg"},
         "sun_elevation_min": {"value": float(np.degrees(track.sun_el_rad.min())), "unit": "deg"},
