@@ -37,18 +37,24 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _validate(args) -> int:
+def _load_or_report(path: Path):
+    """The validated scenario and its text (saying it is valid), or None after printing
+    every problem."""
     from .scenario import ScenarioError, load
 
     try:
-        scenario, _ = load(args.scenario)
+        scenario, text = load(path)
     except ScenarioError as exc:
         print(f"{exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
-        return 1
-    print(f"{args.scenario}: valid ({scenario.mission.name}, {len(scenario.sites)} sites)")
-    return 0
+        return None
+    print(f"{path}: valid ({scenario.mission.name}, {len(scenario.sites)} sites)")
+    return scenario, text
+
+
+def _validate(args) -> int:
+    return 1 if _load_or_report(args.scenario) is None else 0
 
 
 def _run(args) -> int:
@@ -56,11 +62,11 @@ def _run(args) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import pipeline, results
-    from .scenario import load
 
-    if _validate(args) != 0:
+    loaded = _load_or_report(args.scenario)
+    if loaded is None:
         return 1
-    scenario, text = load(args.scenario)
+    scenario, text = loaded
     out = args.out or Path("results") / args.scenario.stem
     results.check_destination(out, args.force)
     stages = pipeline.stages()
