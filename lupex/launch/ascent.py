@@ -2,6 +2,9 @@
 
 Flight profile (times from lift-off):
 
+0. core ignition ``core.ignition_before_liftoff_s`` before lift-off: the
+   engines start and are checked with the vehicle held down, burning
+   ``core.pad_burn_kg`` of the load on the pad (the SRBs light at T-0);
 1. vertical rise (``sequence.vertical_rise_s``) along the geodetic normal;
 2. pitch-over kick: the thrust is ramped away from vertical by
    ``kick_deg`` towards the launch azimuth over ``pitch_kick_duration_s``;
@@ -253,7 +256,7 @@ def _initial_state(site, payload_kg: float, veh: Vehicle) -> np.ndarray:
     lat, lon, h = site
     r = ecef_from_geodetic(np.radians(lat), np.radians(lon), h)
     v = np.cross([0.0, 0.0, OMEGA_EARTH_RADS], r)
-    return np.concatenate([r, v, [veh.gross_mass_kg + payload_kg]])
+    return np.concatenate([r, v, [veh.liftoff_mass_kg + payload_kg]])
 
 
 def guidance_start_s(veh: Vehicle) -> float:
@@ -331,6 +334,11 @@ def fly_phase(flight: _Flight, t0: float, y0, t1: float, azimuth_deg: float, kic
 def fly_first_stage(flight: _Flight, azimuth_deg: float, kick_deg: float, site=TANEGASHIMA_LP2):
     """Lift-off to the start of closed-loop guidance; returns ``(t, y)``."""
     y = _initial_state(site, flight.payload_kg, flight.veh)
+    core = flight.veh.core
+    if core.ignition_before_liftoff_s > 0:   # held down on the pad while the core starts
+        y_pad = y.copy()
+        y_pad[6] += core.pad_burn_kg
+        flight.mark("core ignition", -core.ignition_before_liftoff_s, y_pad)
     flight.mark("lift-off", 0.0, y)
     return fly_phase(flight, 0.0, y, guidance_start_s(flight.veh), azimuth_deg, kick_deg)
 

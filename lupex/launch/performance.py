@@ -29,13 +29,13 @@ from .targets import GTO, CircularOrbit, LunarTransfer
 from .vehicle import Vehicle, load_vehicle
 
 #: Known bias of the computed payloads (tests/launch/test_validation.py), for reports.
-MODEL_BIAS_NOTE = ("Computed payloads are still optimistic: +14 % against H-IIA 202's "
-                   "standard GTO (published stage masses, flown pitch programme), +13 % "
-                   "against the H3-24 lunar-transfer figure (> 6,000 kg, itself a lower "
-                   "bound) and +23 to +36 % on long-coast GTO(1,500 m/s) profiles (coast "
-                   "boil-off and restart losses not modelled).  H3 stage masses and its "
-                   "pitch programme are derived, not published.  Treat margins below "
-                   "~15 % of the payload as unproven.")
+MODEL_BIAS_NOTE = ("Computed payloads are still optimistic: +9.5 % against the H3-24 "
+                   "lunar-transfer figure (> 6,000 kg, itself a lower bound), +13 % against "
+                   "H-IIA 202's standard GTO (published stage masses, flown pitch programme) "
+                   "and +19 to +34 % on long-coast GTO(1,500 m/s) profiles (coast boil-off "
+                   "and restart losses not modelled).  H3 stage masses and its pitch "
+                   "programme are derived, not published.  Treat margins below ~15 % of "
+                   "the payload as unproven.")
 
 
 def default_azimuth_deg(target) -> float:

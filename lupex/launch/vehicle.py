@@ -119,6 +119,9 @@ class StageSpec(BaseModel):
     #: (trapped in feed lines, sumps and engine, plus mixture-ratio mismatch at
     #: depletion); it stays with the stage and is dropped with it
     residual_fraction: float = Field(default=0.0, ge=0, lt=0.1)
+    #: the engines ignite this long before lift-off (start-up and health check with
+    #: the vehicle held down) [s]; the propellant burnt on the pad does no flight work
+    ignition_before_liftoff_s: float = Field(default=0.0, ge=0, lt=15)
 
     @model_validator(mode="after")
     def _thrust_ok(self):
@@ -154,9 +157,19 @@ class StageSpec(BaseModel):
         return self.propellant_kg - self.usable_propellant_kg
 
     @property
+    def pad_burn_kg(self) -> float:
+        """Propellant burnt between ignition and lift-off [kg].
+
+        ``mdot * ignition_before_liftoff_s``: the flow is taken at its rated
+        value from ignition, so the start-up transient (not modelled) makes
+        this an upper bound.
+        """
+        return self.mdot_kgs * self.ignition_before_liftoff_s
+
+    @property
     def burn_time_s(self) -> float:
-        """Full-thrust burn time of the usable propellant [s]."""
-        return self.usable_propellant_kg / self.mdot_kgs
+        """Full-thrust burn time after lift-off of the usable propellant [s]."""
+        return (self.usable_propellant_kg - self.pad_burn_kg) / self.mdot_kgs
 
 
 class FairingSpec(BaseModel):
@@ -232,12 +245,17 @@ class Vehicle:
 
     @property
     def gross_mass_kg(self) -> float:
-        """Lift-off mass without payload [kg]."""
+        """Fully loaded mass at ignition, without payload [kg] (the published "gross mass")."""
         m = (self.core.propellant_kg + self.core.dry_mass_kg + self.upper.propellant_kg
              + self.upper.dry_mass_kg + self.fairing.mass_kg)
         if self.boosters is not None:
             m += self.boosters.count * self.boosters.gross_mass_kg
         return m
+
+    @property
+    def liftoff_mass_kg(self) -> float:
+        """Mass at lift-off without payload [kg]: gross less the core's pad burn."""
+        return self.gross_mass_kg - self.core.pad_burn_kg
 
     def reference_area_m2(self, with_boosters: bool) -> float:
         """Drag reference area: summed cross-sections of core and boosters [m^2]."""

@@ -68,13 +68,14 @@ def test_budget_summary_is_json_with_units(f26_result):
 
 
 def test_mass_flow_uses_vacuum_thrust_over_vacuum_isp(f26_result):
-    """Mass bookkeeping at SRB burn-out: lift-off mass less both SRB-A loads less the
-    LE-7A flow F_vac / (Isp_vac g0) over the burn.  A flow computed from the
+    """Mass bookkeeping at SRB burn-out: loaded mass less both SRB-A loads less the
+    LE-7A flow F_vac / (Isp_vac g0) over the burn and over the 5.2 s it runs on the
+    pad before lift-off.  A flow computed from the
     sea-level thrust (the classic mismatch) would leave ~5 t more aboard from the
     LE-7A alone (870 vs 1,098 kN over 99 s)."""
     v = load_vehicle("h2a-202")
     tb = v.boosters.burn_time_s
     expected = (v.gross_mass_kg + 720.0 - v.boosters.count * v.boosters.propellant_kg
-                - v.core.mdot_kgs * tb)
+                - v.core.mdot_kgs * (tb + 5.2))
     # DOP853 at rtol 1e-9 on a linear/piecewise-linear mass: kg-level agreement
     assert _mass_at(f26_result, tb) == pytest.approx(expected, abs=1.0)

@@ -96,7 +96,10 @@ def test_residuals_are_not_burnt_and_leave_with_the_stage():
     v = load_vehicle("h2a-202")
     # usable = load x (1 - reserve - residual); 0.5 % residuals on a 101.1 t core
     assert v.core.unburnt_propellant_kg == pytest.approx(0.005 * 101_100.0, rel=1e-12)
-    assert v.core.burn_time_s == pytest.approx(0.995 * 101_100.0 / v.core.mdot_kgs, rel=1e-12)
+    # and the 5.2 s on the pad before lift-off come out of the usable load
+    assert v.core.burn_time_s == pytest.approx(0.995 * 101_100.0 / v.core.mdot_kgs - 5.2,
+                                               rel=1e-12)
+    assert v.liftoff_mass_kg == pytest.approx(v.gross_mass_kg - 5.2 * v.core.mdot_kgs, rel=1e-12)
 
 
 def test_bad_pitch_programme_angle_names_the_field():
