@@ -207,6 +207,36 @@ def icrf_to_moon_pa(jd_tdb) -> np.ndarray:
     return _matmul(_matmul(_rot(3, psi), _rot(1, theta)), _rot(3, phi))
 
 
+def _drot(axis: int, angle: np.ndarray) -> np.ndarray:
+    """d/d(angle) of ``_rot(axis, angle)``, shape (3, 3, n)."""
+    c, s = np.cos(angle), np.sin(angle)
+    z = np.zeros_like(angle)
+    if axis == 1:
+        rows = [[z, z, z], [z, -s, c], [z, -c, -s]]
+    else:  # axis 3
+        rows = [[-s, c, z], [-c, -s, z], [z, z, z]]
+    return np.array(rows)
+
+
+def icrf_to_moon_pa_with_rate(jd_tdb) -> tuple[np.ndarray, np.ndarray]:
+    """ICRF -> MOON_PA matrix M and its time derivative dM/dt [1/s], each (3, 3, n).
+
+    M = [psi]_3 [theta]_1 [phi]_3 with the 3-1-3 Euler angles of the DE421 libration PCK
+    (as in :func:`icrf_to_moon_pa`); dM/dt by the product rule with the
+    kernel's own angle rates (Chebyshev derivatives, rad/s).
+    """
+    jd = np.atleast_1d(check_span(jd_tdb))
+    ang, rate = _moon_pa_segment().compute(jd, 0.0, derivative=True)
+    phi, theta, psi = ang
+    dphi, dtheta, dpsi = rate
+    r3p, r1t, r3f = _rot(3, psi), _rot(1, theta), _rot(3, phi)
+    mm = _matmul
+    m = mm(mm(r3p, r1t), r3f)
+    dm = (mm(mm(_drot(3, psi) * dpsi, r1t), r3f) + mm(mm(r3p, _drot(1, theta) * dtheta), r3f)
+          + mm(mm(r3p, r1t), _drot(3, phi) * dphi))
+    return m, dm
+
+
 def icrf_to_moon_me(jd_tdb) -> np.ndarray:
     """Rotation ICRF -> MOON_ME (mean Earth/polar axis, the LOLA map frame), (3, 3, n)."""
     pa = icrf_to_moon_pa(jd_tdb)

@@ -25,13 +25,9 @@ from scipy.optimize import brentq
 
 from .constants import GM_MOON_KM3S2 as MU_MOON_KM3S2
 from .constants import R_MOON_KM
+from .maneuvers import vis_viva_speed
 
 G0_KMS2 = 9.80665e-3  # standard gravity [km/s^2], exact (CGPM 1901)
-
-
-def vis_viva_speed(mu_km3s2: float, r_km, a_km):
-    """Orbital speed at radius r on an orbit of semi-major axis a: sqrt(mu (2/r - 1/a))."""
-    return np.sqrt(mu_km3s2 * (2.0 / np.asarray(r_km, dtype=float) - 1.0 / np.asarray(a_km, dtype=float)))
 
 
 @dataclass(frozen=True)

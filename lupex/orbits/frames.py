@@ -22,38 +22,9 @@ from __future__ import annotations
 import numpy as np
 
 from lupex import ephemeris as eph
+from lupex.ephemeris import icrf_to_moon_pa_with_rate
 
 FRAMES = ("earth_icrf", "moon_icrf", "moon_pa", "moon_me")
-
-
-def _drot(axis: int, angle: np.ndarray) -> np.ndarray:
-    """d/d(angle) of ``ephemeris._rot(axis, angle)``, shape (3, 3, n)."""
-    c, s = np.cos(angle), np.sin(angle)
-    z = np.zeros_like(angle)
-    if axis == 1:
-        rows = [[z, z, z], [z, -s, c], [z, -c, -s]]
-    else:  # axis 3
-        rows = [[-s, c, z], [-c, -s, z], [z, z, z]]
-    return np.array(rows)
-
-
-def icrf_to_moon_pa_with_rate(jd_tdb) -> tuple[np.ndarray, np.ndarray]:
-    """ICRF -> MOON_PA matrix M and its time derivative dM/dt [1/s], each (3, 3, n).
-
-    M = [psi]_3 [theta]_1 [phi]_3 with the 3-1-3 Euler angles of the DE421 libration PCK
-    (as in ``lupex.ephemeris.icrf_to_moon_pa``); dM/dt by the product rule with the
-    kernel's own angle rates (Chebyshev derivatives, rad/s).
-    """
-    jd = np.atleast_1d(eph.check_span(jd_tdb))
-    ang, rate = eph._moon_pa_segment().compute(jd, 0.0, derivative=True)
-    phi, theta, psi = ang
-    dphi, dtheta, dpsi = rate
-    r3p, r1t, r3f = eph._rot(3, psi), eph._rot(1, theta), eph._rot(3, phi)
-    mm = eph._matmul
-    m = mm(mm(r3p, r1t), r3f)
-    dm = (mm(mm(_drot(3, psi) * dpsi, r1t), r3f) + mm(mm(r3p, _drot(1, theta) * dtheta), r3f)
-          + mm(mm(r3p, r1t), _drot(3, phi) * dphi))
-    return m, dm
 
 
 def _fixed_matrix(frame: str, jd):

@@ -47,12 +47,19 @@ def _radius(name, r):
     return _validate.real(name, r, low=0.0, low_open=True, unit="km")
 
 
-def _tangential_burn(mu, r, a_before, a_after):
-    """|dv| of a tangential burn at an apsis of radius r, between semi-major axes.
+def vis_viva_speed(mu_km3s2, r_km, a_km):
+    """Orbital speed at radius r on an orbit of semi-major axis a [km/s].
 
-    Vis-viva ``v(r; a) = sqrt(mu (2/r - 1/a))`` on both orbits (a = r: circular).
+    Vis-viva, ``v = sqrt(mu (2/r - 1/a))`` (Vallado 2013, eq. 1-31); ``a = r``
+    gives the circular speed.
     """
-    return np.abs(np.sqrt(mu * (2.0 / r - 1.0 / a_after)) - np.sqrt(mu * (2.0 / r - 1.0 / a_before)))
+    r = np.asarray(r_km, dtype=float)
+    return np.sqrt(mu_km3s2 * (2.0 / r - 1.0 / np.asarray(a_km, dtype=float)))
+
+
+def _tangential_burn(mu, r, a_before, a_after):
+    """|dv| of a tangential burn at an apsis of radius r, between semi-major axes."""
+    return np.abs(vis_viva_speed(mu, r, a_after) - vis_viva_speed(mu, r, a_before))
 
 
 def _half_period(mu, a):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.ndimage import distance_transform_edt, maximum_filter
 
+from lupex.surface import slope
 from lupex.surface.dem import Dem
 from lupex.surface.illumination import (
     IlluminationMap,
@@ -101,19 +102,6 @@ def locate_site(dem: Dem, name: str, lat_deg: float, lon_deg: float) -> tuple[in
             f"site {name!r} at ({lat_deg:.4f}, {lon_deg:.4f}) deg is off the DEM grid, which covers "
             f"latitudes {np.degrees(lat.min()):.4f} to {np.degrees(lat.max()):.4f} deg and {lon_txt}")
     return r, c
-
-
-def _slope_deg_fallback(dem: Dem) -> np.ndarray:
-    """Pixel slope [deg] by central differences with the true pixel size.
-
-    PLACEHOLDER until ``lupex.surface.slope`` (terrain helper) is merged: pass its slope map
-    to :func:`assess_sites` instead.  slope = atan(|grad h|), grad by ``np.gradient`` over
-    ground spacing ``pixel_km / k`` (k the stereographic scale factor).
-    """
-    lat, _ = dem.latlon()
-    step_m = dem.pixel_km * 1000.0 / scale_factor(lat)
-    gy, gx = np.gradient(dem.height_m)
-    return np.degrees(np.arctan(np.hypot(gx, gy) / step_m))
 
 
 @dataclass(frozen=True)
@@ -201,8 +189,8 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
     horizon_rad : ndarray, shape (ny, nx, A)
         Horizon masks in grid azimuth [rad] (from ``lupex.surface.horizon``).
     slope_deg : ndarray (ny, nx) or None
-        Pixel slope map [deg] (from ``lupex.surface.slope``); None uses a central-difference
-        placeholder (:func:`_slope_deg_fallback`).
+        Pixel slope map [deg]; None computes it with :func:`lupex.surface.slope.slope_deg`
+        at the DEM's own resolution.
     sites : sequence of (name, lat_deg, lon_deg)
         Candidates; each must lie on the grid.
     jd_tdb_window : array_like (nt,)
@@ -227,7 +215,7 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
     hor = np.asarray(horizon_rad)
     if hor.ndim != 3 or hor.shape[:2] != dem.shape:
         raise ValueError(f"horizon_rad: must be shaped (ny, nx, A) = {dem.shape} + (A,); got {hor.shape}")
-    slope_map = _slope_deg_fallback(dem) if slope_deg is None else np.asarray(slope_deg, dtype=float)
+    slope_map = slope.slope_deg(dem) if slope_deg is None else np.asarray(slope_deg, dtype=float)
     if slope_map.shape != dem.shape:
         raise ValueError(f"slope_deg: must be shaped {dem.shape}, got {slope_map.shape}")
     if not (0 < footprint_radius_km < 10 and 0 < area_km < 100):

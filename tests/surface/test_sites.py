@@ -1,7 +1,6 @@
 """Landing-site assessment and ranking on a closed-form pit at the pole."""
 
 import json
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,7 +10,6 @@ from lupex.surface.psr import psr_map
 from lupex.surface.sites import (
     SiteConstraints,
     SiteWeights,
-    _slope_deg_fallback,
     assess_sites,
     locate_site,
     to_summary,
@@ -78,15 +76,6 @@ def test_off_grid_site_names_site_and_extent(scene):
         assess_sites(dem, hor, None, [("Faraway", -85.0, 10.0)], JD2028 + np.arange(3) / 24, cons, psr=np.zeros(dem.shape, bool))
     with pytest.raises(ValueError, match="max_slope_deg"):
         SiteConstraints(-1, 0.5, 100, 0.5)
-
-
-def test_slope_fallback_on_a_tilted_plane():
-    dem, _, _ = pit(n=20, pixel_km=0.01)
-    x, _ = dem.xy()
-    tilted = replace(dem, height_m=np.tan(np.radians(7.0)) * x * 1000.0)
-    s = _slope_deg_fallback(tilted)
-    # k - 1 < 1e-8 this close to the pole, so the plane's slope comes back exactly.
-    np.testing.assert_allclose(s, 7.0, atol=1e-4)
 
 
 def test_weights_validation():
