@@ -336,9 +336,12 @@ def fly_first_stage(flight: _Flight, azimuth_deg: float, kick_deg: float, site=T
     y = _initial_state(site, flight.payload_kg, flight.veh)
     core = flight.veh.core
     if core.ignition_before_liftoff_s > 0:   # held down on the pad while the core starts
-        y_pad = y.copy()
-        y_pad[6] += core.pad_burn_kg
-        flight.mark("core ignition", -core.ignition_before_liftoff_s, y_pad)
+        # the pad in the inertial frame, ignition_before_liftoff_s earlier (Earth rotation)
+        t_ign = -core.ignition_before_liftoff_s
+        c, s = np.cos(OMEGA_EARTH_RADS * t_ign), np.sin(OMEGA_EARTH_RADS * t_ign)
+        rz = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+        y_pad = np.concatenate([rz @ y[:3], rz @ y[3:6], [y[6] + core.pad_burn_kg]])
+        flight.mark("core ignition", t_ign, y_pad)
     flight.mark("lift-off", 0.0, y)
     return fly_phase(flight, 0.0, y, guidance_start_s(flight.veh), azimuth_deg, kick_deg)
 

@@ -120,3 +120,12 @@ def test_gto_long_coast_lands_on_jaxa_reference_orbit(gto_result):
     assert left == pytest.approx(1.5, abs=0.005)
     names = [e.name for e in r.events]
     assert "SSI3 (impulsive apogee burn)" in names and "SECO3" in names
+
+
+def test_core_ignition_is_on_the_pad_before_lift_off(lto_result):
+    # LE-9 start ~6 s before lift-off (vehicle file): the event is at the pad, at rest
+    # with the Earth (0.401 km/s = omega R cos 30.4 deg), carrying the ~4.2 t burnt there
+    ign, lo = lto_result.event("core ignition"), lto_result.event("lift-off")
+    assert ign.t_s == pytest.approx(-6.0)
+    assert ign.downrange_km < 1e-6 and abs(ign.alt_km - lo.alt_km) < 1e-6
+    assert ign.speed_kms == pytest.approx(lo.speed_kms, abs=1e-9)
