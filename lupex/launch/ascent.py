@@ -252,11 +252,13 @@ def _node_event(t, y):
 _node_event.terminal = True
 
 
-def _initial_state(site, payload_kg: float, veh: Vehicle) -> np.ndarray:
+def _pad_state(site, mass_kg: float, t_s: float = 0.0) -> np.ndarray:
+    """State of a vehicle standing on the pad at ``t_s`` from lift-off, in frame ``I``
+    (which coincides with Earth-fixed axes at lift-off)."""
     lat, lon, h = site
-    r = ecef_from_geodetic(np.radians(lat), np.radians(lon), h)
+    r = ecef_from_geodetic(np.radians(lat), np.radians(lon) + OMEGA_EARTH_RADS * t_s, h)
     v = np.cross([0.0, 0.0, OMEGA_EARTH_RADS], r)
-    return np.concatenate([r, v, [veh.liftoff_mass_kg + payload_kg]])
+    return np.concatenate([r, v, [mass_kg]])
 
 
 def guidance_start_s(veh: Vehicle) -> float:
@@ -333,15 +335,12 @@ def fly_phase(flight: _Flight, t0: float, y0, t1: float, azimuth_deg: float, kic
 
 def fly_first_stage(flight: _Flight, azimuth_deg: float, kick_deg: float, site=TANEGASHIMA_LP2):
     """Lift-off to the start of closed-loop guidance; returns ``(t, y)``."""
-    y = _initial_state(site, flight.payload_kg, flight.veh)
-    core = flight.veh.core
-    if core.ignition_before_liftoff_s > 0:   # held down on the pad while the core starts
-        # the pad in the inertial frame, ignition_before_liftoff_s earlier (Earth rotation)
-        t_ign = -core.ignition_before_liftoff_s
-        c, s = np.cos(OMEGA_EARTH_RADS * t_ign), np.sin(OMEGA_EARTH_RADS * t_ign)
-        rz = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
-        y_pad = np.concatenate([rz @ y[:3], rz @ y[3:6], [y[6] + core.pad_burn_kg]])
-        flight.mark("core ignition", t_ign, y_pad)
+    veh = flight.veh
+    y = _pad_state(site, veh.liftoff_mass_kg + flight.payload_kg)
+    if veh.core.ignition_before_liftoff_s > 0:   # held down on the pad while the core starts
+        t_ign = -veh.core.ignition_before_liftoff_s
+        flight.mark("core ignition", t_ign,
+                    _pad_state(site, veh.gross_mass_kg + flight.payload_kg, t_ign))
     flight.mark("lift-off", 0.0, y)
     return fly_phase(flight, 0.0, y, guidance_start_s(flight.veh), azimuth_deg, kick_deg)
 
