@@ -88,8 +88,12 @@ def plot_ground_track(result) -> Figure:
 
 
 def plot_payload_vs_c3(curve, spacecraft_mass_kg: float | None = None,
-                       c3_required: float | None = None) -> Figure:
-    """Payload versus C3, with the simulated grid and an optional spacecraft point."""
+                       c3_required: float | None = None, lower_bounds=()) -> Figure:
+    """Payload versus C3, with the simulated grid and an optional spacecraft point.
+
+    ``lower_bounds``: published "at least" figures to compare with, as
+    ``(c3_km2s2, payload_kg, label)`` triples, drawn as upward triangles.
+    """
     fig = Figure(figsize=(6.5, 4.5), layout="constrained")
     ax = fig.subplots()
     lo, hi = curve.grid_c3_km2s2.min(), curve.grid_c3_km2s2.max()
@@ -101,6 +105,8 @@ def plot_payload_vs_c3(curve, spacecraft_mass_kg: float | None = None,
             label="requested C3")
     if spacecraft_mass_kg is not None and c3_required is not None:
         ax.plot([c3_required], [spacecraft_mass_kg / 1000.0], "r*", ms=12, label="spacecraft")
+    for c3_pub, m_pub, label in lower_bounds:   # on top: the spacecraft may sit on the same spot
+        ax.plot([c3_pub], [m_pub / 1000.0], "^", color="C2", mec="k", ms=7, zorder=5, label=label)
     ax.set_xlabel("C3 [km$^2$/s$^2$]")
     ax.set_ylabel("payload [t]")
     ax.grid(alpha=0.3)

@@ -107,8 +107,12 @@ def report(r: LaunchStageResult) -> str:
 
 
 def figures(r: LaunchStageResult) -> dict:
+    pub = L.load_vehicle(r.curve.vehicle).published
+    bounds = [(pub["lto_c3_km2s2"], pub["lto_payload_kg"],
+               f"published: > {pub['lto_payload_kg'] / 1e3:.1f} t to lunar transfer")] \
+        if {"lto_c3_km2s2", "lto_payload_kg"} <= pub.keys() else []
     figs = {"launch_payload_vs_c3": L.plot_payload_vs_c3(r.curve, r.margin.spacecraft_mass_kg,
-                                                           r.required_c3_km2s2)}
+                                                           r.required_c3_km2s2, bounds)}
     if r.flight is not None:
         figs["launch_ascent"] = L.plot_ascent_profile(r.flight)
         figs["launch_ground_track"] = L.plot_ground_track(r.flight)

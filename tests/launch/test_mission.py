@@ -84,6 +84,14 @@ def test_plots_render(lto_result, curve_24l):
     assert len(plot_ascent_profile(lto_result).axes) == 5
 
 
+def test_payload_plot_shows_published_lower_bounds(curve_24l):
+    fig = plot_payload_vs_c3(curve_24l, 6300.0, -2.0, [(-2.0, 6000.0, "JAXA > 6.0 t")])
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "JAXA > 6.0 t" in labels
+    (line,) = [ln for ln in fig.axes[0].get_lines() if ln.get_label() == "JAXA > 6.0 t"]
+    assert line.get_xydata().tolist() == [[-2.0, 6.0]]    # plotted in tonnes
+
+
 @pytest.mark.parametrize("kwargs, match", [
     ({"azimuth_deg": 45.0}, "azimuth_deg"),
     ({"azimuth_deg": 250.0}, "azimuth_deg"),
