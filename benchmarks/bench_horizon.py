@@ -23,9 +23,9 @@ import time
 
 import numpy as np
 
+from lupex.constants import R_MOON_KM
 from lupex.surface.dem import Dem, sample_bilinear
 from lupex.surface.horizon import azimuths_rad, horizon_mask
-from lupex.surface.projection import R_MOON_KM
 from lupex.surface.synthetic import synthetic_south_pole
 
 

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "orbits" / "oracle"))
 
-from lupex.orbits.constants import GM_MOON_KM3S2
+from lupex.constants import GM_MOON_KM3S2
 from lupex.orbits.elements import coe2rv
 from lupex.orbits.kepler import propagate_grid
 

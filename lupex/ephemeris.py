@@ -36,7 +36,8 @@ from importlib import resources
 
 import numpy as np
 
-C_KMS = 299_792.458  # speed of light [km/s], exact (SI definition)
+from lupex.constants import C_KMS, R_MOON_KM
+
 ARCSEC = np.pi / (180.0 * 3600.0)
 
 # Span where both kernels hold data (TDB Julian dates), from the kernels' own summaries.
@@ -281,8 +282,8 @@ def subpoint_latlon(target: str, jd_tdb, correction: str = "LT+S") -> tuple[np.n
     return np.arcsin(np.clip(u[2], -1.0, 1.0)), np.mod(np.arctan2(u[1], u[0]), 2 * np.pi)
 
 
-def site_vector_me(lat_rad, lon_rad, height_km=0.0, radius_km: float = 1737.4) -> np.ndarray:
-    """ME position [km] of a site on a sphere of ``radius_km`` (default the LOLA 1737.4 km)."""
+def site_vector_me(lat_rad, lon_rad, height_km=0.0, radius_km: float = R_MOON_KM) -> np.ndarray:
+    """ME position [km] of a site on a sphere of ``radius_km`` (default the LOLA sphere)."""
     lat, lon = np.asarray(lat_rad, dtype=float), np.asarray(lon_rad, dtype=float)
     r = radius_km + np.asarray(height_km, dtype=float)
     return np.array([r * np.cos(lat) * np.cos(lon), r * np.cos(lat) * np.sin(lon), r * np.sin(lat)])

@@ -36,6 +36,8 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq, least_squares, minimize_scalar
 
+from lupex.constants import G0_MS2, GM_EARTH_WGS84_KM3S2, OMEGA_EARTH_RADS, R_EARTH_KM
+
 from .aero import drag_coefficient, free_molecular_heating
 from .atmosphere import atmosphere_scalar, standard_atmosphere
 from .dynamics import (
@@ -50,16 +52,7 @@ from .dynamics import (
     make_rhs,
     specific_energy,
 )
-from .earth import (
-    G0_MS2,
-    MU_EARTH_KM3S2,
-    OMEGA_EARTH_RADS,
-    WGS84_A_KM,
-    ecef_from_geodetic,
-    geodetic_from_rz,
-    great_circle_km,
-    subpoint,
-)
+from .earth import ecef_from_geodetic, geodetic_from_rz, great_circle_km, subpoint
 from .elements import state_to_elements
 from .site import TANEGASHIMA_LP2
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
@@ -69,7 +62,7 @@ _RTOL = 1e-9          # recorded (reported) flights
 _RTOL_SEARCH = 1e-8   # flights inside optimisers; the reported flight re-solves its guidance
 _ATOL = np.array([1e-6, 1e-6, 1e-6, 1e-9, 1e-9, 1e-9, 1e-3])
 #: geostationary radius [km] (42,164.17 km: mu^(1/3) / n_sidereal^(2/3)).
-R_GEO_KM = (MU_EARTH_KM3S2 / OMEGA_EARTH_RADS ** 2) ** (1.0 / 3.0)
+R_GEO_KM = (GM_EARTH_WGS84_KM3S2 / OMEGA_EARTH_RADS ** 2) ** (1.0 / 3.0)
 
 
 class AscentFailure(RuntimeError):
@@ -236,8 +229,8 @@ def _apogee_event(r_target_km):
         r = np.asarray(y[:3])
         v = np.asarray(y[3:6])
         h2 = float(np.sum(np.cross(r, v) ** 2))
-        a = -MU_EARTH_KM3S2 / (2 * e)
-        ecc = sqrt(max(0.0, 1.0 - h2 / (MU_EARTH_KM3S2 * a)))
+        a = -GM_EARTH_WGS84_KM3S2 / (2 * e)
+        ecc = sqrt(max(0.0, 1.0 - h2 / (GM_EARTH_WGS84_KM3S2 * a)))
         return a * (1.0 + ecc) - r_target_km
     ev.terminal = True
     ev.direction = 1
@@ -391,7 +384,7 @@ def solve_upper_guidance(flight: _Flight, t0, y0, rp_km, ra_km, guess=None,
         If the stage cannot reach the target energy or the shooting fails.
     """
     a = 0.5 * (rp_km + ra_km)
-    e_t = -MU_EARTH_KM3S2 / (2 * a)
+    e_t = -GM_EARTH_WGS84_KM3S2 / (2 * a)
     fairing0, boosters0 = flight.fairing_on, flight.boosters_on
 
     def resid(p):
@@ -454,15 +447,15 @@ def fly_mission(veh: Vehicle, payload_kg: float, target, azimuth_deg: float, kic
     fl = _Flight(veh, payload_kg, record)
     t, y = fly_first_stage(fl, azimuth_deg, kick_deg)
     if isinstance(target, CircularOrbit):
-        rp = ra = WGS84_A_KM + target.alt_km
+        rp = ra = R_EARTH_KM + target.alt_km
     elif isinstance(target, EllipticOrbit):
-        rp, ra = WGS84_A_KM + target.perigee_alt_km, WGS84_A_KM + target.apogee_alt_km
+        rp, ra = R_EARTH_KM + target.perigee_alt_km, R_EARTH_KM + target.apogee_alt_km
     else:
-        rp = ra = WGS84_A_KM + target.parking_alt_km
+        rp = ra = R_EARTH_KM + target.parking_alt_km
     if guidance is None:
         guidance = solve_upper_guidance(fl, t, y, rp, ra, guess=guidance_guess,
                                         azimuth_deg=azimuth_deg, kick_deg=kick_deg)
-    e_t = -MU_EARTH_KM3S2 / (rp + ra)
+    e_t = -GM_EARTH_WGS84_KM3S2 / (rp + ra)
     t, y, ok = guided_ascent(fl, t, y, guidance, e_t, azimuth_deg, kick_deg)
     if not ok:
         raise AscentFailure("upper stage ran out of propellant before orbit insertion")
@@ -518,13 +511,13 @@ def geo_delta_v_kms(r_km, v_kms):
     r = np.asarray(r_km, dtype=float)
     east = np.cross([0.0, 0.0, 1.0], r)
     east /= np.linalg.norm(east)
-    return sqrt(MU_EARTH_KM3S2 / R_GEO_KM) * east - np.asarray(v_kms, dtype=float)
+    return sqrt(GM_EARTH_WGS84_KM3S2 / R_GEO_KM) * east - np.asarray(v_kms, dtype=float)
 
 
 def _time_to_apoapsis(y) -> float:
     el = state_to_elements(y[:3], y[3:6])
     a, e, nu = float(el["a_km"]), float(el["ecc"]), float(el["nu_rad"])
-    n = sqrt(MU_EARTH_KM3S2 / a ** 3)
+    n = sqrt(GM_EARTH_WGS84_KM3S2 / a ** 3)
     ea = 2 * np.arctan(np.sqrt((1 - e) / (1 + e)) * np.tan(nu / 2))
     m_now = ea - e * np.sin(ea)
     return float((np.pi - m_now) % (2 * np.pi) / n)

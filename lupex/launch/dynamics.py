@@ -27,21 +27,15 @@ from dataclasses import dataclass
 from enum import IntEnum
 from math import atan, atan2, cos, sin, sqrt
 
+from lupex.constants import G0_MS2, GM_EARTH_WGS84_KM3S2, J2_EARTH, OMEGA_EARTH_RADS, R_EARTH_KM
+
 from .aero import drag_coefficient_scalar
 from .atmosphere import atmosphere_scalar
-from .earth import (
-    G0_MS2,
-    J2_EARTH,
-    MU_EARTH_KM3S2,
-    OMEGA_EARTH_RADS,
-    WGS84_A_KM,
-    WGS84_B_KM,
-    WGS84_E2,
-)
+from .earth import WGS84_B_KM, WGS84_E2
 from .vehicle import Vehicle
 
 _EP2 = WGS84_E2 / (1.0 - WGS84_E2)
-_K_J2 = 1.5 * J2_EARTH * WGS84_A_KM ** 2
+_K_J2 = 1.5 * J2_EARTH * R_EARTH_KM ** 2
 
 
 class Mode(IntEnum):
@@ -104,7 +98,7 @@ class Propulsion:
 
 def geodetic_scalar(rho_km: float, z_km: float):
     """Geodetic latitude [rad] and height [km] from (rho, z); scalar Bowring, one step."""
-    a, b = WGS84_A_KM, WGS84_B_KM
+    a, b = R_EARTH_KM, WGS84_B_KM
     beta = atan2(a * z_km, b * rho_km)
     sb, cb = sin(beta), cos(beta)
     lat = atan2(z_km + _EP2 * b * sb ** 3, rho_km - WGS84_E2 * a * cb ** 3)
@@ -158,7 +152,7 @@ def make_rhs(prop: Propulsion, seg: Segment):
         r = sqrt(r2)
         k = _K_J2 / r2
         zz = z * z / r2
-        base = -MU_EARTH_KM3S2 / (r2 * r)
+        base = -GM_EARTH_WGS84_KM3S2 / (r2 * r)
         fxy = base * (1.0 + k * (1.0 - 5.0 * zz))
         ax, ay, az = fxy * x, fxy * y, base * (1.0 + k * (3.0 - 5.0 * zz)) * z
         rho_xy = sqrt(x * x + y * y)
@@ -242,4 +236,4 @@ def airspeed_kms(s) -> float:
 def specific_energy(s) -> float:
     """Two-body specific orbital energy v^2/2 - mu/r [km^2/s^2]."""
     r = sqrt(s[0] ** 2 + s[1] ** 2 + s[2] ** 2)
-    return 0.5 * (s[3] ** 2 + s[4] ** 2 + s[5] ** 2) - MU_EARTH_KM3S2 / r
+    return 0.5 * (s[3] ** 2 + s[4] ** 2 + s[5] ** 2) - GM_EARTH_WGS84_KM3S2 / r

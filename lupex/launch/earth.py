@@ -15,25 +15,19 @@ from __future__ import annotations
 
 import numpy as np
 
-#: WGS-84 semi-major axis [km] (NIMA TR8350.2, 3rd ed., Table 3.1).
-WGS84_A_KM = 6378.137
-#: WGS-84 flattening [-] (NIMA TR8350.2, Table 3.1).
-WGS84_F = 1.0 / 298.257223563
+from lupex.constants import (
+    GM_EARTH_WGS84_KM3S2,
+    J2_EARTH,
+    OMEGA_EARTH_RADS,
+    R_EARTH_KM,
+    R_EARTH_MEAN_KM,
+    WGS84_F,
+)
+
 #: WGS-84 first eccentricity squared [-], e^2 = f (2 - f).
 WGS84_E2 = WGS84_F * (2.0 - WGS84_F)
 #: WGS-84 semi-minor axis [km], b = a (1 - f).
-WGS84_B_KM = WGS84_A_KM * (1.0 - WGS84_F)
-#: Earth gravitational parameter GM [km^3/s^2] (NIMA TR8350.2, Table 3.1).
-MU_EARTH_KM3S2 = 398600.4418
-#: Earth rotation rate [rad/s] (NIMA TR8350.2, Table 3.1).
-OMEGA_EARTH_RADS = 7.292115e-5
-#: Unnormalised J2 zonal coefficient [-] (EGM96 C20 = -4.84165371736e-4,
-#: J2 = -sqrt(5) C20; Vallado, *Fundamentals of Astrodynamics*, 4th ed., Table D-1).
-J2_EARTH = 1.08262668e-3
-#: Standard gravity [m/s^2] for Isp conversions (CGPM 1901; exact).
-G0_MS2 = 9.80665
-#: Mean Earth radius [km] used for great-circle downrange (IUGG R1).
-R_MEAN_KM = 6371.0088
+WGS84_B_KM = R_EARTH_KM * (1.0 - WGS84_F)
 
 
 def gravity_j2(r_km):
@@ -61,9 +55,9 @@ def gravity_j2(r_km):
     x, y, z = r[0], r[1], r[2]
     rn2 = x * x + y * y + z * z
     rn = np.sqrt(rn2)
-    k = 1.5 * J2_EARTH * WGS84_A_KM**2 / rn2
+    k = 1.5 * J2_EARTH * R_EARTH_KM**2 / rn2
     zz = z * z / rn2
-    base = -MU_EARTH_KM3S2 / (rn2 * rn)
+    base = -GM_EARTH_WGS84_KM3S2 / (rn2 * rn)
     fxy = base * (1.0 + k * (1.0 - 5.0 * zz))
     fz = base * (1.0 + k * (3.0 - 5.0 * zz))
     return np.stack([fxy * x, fxy * y, fz * z])
@@ -92,7 +86,7 @@ def geodetic_from_rz(rho_km, z_km):
     """
     rho = np.asarray(rho_km, dtype=float)
     z = np.asarray(z_km, dtype=float)
-    a, b, e2 = WGS84_A_KM, WGS84_B_KM, WGS84_E2
+    a, b, e2 = R_EARTH_KM, WGS84_B_KM, WGS84_E2
     ep2 = e2 / (1.0 - e2)
     beta = np.arctan2(a * z, b * rho)
     lat = np.arctan2(z + ep2 * b * np.sin(beta) ** 3, rho - e2 * a * np.cos(beta) ** 3)
@@ -125,7 +119,7 @@ def ecef_from_geodetic(lat_rad, lon_rad, alt_km):
     lat = np.asarray(lat_rad, dtype=float)
     lon = np.asarray(lon_rad, dtype=float)
     h = np.asarray(alt_km, dtype=float)
-    n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * np.sin(lat) ** 2)
+    n = R_EARTH_KM / np.sqrt(1.0 - WGS84_E2 * np.sin(lat) ** 2)
     return np.stack([(n + h) * np.cos(lat) * np.cos(lon),
                      (n + h) * np.cos(lat) * np.sin(lon),
                      (n * (1.0 - WGS84_E2) + h) * np.sin(lat)])
@@ -181,4 +175,4 @@ def great_circle_km(lat1_rad, lon1_rad, lat2_rad, lon2_rad):
     dlat = np.asarray(lat2_rad) - lat1_rad
     dlon = np.asarray(lon2_rad) - lon1_rad
     h = np.sin(dlat / 2) ** 2 + np.cos(lat1_rad) * np.cos(lat2_rad) * np.sin(dlon / 2) ** 2
-    return 2.0 * R_MEAN_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return 2.0 * R_EARTH_MEAN_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .earth import MU_EARTH_KM3S2
+from lupex.constants import GM_EARTH_WGS84_KM3S2
 
 
-def state_to_elements(r_km, v_kms, mu=MU_EARTH_KM3S2):
+def state_to_elements(r_km, v_kms, mu=GM_EARTH_WGS84_KM3S2):
     """Classical elements of a state.
 
     Parameters

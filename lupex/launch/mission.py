@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lupex.constants import GM_EARTH_WGS84_KM3S2, OMEGA_EARTH_RADS, R_EARTH_KM
+
 from .ascent import (
     AscentFailure,
     Event,
@@ -23,7 +25,6 @@ from .ascent import (
     optimise_kick,
 )
 from .budget import DeltaVBudget
-from .earth import OMEGA_EARTH_RADS, WGS84_A_KM
 from .elements import state_to_elements
 from .performance import (
     MODEL_BIAS_NOTE,
@@ -149,8 +150,8 @@ def _coast_for_argp(veh, payload, target, az, kick, guess):
             % (2 * np.pi) - np.pi
         if abs(err) < np.radians(0.05):
             break
-        r = WGS84_A_KM + target.parking_alt_km
-        n = np.sqrt(398600.4418 / r ** 3)
+        r = R_EARTH_KM + target.parking_alt_km
+        n = np.sqrt(GM_EARTH_WGS84_KM3S2 / r ** 3)
         period = 2 * np.pi / n
         coast = (coast + err / n) % period
         coast = max(coast, 1.0)
@@ -230,8 +231,8 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
         kick_deg=float(kick_deg), events=events, trajectory=traj,
         max_q_pa=float(traj.q_pa[iq]), t_max_q_s=float(traj.t_s[iq]),
         max_axial_accel_g=float(traj.axial_accel_g[ia]), t_max_accel_s=float(traj.t_s[ia]),
-        perigee_alt_km=float(el["rp_km"]) - WGS84_A_KM,
-        apogee_alt_km=float(el["ra_km"]) - WGS84_A_KM,
+        perigee_alt_km=float(el["rp_km"]) - R_EARTH_KM,
+        apogee_alt_km=float(el["ra_km"]) - R_EARTH_KM,
         inclination_deg=float(np.degrees(el["inc_rad"])),
         arg_perigee_deg=float(np.degrees(el["argp_rad"])), c3_km2s2=float(el["c3_km2s2"]),
         propellant_margin_kg=float(out["margin_kg"]), feasible=feasible, message=message,

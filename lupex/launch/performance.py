@@ -22,8 +22,9 @@ from math import exp, sqrt
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
+from lupex.constants import G0_MS2, GM_EARTH_WGS84_KM3S2
+
 from .ascent import R_GEO_KM, AscentFailure, fly_mission, optimise_kick
-from .earth import G0_MS2, MU_EARTH_KM3S2
 from .site import check_azimuth, launch_azimuth_deg
 from .targets import GTO, CircularOrbit, LunarTransfer
 from .vehicle import Vehicle, load_vehicle
@@ -76,9 +77,9 @@ def target_margin_kg(veh: Vehicle, payload_kg: float, target, azimuth_deg: float
     r = float(np.linalg.norm(y[:3]))
     v = float(np.linalg.norm(y[3:6]))
     if isinstance(target, LunarTransfer):
-        v_need = sqrt(target.c3_km2s2 + 2 * MU_EARTH_KM3S2 / r)
+        v_need = sqrt(target.c3_km2s2 + 2 * GM_EARTH_WGS84_KM3S2 / r)
     else:
-        v_need = sqrt(2 * MU_EARTH_KM3S2 * (1 / r - 1 / (r + R_GEO_KM)))
+        v_need = sqrt(2 * GM_EARTH_WGS84_KM3S2 * (1 / r - 1 / (r + R_GEO_KM)))
     dv = max(v_need - v, 0.0) * 1000.0
     m_need = y[6] * (exp(dv / (veh.upper.isp_vac_s * G0_MS2)) - 1.0)
     return float(-m_need), out
@@ -191,7 +192,7 @@ def max_c3_km2s2(veh: Vehicle, payload_kg: float, parking_alt_km: float, azimuth
     _, out = fly_mission(veh, payload_kg, target, azimuth_deg, kick_deg, burn_to_depletion=True,
                          guidance_guess=guidance_guess)
     y = out["y_end"]
-    c3 = float(np.dot(y[3:6], y[3:6]) - 2 * MU_EARTH_KM3S2 / np.linalg.norm(y[:3]))
+    c3 = float(np.dot(y[3:6], y[3:6]) - 2 * GM_EARTH_WGS84_KM3S2 / np.linalg.norm(y[:3]))
     return c3, out
 
 

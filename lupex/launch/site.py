@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .earth import MU_EARTH_KM3S2, OMEGA_EARTH_RADS, WGS84_A_KM
+from lupex.constants import GM_EARTH_WGS84_KM3S2, OMEGA_EARTH_RADS, R_EARTH_KM
 
 #: Yoshinobu Launch Complex pad 2 (LP-2), Tanegashima Space Center: geodetic
 #: latitude [deg N], east longitude [deg], pad height [km] (approximate:
@@ -79,8 +79,8 @@ def launch_azimuth_deg(inclination_deg: float, lat_deg: float = TANEGASHIMA_LP2[
                          f"reachable from latitude {lat_deg} deg; got {inclination_deg}")
     s = np.clip(np.cos(np.radians(inclination_deg)) / np.cos(lat), -1.0, 1.0)
     beta_i = np.pi - np.arcsin(s)           # descending (south-eastward) branch
-    v = np.sqrt(MU_EARTH_KM3S2 / (WGS84_A_KM + orbit_alt_km))
-    v_rot = OMEGA_EARTH_RADS * WGS84_A_KM * np.cos(lat)
+    v = np.sqrt(GM_EARTH_WGS84_KM3S2 / (R_EARTH_KM + orbit_alt_km))
+    v_rot = OMEGA_EARTH_RADS * R_EARTH_KM * np.cos(lat)
     east = v * np.sin(beta_i) - v_rot
     north = v * np.cos(beta_i)
     return float(np.degrees(np.arctan2(east, north)) % 360.0)

@@ -33,10 +33,7 @@ from pydantic import (
 )
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
-from .earth import G0_MS2
-
-#: Sea-level standard pressure [Pa] (1976 US Standard Atmosphere).
-P0_PA = 101_325.0
+from lupex.constants import G0_MS2, P0_PA
 
 _CFG = ConfigDict(extra="forbid", frozen=True)
 VEHICLE_DIR = Path(__file__).resolve().parents[2] / "configs" / "vehicles"

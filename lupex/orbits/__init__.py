@@ -2,7 +2,7 @@
 
 Two-body core (plain float64 arrays, km / km/s / s / rad, vectors shaped (..., 3)):
 
-- :mod:`lupex.orbits.constants` - DE431 GM values and reference radii
+- :mod:`lupex.constants` (top level) - DE431 GM values and reference radii
 - :mod:`lupex.orbits.elements` - ``coe2rv``, ``rv2coe``, apsides, period, energy, C3
 - :mod:`lupex.orbits.kepler` - universal-variable propagation, ``propagate``, ``propagate_grid``
 - :mod:`lupex.orbits.lambert` - Izzo's Lambert solver with multi-revolution branches

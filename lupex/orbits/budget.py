@@ -11,11 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .constants import GM_EARTH_KM3S2 as MU_EARTH_KM3S2
-from .descent import G0_KMS2
-from .maneuvers import hohmann
+from lupex.constants import G0_KMS2, GM_EARTH_KM3S2, MOON_MEAN_DISTANCE_KM
 
-MOON_MEAN_DISTANCE_KM = 384_400.0  # mean Earth-Moon distance (IAU/NASA fact sheet)
+from .maneuvers import hohmann
 
 
 def mass_after_burn(m0_kg, dv_kms, isp_s):
@@ -24,7 +22,7 @@ def mass_after_burn(m0_kg, dv_kms, isp_s):
 
 
 def lunar_arrival_vinf(r_park_km: float, moon_distance_km: float = MOON_MEAN_DISTANCE_KM,
-                       mu_earth_km3s2: float = MU_EARTH_KM3S2) -> float:
+                       mu_earth_km3s2: float = GM_EARTH_KM3S2) -> float:
     """Patched-conic estimate of the approach speed relative to the Moon [km/s] for a
     Hohmann-type transfer from a circular parking orbit to the Moon's (circular) orbit:
     v_inf = v_moon - v_apo (the transfer's apogee speed, Curtis sec. 8.5)."""

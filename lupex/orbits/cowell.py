@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from lupex.constants import R_EARTH_KM, R_MOON_KM
 from lupex.orbits.events import Event
 from lupex.orbits.forces import (
     EphemerisTable,
@@ -178,10 +179,9 @@ def plot_trajectory(traj: Trajectory, body_radius_km: float | None = None):
     """Figure with the arc projected on the ICRF x-y and x-z planes and |r| against time."""
     from matplotlib.figure import Figure
 
-    from lupex.orbits.forces import EARTH_RADIUS_KM, MOON_RADIUS_KM
 
     if body_radius_km is None:
-        body_radius_km = MOON_RADIUS_KM if traj.central == "moon" else EARTH_RADIUS_KM
+        body_radius_km = R_MOON_KM if traj.central == "moon" else R_EARTH_KM
     fig = Figure(figsize=(12, 4), layout="constrained")
     axes = fig.subplots(1, 3)
     theta = np.linspace(0, 2 * np.pi, 200)

@@ -23,11 +23,9 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
-from .constants import GM_MOON_KM3S2 as MU_MOON_KM3S2
-from .constants import R_MOON_KM
-from .maneuvers import vis_viva_speed
+from lupex.constants import G0_KMS2, GM_MOON_KM3S2, R_MOON_KM
 
-G0_KMS2 = 9.80665e-3  # standard gravity [km/s^2], exact (CGPM 1901)
+from .maneuvers import vis_viva_speed
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ def _fly(y0, mu, thrust_kn, isp_s, r_surface):
 
 
 def powered_descent(mass0_kg: float, thrust_n: float, isp_s: float, orbit_alt_km: float = 100.0,
-                    mu_km3s2: float = MU_MOON_KM3S2, radius_km: float = R_MOON_KM) -> DescentResult:
+                    mu_km3s2: float = GM_MOON_KM3S2, radius_km: float = R_MOON_KM) -> DescentResult:
     """Full-thrust gravity-turn descent from the periselene of a descent orbit whose aposelene
     is the circular orbit at ``orbit_alt_km``, to rest at the surface.
 

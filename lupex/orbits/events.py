@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupex.orbits.forces import GM_KM3S2, MOON_RADIUS_KM
+from lupex.constants import MOON_MEAN_DISTANCE_KM, R_MOON_KM
+from lupex.orbits.forces import GM_KM3S2
 
 # Mean Earth-Moon distance [km] (semi-major axis of the lunar orbit; Simon et al. 1994).
-EARTH_MOON_A_KM = 384_400.0
 
 
 def laplace_soi_radius(a_km: float, gm_small: float, gm_big: float) -> float:
@@ -32,7 +32,7 @@ def laplace_soi_radius(a_km: float, gm_small: float, gm_big: float) -> float:
     return a_km * (gm_small / gm_big) ** 0.4
 
 
-MOON_SOI_KM = laplace_soi_radius(EARTH_MOON_A_KM, GM_KM3S2["moon"], GM_KM3S2["earth"])
+MOON_SOI_KM = laplace_soi_radius(MOON_MEAN_DISTANCE_KM, GM_KM3S2["moon"], GM_KM3S2["earth"])
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def apoapsis(terminal: bool = False, name: str = "apoapsis") -> Event:
     return Event(name, lambda t, r, v, table: float(np.dot(r, v)), terminal, -1.0)
 
 
-def altitude(alt_km: float, radius_km: float = MOON_RADIUS_KM, direction: int = 0,
+def altitude(alt_km: float, radius_km: float = R_MOON_KM, direction: int = 0,
              terminal: bool = False, name: str | None = None) -> Event:
     """|r| - (radius_km + alt_km) = 0 over a sphere (default the 1737.4 km lunar reference
     sphere of the LOLA maps; no terrain). ``direction=-1`` is descending through it."""
@@ -74,7 +74,7 @@ def altitude(alt_km: float, radius_km: float = MOON_RADIUS_KM, direction: int = 
                  float(direction))
 
 
-def impact(radius_km: float = MOON_RADIUS_KM) -> Event:
+def impact(radius_km: float = R_MOON_KM) -> Event:
     """Terminal descent through altitude 0 on the reference sphere."""
     return altitude(0.0, radius_km, direction=-1, terminal=True, name="impact")
 

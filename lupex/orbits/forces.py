@@ -18,16 +18,13 @@ import numpy as np
 from scipy.interpolate import CubicHermiteSpline, CubicSpline
 
 from lupex import ephemeris as eph
-from lupex.orbits.constants import GM_EARTH_KM3S2, GM_MOON_KM3S2, GM_SUN_KM3S2
+from lupex.constants import GM_EARTH_KM3S2, GM_MOON_KM3S2, GM_SUN_KM3S2, J2_EARTH, R_EARTH_KM
 from lupex.orbits.gravity import GravityField, check_degree_order, sh_acceleration
 
 # NAIF gm_de431.tpc (BODY10_GM, BODY399_GM, BODY301_GM), kept once in constants.py.
 GM_KM3S2 = {"sun": GM_SUN_KM3S2, "earth": GM_EARTH_KM3S2, "moon": GM_MOON_KM3S2}
 # EGM2008 / WGS-84 Earth zonal harmonic and the radius it refers to (NGA, EGM2008 tide-free:
 # Cbar_20 = -4.84165143790815e-4 -> J2 = 1.08262668e-3; R = 6378.137 km).
-EARTH_J2 = 1.08262668e-3
-EARTH_RADIUS_KM = 6378.137
-MOON_RADIUS_KM = 1737.4  # IAU/LOLA mean radius used for the DEMs and for altitudes
 
 
 def point_mass(r_km, gm_km3s2: float) -> np.ndarray:
@@ -260,5 +257,5 @@ def total_acceleration(t_s, r_km, model: ForceModel, table: EphemerisTable,
     for body in model.third_bodies:
         a = a + third_body(r, table.position(body, t_s), GM_KM3S2[body])
     if model.earth_j2:
-        a = a + j2_acceleration(r, GM_KM3S2["earth"], EARTH_J2, EARTH_RADIUS_KM, earth_pole)
+        a = a + j2_acceleration(r, GM_KM3S2["earth"], J2_EARTH, R_EARTH_KM, earth_pole)
     return a

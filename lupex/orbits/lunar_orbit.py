@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lupex.constants import GM_MOON_KM3S2, R_MOON_KM
 from lupex.orbits import _validate
-from lupex.orbits.constants import GM_MOON_KM3S2, R_MOON_KM
 from lupex.orbits.elements import coe2rv, period, specific_energy
 from lupex.orbits.kepler import propagate_grid
 from lupex.orbits.maneuvers import apply_impulse, hohmann

@@ -24,9 +24,10 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from lupex import ephemeris as eph
+from lupex.constants import R_EARTH_KM, R_MOON_KM
 from lupex.orbits.cowell import ForceModel, Trajectory, propagate
 from lupex.orbits.events import MOON_SOI_KM, body_periapsis
-from lupex.orbits.forces import EARTH_RADIUS_KM, GM_KM3S2, MOON_RADIUS_KM, tabulate_ephemeris
+from lupex.orbits.forces import GM_KM3S2, tabulate_ephemeris
 from lupex.orbits.lambert import lambert
 
 MU_E = GM_KM3S2["earth"]
@@ -135,8 +136,8 @@ def design_transfer(epoch_jd_tdb: float, parking_alt_km: float = 200.0,
     rm, vm = eph.barycentric_state("moon", jd_arr)
     re, ve = eph.barycentric_state("earth", jd_arr)
     r_moon, v_moon = rm - re, vm - ve
-    r_park = EARTH_RADIUS_KM + parking_alt_km
-    rp = MOON_RADIUS_KM + periselene_alt_km
+    r_park = R_EARTH_KM + parking_alt_km
+    rp = R_MOON_KM + periselene_alt_km
     # A Hohmann-like arrival is slow (~0.2 km/s) in the Earth frame: v_inf ~ -v_moon.
     s_hat = -v_moon / np.linalg.norm(v_moon)
     vinf = np.linalg.norm(v_moon) * 0.85
@@ -197,7 +198,7 @@ def design_transfer(epoch_jd_tdb: float, parking_alt_km: float = 200.0,
     return TransferResult(
         float(epoch_jd_tdb), r1, v_park, dv,
         float(np.dot(v_tli, v_tli) - 2 * MU_E / r_park), float(t_p),
-        float(r_p - MOON_RADIUS_KM), float(_inclination_deg(d, dvv, jd_p)), float(lat),
+        float(r_p - R_MOON_KM), float(_inclination_deg(d, dvv, jd_p)), float(lat),
         float(v_p), float(v_p - np.sqrt(MU_M / r_p)), ok, float(np.linalg.norm(sol.fun)),
         int(sol.nfev), tr)
 
@@ -242,7 +243,7 @@ def plot_transfer(res: TransferResult):
     ax1.set_title(f"Earth-centred ICRF: TOF {res.tof_s / 86400:.2f} d, C3 {res.c3_km2s2:.2f} km²/s²")
     ax1.legend(fontsize=8)
     last = tr.t_s > tr.t_s[-1] - 86400.0
-    ax2.fill(MOON_RADIUS_KM * np.cos(th), MOON_RADIUS_KM * np.sin(th), color="0.8")
+    ax2.fill(R_MOON_KM * np.cos(th), R_MOON_KM * np.sin(th), color="0.8")
     ax2.plot(rel[1, last], rel[2, last], lw=1)
     ax2.plot(rel[1, -1], rel[2, -1], "r*", ms=8, label="periselene")
     ax2.set_aspect("equal")

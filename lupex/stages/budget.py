@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..constants import GM_MOON_KM3S2, R_EARTH_KM, R_MOON_KM
 from ..orbits import budget as B
 from ..orbits import descent as D
 from ..orbits.lunar_orbit import LunarOrbitPlan, plan_lunar_orbit
@@ -31,11 +32,11 @@ class BudgetResult:
 
 def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> BudgetResult:
     sc, orbit = scenario.spacecraft, scenario.lunar_orbit
-    r_orbit = D.R_MOON_KM + orbit.altitude_km
-    r_park = 6378.137 + scenario.transfer.parking_altitude_km
+    r_orbit = R_MOON_KM + orbit.altitude_km
+    r_park = R_EARTH_KM + scenario.transfer.parking_altitude_km
     if "transfer" in earlier:  # targeted through the full force model
         v_peri = earlier["transfer"].v_periselene_kms
-        v_inf = float(np.sqrt(max(v_peri**2 - 2.0 * D.MU_MOON_KM3S2 / r_orbit, 0.0)))
+        v_inf = float(np.sqrt(max(v_peri**2 - 2.0 * GM_MOON_KM3S2 / r_orbit, 0.0)))
         source = "the targeted transfer's arrival (full force model)"
     else:  # patched conic
         v_inf = B.lunar_arrival_vinf(r_park)
@@ -56,7 +57,7 @@ def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> BudgetResul
                                 orbit.altitude_km)
     final_plan = plan(descent.ignition_alt_km)
     progress(3, 4)
-    hover = D.MU_MOON_KM3S2 / D.R_MOON_KM**2 * HOVER_S  # g_moon * t [km/s]
+    hover = GM_MOON_KM3S2 / R_MOON_KM**2 * HOVER_S  # g_moon * t [km/s]
     burns = [("TCM allowance", TCM_ALLOWANCE_KMS), ("LOI", loi),
              ("deorbit (DOI)", final_plan.doi_dv_kms), ("powered descent", descent.dv_kms),
              ("hover / hazard avoidance", hover)]

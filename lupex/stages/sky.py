@@ -9,10 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from lupex.constants import R_EARTH_KM, SUN_RADIUS_KM
+
 from .. import ephemeris
 from ..pipeline import Progress, Stage
 from ..scenario import Scenario
-from ..surface.illumination import EARTH_RADIUS_KM, SUN_RADIUS_KM, angular_radius
+from ..surface.illumination import angular_radius
 from ..timescale import tdb_grid
 
 
@@ -44,7 +46,7 @@ def _fraction_above(el_rad: np.ndarray, radius_rad: np.ndarray) -> float:
 
 def _site_figures(track: ephemeris.SkyTrack) -> dict:
     sun_radius = angular_radius(SUN_RADIUS_KM, track.sun_dist_km)
-    earth_radius = angular_radius(EARTH_RADIUS_KM, track.earth_dist_km)
+    earth_radius = angular_radius(R_EARTH_KM, track.earth_dist_km)
     return {
         "sun_elevation_max": {"value": float(np.degrees(track.sun_el_rad.max())), "unit": "deg"},
         "sun_elevation_min": {"value": float(np.degrees(track.sun_el_rad.min())), "unit": "deg"},

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lupex.constants import R_MOON_KM
 from lupex.surface.projection import xy_to_latlon
 
 __all__ = [
@@ -234,8 +235,8 @@ def dem_from_pds3(path, max_fill_fraction: float = 0.25):
             raise ValueError(
                 f"{path}: CENTER_LONGITUDE {im.center_lon_deg} deg; lupex grids need 0 deg"
             )
-        if abs(im.radius_km - 1737.4) > 1e-6:
-            raise ValueError(f"{path}: A_AXIS_RADIUS {im.radius_km} km; lupex grids need 1737.4")
+        if abs(im.radius_km - R_MOON_KM) > 1e-6:
+            raise ValueError(f"{path}: A_AXIS_RADIUS {im.radius_km} km; lupex grids need {R_MOON_KM}")
         h, frac = fill_holes(im.height_m, max_fill_fraction)
         s = im.map_scale_km
         # centre of (line 1, sample 1) is X = -SPO s, Y = LPO s (PDS DSMAP.CAT convention)

@@ -20,10 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lupex.constants import AU_KM, SOLAR_CONSTANT_W_M2
 from lupex.surface.illumination import BodyTrack, SiteSeries
-
-SOLAR_CONSTANT_W_M2 = 1361.0  # TSI at 1 AU (Kopp & Lean 2011)
-AU_KM = 149_597_870.7  # IAU 2012 Resolution B2
 
 __all__ = ["EnergyBudget", "cos_incidence", "daily_budget", "panel_power_w_m2", "to_summary"]
 

@@ -84,8 +84,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from lupex.constants import R_MOON_KM
 from lupex.surface.dem import Dem
-from lupex.surface.projection import R_MOON_KM, scale_factor_xy
+from lupex.surface.projection import scale_factor_xy
 
 __all__ = [
     "ALGORITHM_VERSION",

@@ -46,12 +46,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupex import ephemeris
+from lupex.constants import R_EARTH_KM, R_MOON_KM, SUN_RADIUS_KM
 from lupex.surface.horizon import horizon_at
-from lupex.surface.projection import R_MOON_KM, local_frame
+from lupex.surface.projection import local_frame
 
-SUN_RADIUS_KM = 695_700.0  # IAU 2015 Resolution B3 nominal solar radius
-EARTH_RADIUS_KM = 6378.137  # IAU/IERS equatorial radius (the limb seen from the Moon)
-BODY_RADIUS_KM = {"sun": SUN_RADIUS_KM, "earth": EARTH_RADIUS_KM}
+BODY_RADIUS_KM = {"sun": SUN_RADIUS_KM, "earth": R_EARTH_KM}
 TWO_PI = 2.0 * np.pi
 MAX_MAP_LAT_RAD = np.radians(-60.0)  # the threshold path needs e to fall as delta rises
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lupex.surface.projection import R_MOON_KM
+from lupex.constants import R_MOON_KM
 
 __all__ = ["Pds3Image", "parse_label", "read_pds3"]
 

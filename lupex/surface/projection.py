@@ -55,8 +55,7 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Radius of the LOLA reference sphere [km] (all LOLA heights are above it).
-R_MOON_KM = 1737.4
+from lupex.constants import R_MOON_KM
 
 TWO_PI = 2.0 * np.pi
 

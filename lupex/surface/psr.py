@@ -23,11 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lupex.constants import NODAL_PERIOD_YEARS
 from lupex.surface.dem import Dem
 from lupex.surface.illumination import body_track, illumination_map
 from lupex.surface.projection import scale_factor
-
-NODAL_PERIOD_YEARS = 18.6  # regression of the Moon's node (18.61 yr; Meeus 1998, ch. 47)
 
 __all__ = ["PsrResult", "max_subsolar_latitude", "pixel_area_km2", "psr_map", "to_summary"]
 

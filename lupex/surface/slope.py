@@ -18,8 +18,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import correlate1d, uniform_filter1d
 
+from lupex.constants import R_MOON_KM
 from lupex.surface.dem import Dem
-from lupex.surface.projection import R_MOON_KM, scale_factor_xy
+from lupex.surface.projection import scale_factor_xy
 
 __all__ = ["roughness_m", "slope_aspect", "slope_deg"]
 

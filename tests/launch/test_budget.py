@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
+from lupex.constants import G0_MS2
 from lupex.launch import CircularOrbit, simulate_launch
 from lupex.launch.budget import ascent_budgets, delta_v_budget
-from lupex.launch.earth import G0_MS2
 from lupex.launch.vehicle import load_vehicle
 
 

@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
+from lupex.constants import G0_MS2, GM_EARTH_WGS84_KM3S2, J2_EARTH, R_EARTH_KM
 from lupex.launch import dynamics
 from lupex.launch.dynamics import UPPER, Mode, Propulsion, Segment, make_rhs
-from lupex.launch.earth import G0_MS2, J2_EARTH, MU_EARTH_KM3S2, WGS84_A_KM
 from lupex.launch.elements import state_to_elements
 from lupex.launch.site import launch_azimuth_deg
 from lupex.launch.vehicle import load_vehicle
@@ -39,25 +39,25 @@ def _coast(y0, t1):
 
 def test_coast_conserves_energy_without_j2(monkeypatch):
     monkeypatch.setattr(dynamics, "_K_J2", 0.0)
-    r0 = WGS84_A_KM + 400.0
+    r0 = R_EARTH_KM + 400.0
     y0 = [r0, 0.0, 0.0, 0.0, 7.0, 3.0, 1000.0]         # inclined, eccentric
     sol = _coast(y0, 86_400.0)
-    e = 0.5 * np.sum(sol.y[3:6] ** 2, axis=0) - MU_EARTH_KM3S2 / np.linalg.norm(sol.y[:3], axis=0)
+    e = 0.5 * np.sum(sol.y[3:6] ** 2, axis=0) - GM_EARTH_WGS84_KM3S2 / np.linalg.norm(sol.y[:3], axis=0)
     # a day of DOP853 at rtol 1e-12: relative drift ~1e-11
     assert np.max(np.abs(e / e[0] - 1.0)) < 1e-9
 
 
 def test_coast_conserves_energy_with_j2():
-    r0 = WGS84_A_KM + 400.0
+    r0 = R_EARTH_KM + 400.0
     sol = _coast([r0, 0.0, 0.0, 0.0, 7.0, 3.0, 1000.0], 86_400.0)
     r = np.linalg.norm(sol.y[:3], axis=0)
     sin_lat = sol.y[2] / r
     # J2 potential: -mu/r * (1 - J2 (R/r)^2 (3 sin^2(lat) - 1) / 2)  (Vallado eq. 8-20)
-    pot = -MU_EARTH_KM3S2 / r * (1 - J2_EARTH * (WGS84_A_KM / r) ** 2 * (3 * sin_lat**2 - 1) / 2)
+    pot = -GM_EARTH_WGS84_KM3S2 / r * (1 - J2_EARTH * (R_EARTH_KM / r) ** 2 * (3 * sin_lat**2 - 1) / 2)
     e = 0.5 * np.sum(sol.y[3:6] ** 2, axis=0) + pot
     assert np.max(np.abs(e / e[0] - 1.0)) < 1e-9
     # ... and the Kepler energy alone is *not* conserved (the test can fail)
-    kep = 0.5 * np.sum(sol.y[3:6] ** 2, axis=0) - MU_EARTH_KM3S2 / r
+    kep = 0.5 * np.sum(sol.y[3:6] ** 2, axis=0) - GM_EARTH_WGS84_KM3S2 / r
     assert np.max(np.abs(kep / kep[0] - 1.0)) > 1e-5
 
 
@@ -68,10 +68,10 @@ def test_launch_azimuth_yields_the_inclination(inc):
     returned Earth-relative azimuth; the inertial orbit has the requested inclination."""
     lat = np.radians(30.4009)
     az = np.radians(launch_azimuth_deg(inc, orbit_alt_km=200.0))
-    r = WGS84_A_KM * np.array([np.cos(lat), 0.0, np.sin(lat)])
+    r = R_EARTH_KM * np.array([np.cos(lat), 0.0, np.sin(lat)])
     east, north = np.array([0.0, 1.0, 0.0]), np.array([-np.sin(lat), 0.0, np.cos(lat)])
-    v_rot = 7.292115e-5 * WGS84_A_KM * np.cos(lat)
-    v_orb = np.sqrt(MU_EARTH_KM3S2 / (WGS84_A_KM + 200.0))
+    v_rot = 7.292115e-5 * R_EARTH_KM * np.cos(lat)
+    v_orb = np.sqrt(GM_EARTH_WGS84_KM3S2 / (R_EARTH_KM + 200.0))
     # Earth-relative horizontal speed that gives inertial speed v_orb along the plane
     u = np.sin(az) * east + np.cos(az) * north
     # solve |s u + v_rot east| = v_orb for s > 0
@@ -84,11 +84,11 @@ def test_launch_azimuth_yields_the_inclination(inc):
 
 def test_elements_of_a_known_orbit():
     # circular equatorial orbit: e = 0, i = 0, energy -mu/2a
-    r, v = [7000.0, 0.0, 0.0], [0.0, np.sqrt(MU_EARTH_KM3S2 / 7000.0), 0.0]
+    r, v = [7000.0, 0.0, 0.0], [0.0, np.sqrt(GM_EARTH_WGS84_KM3S2 / 7000.0), 0.0]
     el = state_to_elements(r, v)
     assert el["ecc"] == pytest.approx(0.0, abs=1e-12)
     assert el["a_km"] == pytest.approx(7000.0, rel=1e-12)
-    assert el["c3_km2s2"] == pytest.approx(-MU_EARTH_KM3S2 / 7000.0, rel=1e-12)
+    assert el["c3_km2s2"] == pytest.approx(-GM_EARTH_WGS84_KM3S2 / 7000.0, rel=1e-12)
 
 
 @pytest.mark.slow
@@ -134,11 +134,11 @@ def test_guidance_solver_hits_any_circular_orbit(alt_km):
     from lupex.launch.dynamics import specific_energy
 
     s = _guidance_start_state()
-    r_t = WGS84_A_KM + alt_km
+    r_t = R_EARTH_KM + alt_km
     lts = solve_upper_guidance(s["flight"], s["t"], s["y"], r_t, r_t, kick_deg=32.8)
     probe = _Flight(load_vehicle("h3-24l"), 6000.0, record=False)
     probe.boosters_on = False
-    e_t = -MU_EARTH_KM3S2 / (2 * r_t)
+    e_t = -GM_EARTH_WGS84_KM3S2 / (2 * r_t)
     _, y, reached = guided_ascent(probe, s["t"], s["y"], lts, e_t, 90.0, 32.8)
     el = state_to_elements(y[:3], y[3:6])
     assert reached and specific_energy(y) == pytest.approx(e_t, rel=1e-6)

@@ -4,15 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lupex.launch.earth import (
-    J2_EARTH,
-    MU_EARTH_KM3S2,
-    WGS84_A_KM,
-    WGS84_B_KM,
-    ecef_from_geodetic,
-    geodetic_from_rz,
-    gravity_j2,
-)
+from lupex.constants import GM_EARTH_WGS84_KM3S2, J2_EARTH, R_EARTH_KM
+from lupex.launch.earth import WGS84_B_KM, ecef_from_geodetic, geodetic_from_rz, gravity_j2
 
 
 @settings(max_examples=200, deadline=None)
@@ -26,7 +19,7 @@ def test_geodetic_round_trip(lat, lon, h):
 
 
 def test_poles_and_equator_radii():
-    assert ecef_from_geodetic(0.0, 0.0, 0.0)[0] == pytest.approx(WGS84_A_KM)
+    assert ecef_from_geodetic(0.0, 0.0, 0.0)[0] == pytest.approx(R_EARTH_KM)
     assert ecef_from_geodetic(np.pi / 2, 0.0, 0.0)[2] == pytest.approx(WGS84_B_KM)
 
 
@@ -34,10 +27,10 @@ def test_j2_gravity_closed_form():
     r = 7000.0
     g_eq = gravity_j2([r, 0.0, 0.0])
     g_pole = gravity_j2([0.0, 0.0, r])
-    k = 1.5 * J2_EARTH * (WGS84_A_KM / r) ** 2
+    k = 1.5 * J2_EARTH * (R_EARTH_KM / r) ** 2
     # equator: mu/r^2 (1 + 3/2 J2 (R/r)^2); pole: mu/r^2 (1 - 3 J2 (R/r)^2)  (Vallado eq. 8-30)
-    assert -g_eq[0] == pytest.approx(MU_EARTH_KM3S2 / r**2 * (1 + k), rel=1e-14)
-    assert -g_pole[2] == pytest.approx(MU_EARTH_KM3S2 / r**2 * (1 - 2 * k), rel=1e-14)
+    assert -g_eq[0] == pytest.approx(GM_EARTH_WGS84_KM3S2 / r**2 * (1 + k), rel=1e-14)
+    assert -g_pole[2] == pytest.approx(GM_EARTH_WGS84_KM3S2 / r**2 * (1 - 2 * k), rel=1e-14)
 
 
 def test_gravity_is_vectorised():

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from lupex import ephemeris as eph
+from lupex.constants import J2_EARTH, R_EARTH_KM, R_MOON_KM
 from lupex.orbits import forces
 from lupex.orbits.cowell import ForceModel, plot_trajectory, propagate, to_summary
 from lupex.orbits.events import Event
@@ -26,7 +27,7 @@ MU_MOON = forces.GM_KM3S2["moon"]
 TWO_BODY_MOON = ForceModel("moon", third_bodies=())
 
 
-def circular_polar(alt_km, mu=MU_MOON, radius=forces.MOON_RADIUS_KM):
+def circular_polar(alt_km, mu=MU_MOON, radius=R_MOON_KM):
     a = radius + alt_km
     return np.array([a, 0.0, 0.0]), np.array([0.0, 0.0, np.sqrt(mu / a)])
 
@@ -60,7 +61,7 @@ def test_100km_polar_orbit_period_is_118_minutes():
 
 
 def test_earth_j2_node_rate_matches_closed_form():
-    mu, re = forces.GM_KM3S2["earth"], forces.EARTH_RADIUS_KM
+    mu, re = forces.GM_KM3S2["earth"], R_EARTH_KM
     a, inc = 7000.0, np.radians(50.0)
     pole = forces.earth_pole_icrf(JD0)
     # Build the initial circular state in the equator of the J2 pole.
@@ -79,7 +80,7 @@ def test_earth_j2_node_rate_matches_closed_form():
     node = np.cross(pole[:, None], h, axis=0)
     raan = np.unwrap(np.arctan2(node.T @ e2, node.T @ e1))
     rate = np.polyfit(t, raan, 1)[0]
-    closed = -1.5 * n * forces.EARTH_J2 * (re / a) ** 2 * np.cos(inc)   # e = 0: p = a
+    closed = -1.5 * n * J2_EARTH * (re / a) ** 2 * np.cos(inc)   # e = 0: p = a
     # Osculating initial elements differ from mean ones by O(J2) ~ 1e-3 relative, and the
     # short-period (2x orbital) wobble averages out of the 30-orbit fit to ~1e-4: 0.5 %.
     assert rate == pytest.approx(closed, rel=5e-3)

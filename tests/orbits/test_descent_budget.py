@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from lupex.orbits import budget as B
 from lupex.orbits import descent as D
 
-MU = D.MU_MOON_KM3S2
+MU = D.GM_MOON_KM3S2
 R = D.R_MOON_KM
 
 

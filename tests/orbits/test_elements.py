@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lupex.orbits.constants import GM_EARTH_KM3S2, GM_MOON_KM3S2, R_MOON_KM
+from lupex.constants import GM_EARTH_KM3S2, GM_MOON_KM3S2, R_MOON_KM
 from lupex.orbits.elements import (
     apoapsis,
     c3,

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
+from lupex.constants import R_MOON_KM
 from lupex.orbits import events as ev
 from lupex.orbits.cowell import ForceModel, propagate
-from lupex.orbits.forces import GM_KM3S2, MOON_RADIUS_KM
+from lupex.orbits.forces import GM_KM3S2
 
 MU = GM_KM3S2["moon"]
 JD0 = 2460000.5
@@ -57,12 +58,12 @@ def test_altitude_crossing_time_from_keplers_equation():
 
 def test_impact_is_terminal():
     # Drop from 100 km with a tiny tangential speed: hits the reference sphere and stops.
-    r0 = np.array([MOON_RADIUS_KM + 100.0, 0.0, 0.0])
+    r0 = np.array([R_MOON_KM + 100.0, 0.0, 0.0])
     v0 = np.array([0.0, 0.1, 0.0])
     tr = propagate(r0, v0, JD0, 3600.0, TWO_BODY, events=(ev.impact(),))
     assert tr.event_t_s["impact"].size == 1
     assert tr.t_s[-1] == pytest.approx(tr.event_t_s["impact"][0])
-    assert np.linalg.norm(tr.r_km[:, -1]) == pytest.approx(MOON_RADIUS_KM, abs=1e-6)
+    assert np.linalg.norm(tr.r_km[:, -1]) == pytest.approx(R_MOON_KM, abs=1e-6)
 
 
 def test_soi_exit_time_on_a_hyperbola():

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
-from lupex.orbits.constants import GM_MOON_KM3S2, R_MOON_KM
+from lupex.constants import GM_MOON_KM3S2, R_MOON_KM
 from lupex.orbits.elements import coe2rv, period, specific_energy
 from lupex.orbits.kepler import propagate, propagate_grid, stumpff
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lupex.orbits.constants import GM_EARTH_KM3S2
+from lupex.constants import GM_EARTH_KM3S2
 from lupex.orbits.kepler import propagate
 from lupex.orbits.lambert import lambert
 

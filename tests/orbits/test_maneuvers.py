@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lupex.orbits.constants import GM_MOON_KM3S2, R_MOON_KM
+from lupex.constants import GM_MOON_KM3S2, R_MOON_KM
 from lupex.orbits.elements import coe2rv, rv2coe
 from lupex.orbits.kepler import propagate
 from lupex.orbits.maneuvers import (

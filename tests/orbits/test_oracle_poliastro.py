@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lupex.orbits.constants import GM_EARTH_KM3S2, GM_MOON_KM3S2
+from lupex.constants import GM_EARTH_KM3S2, GM_MOON_KM3S2
 from lupex.orbits.elements import coe2rv, rv2coe
 from lupex.orbits.kepler import propagate
 from lupex.orbits.lambert import lambert

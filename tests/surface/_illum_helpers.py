@@ -11,11 +11,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from lupex.constants import AU_KM, R_MOON_KM, SUN_RADIUS_KM
 from lupex.surface.dem import Dem
-from lupex.surface.illumination import SUN_RADIUS_KM, BodyTrack, angular_radius
-from lupex.surface.projection import R_MOON_KM
-
-AU_KM = 149_597_870.7
+from lupex.surface.illumination import BodyTrack, angular_radius
 
 
 def pit(n=50, pixel_km=0.02, radius_km=0.4, depth_km=0.05, n_az=360, centre_xy_km=(0.0, 0.0)):

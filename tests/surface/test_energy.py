@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
+from lupex.constants import AU_KM, SOLAR_CONSTANT_W_M2
 from lupex.surface import illumination as il
-from lupex.surface.energy import AU_KM, SOLAR_CONSTANT_W_M2, cos_incidence, daily_budget, to_summary
+from lupex.surface.energy import cos_incidence, daily_budget, to_summary
 from tests.surface._illum_helpers import fixed_sun_track
 
 JD2026 = 2461041.5

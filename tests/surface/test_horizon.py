@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.ndimage import gaussian_filter
 
+from lupex.constants import R_MOON_KM
 from lupex.surface.dem import Dem
 from lupex.surface.horizon import (
     azimuths_rad,
@@ -13,7 +14,6 @@ from lupex.surface.horizon import (
     horizon_mask,
     horizon_mask_reference,
 )
-from lupex.surface.projection import R_MOON_KM
 
 DEG = np.pi / 180
 

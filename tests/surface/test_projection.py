@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lupex.constants import R_MOON_KM
 from lupex.surface.dem import Dem
 from lupex.surface.projection import (
-    R_MOON_KM,
     grid_to_local_azimuth,
     latlon_to_xy,
     local_frame,

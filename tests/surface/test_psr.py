@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from lupex.constants import R_MOON_KM
 from lupex.surface import illumination as il
-from lupex.surface.projection import R_MOON_KM
 from lupex.surface.psr import max_subsolar_latitude, pixel_area_km2, psr_map, to_summary
 from tests.surface._illum_helpers import pit
 

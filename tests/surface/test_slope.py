@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
+from lupex.constants import R_MOON_KM
 from lupex.surface.dem import Dem
-from lupex.surface.projection import R_MOON_KM, scale_factor_xy
+from lupex.surface.projection import scale_factor_xy
 from lupex.surface.slope import roughness_m, slope_aspect, slope_deg
 
 
