@@ -69,13 +69,11 @@ def _run(args) -> int:
     scenario, text = loaded
     out = args.out or Path("results") / args.scenario.stem
     results.check_destination(out, args.force)
-    stages = pipeline.stages()
-    if args.only:
-        unknown = sorted(set(args.only) - {s.name for s in stages})
-        if unknown:
-            print(f"--only: unknown stage(s) {unknown}; stages are {[s.name for s in stages]}",
-                  file=sys.stderr)
-            return 2
+    try:
+        stages = pipeline.select(args.only)
+    except pipeline.PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     console = Console(stderr=True, quiet=args.quiet)
     with Progress(TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                   TimeElapsedColumn(), console=console, disable=args.quiet) as bar:

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .pipeline import Stage
 from .scenario import Scenario, scenario_hash
+from .stages.base import Stage
 
 
 class ResultsExistError(FileExistsError):

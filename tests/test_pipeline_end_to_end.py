@@ -43,3 +43,29 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
         assert title in report
     for png in summary["plots"]:
         assert (out / png).stat().st_size > 5_000, png
+
+
+def test_each_stage_runs_after_what_it_needs():
+    ordered = [s.name for s in pipeline.stages()]
+    for s in pipeline.stages():
+        assert all(ordered.index(n) < ordered.index(s.name) for n in s.needs), s.name
+    assert {s.name: s.needs for s in pipeline.stages()}["launch"] == ("transfer",)
+
+
+def test_a_missing_input_is_refused_not_substituted(tmp_path, capsys):
+    with pytest.raises(pipeline.PipelineError, match="'launch' needs the result of 'transfer'"):
+        pipeline.select(["launch"])
+    assert [s.name for s in pipeline.select(["surface", "terrain"])] == ["terrain", "surface"]
+    with pytest.raises(pipeline.PipelineError, match="unknown stage"):
+        pipeline.select(["nope"])
+    with pytest.raises(pipeline.PipelineError, match="cycle"):
+        a = pipeline.stages()[0].__class__("a", "A", ("b",), None, None, None, None)
+        b = pipeline.stages()[0].__class__("b", "B", ("a",), None, None, None, None)
+        pipeline.order([a, b])
+    d = yaml.safe_load((REPO / "configs" / "lupex_baseline.yaml").read_text())
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(yaml.safe_dump(d))
+    code = cli.main(["run", str(scenario), "--out", str(tmp_path / "o"), "--quiet",
+                     "--only", "budget"])
+    assert code == 2 and "needs the result of 'transfer'" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

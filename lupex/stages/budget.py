@@ -9,13 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..constants import GM_MOON_KM3S2, R_EARTH_KM, R_MOON_KM
+from ..constants import GM_MOON_KM3S2, R_MOON_KM
 from ..orbits import budget as B
 from ..orbits import descent as D
 from ..orbits.lunar_orbit import LunarOrbitPlan, plan_lunar_orbit
 from ..orbits.plots import plot_lunar_orbit
-from ..pipeline import Progress, Stage
 from ..scenario import Scenario
+from .base import Progress, Stage
 
 TCM_ALLOWANCE_KMS = 0.030  # trajectory-correction allowance, typical of lunar transfers (assumed)
 HOVER_S = 30.0  # hazard-avoidance hover before touchdown (assumed allowance)
@@ -30,18 +30,12 @@ class BudgetResult:
     assumptions: tuple[str, ...]
 
 
-def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> BudgetResult:
+def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> BudgetResult:
     sc, orbit = scenario.spacecraft, scenario.lunar_orbit
     r_orbit = R_MOON_KM + orbit.altitude_km
-    r_park = R_EARTH_KM + scenario.transfer.parking_altitude_km
-    if "transfer" in earlier:  # targeted through the full force model
-        v_peri = earlier["transfer"].v_periselene_kms
-        v_inf = float(np.sqrt(max(v_peri**2 - 2.0 * GM_MOON_KM3S2 / r_orbit, 0.0)))
-        source = "the targeted transfer's arrival (full force model)"
-    else:  # patched conic
-        v_inf = B.lunar_arrival_vinf(r_park)
-        source = (f"a Hohmann-type patched conic from a {scenario.transfer.parking_altitude_km:g} km "
-                  "parking orbit to the Moon's mean distance")
+    v_peri = inputs["transfer"].v_periselene_kms  # targeted through the full force model
+    v_inf = float(np.sqrt(max(v_peri**2 - 2.0 * GM_MOON_KM3S2 / r_orbit, 0.0)))
+    source = "the targeted transfer's arrival (full force model)"
 
     def plan(perilune_alt_km):
         return plan_lunar_orbit(parking_alt_km=orbit.altitude_km, inc_deg=orbit.inclination_deg,
@@ -134,4 +128,4 @@ def figures(r: BudgetResult) -> dict:
     return {"descent_and_dv_budget": fig, "lunar_orbit": plot_lunar_orbit(r.plan)}
 
 
-STAGE = Stage("budget", "Delta-v and mass budget", run, summary, report, figures)
+STAGE = Stage("budget", "Delta-v and mass budget", ("transfer",), run, summary, report, figures)

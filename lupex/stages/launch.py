@@ -11,8 +11,8 @@ from astropy.time import Time
 
 from .. import launch as L
 from ..launch.mission import MODEL_BIAS_NOTE
-from ..pipeline import Progress, Stage
 from ..scenario import Scenario
+from .base import Progress, Stage
 
 C3_GRID_KM2S2 = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0)
 
@@ -28,11 +28,8 @@ class LaunchStageResult:
     note: str
 
 
-def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> LaunchStageResult:
-    if "transfer" in earlier:
-        c3, source = float(earlier["transfer"].c3_km2s2), "the targeted transfer"
-    else:
-        c3, source = scenario.transfer.c3_km2s2, "the scenario (transfer.c3_km2s2)"
+def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageResult:
+    c3, source = float(inputs["transfer"].c3_km2s2), "the targeted transfer"
     vehicle = scenario.launch.vehicle
     progress(0, 3)
     curve = L.payload_vs_c3(vehicle, list(C3_GRID_KM2S2))
@@ -119,4 +116,4 @@ def figures(r: LaunchStageResult) -> dict:
     return figs
 
 
-STAGE = Stage("launch", "H3 launch from Tanegashima", run, summary, report, figures)
+STAGE = Stage("launch", "H3 launch from Tanegashima", ("transfer",), run, summary, report, figures)

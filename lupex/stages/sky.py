@@ -12,10 +12,10 @@ from matplotlib.figure import Figure
 from lupex.constants import R_EARTH_KM, SUN_RADIUS_KM
 
 from .. import ephemeris
-from ..pipeline import Progress, Stage
 from ..scenario import Scenario
 from ..surface.illumination import angular_radius
 from ..timescale import tdb_grid
+from .base import Progress, Stage
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class SkyResult:
     tracks: tuple[ephemeris.SkyTrack, ...]
 
 
-def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> SkyResult:
+def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SkyResult:
     start = scenario.landing_time()
     times, jd = tdb_grid(start, scenario.surface.duration_days, scenario.surface.time_step_hours)
     tracks = []
@@ -105,4 +105,4 @@ def figures(result: SkyResult) -> dict:
     return {"sky_elevation": fig}
 
 
-STAGE = Stage("sky", "Sun and Earth above the candidate sites", run, summary, report, figures)
+STAGE = Stage("sky", "Sun and Earth above the candidate sites", (), run, summary, report, figures)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..pipeline import Progress, Stage
 from ..scenario import Scenario
 from ..surface import energy as E
 from ..surface import psr as P
@@ -20,6 +19,7 @@ from ..surface import traverse as TV
 from ..surface.illumination import IlluminationMap, body_track
 from ..surface.visibility import earth_visibility_map
 from ..timescale import tdb_grid
+from .base import Progress, Stage
 from .terrain import TerrainResult
 
 
@@ -41,10 +41,8 @@ def _weights(scenario: Scenario) -> S.SiteWeights:
                          psr_access=w.get("psr_distance", 0.0))
 
 
-def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> SurfaceResult:
-    if "terrain" not in earlier:
-        raise ValueError("surface: needs the terrain stage (run it too, e.g. --only terrain surface)")
-    ter: TerrainResult = earlier["terrain"]
+def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResult:
+    ter: TerrainResult = inputs["terrain"]
     dem, masks = ter.terrain.dem, ter.horizon_rad
     _, jd = tdb_grid(scenario.landing_time(), scenario.surface.duration_days,
                      scenario.surface.time_step_hours)
@@ -146,5 +144,5 @@ def figures(r: SurfaceResult) -> dict:
     return figs
 
 
-STAGE = Stage("surface", "Illumination, Earth visibility, PSRs and site ranking", run, summary,
+STAGE = Stage("surface", "Illumination, Earth visibility, PSRs and site ranking", ("terrain",), run, summary,
               report, figures)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..pipeline import Progress, Stage
 from ..scenario import Scenario
 from ..surface import terrain as T
 from ..surface.terrain_plots import plot_shaded_relief, plot_slope_map
+from .base import Progress, Stage
 
 
 @dataclass(frozen=True, eq=False)
@@ -23,7 +23,7 @@ class TerrainResult:
     sites: tuple[tuple[str, float, float], ...]
 
 
-def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> TerrainResult:
+def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> TerrainResult:
     tr = scenario.terrain
     dem_path = tr.dem
     if dem_path is not None and not Path(dem_path).exists():
@@ -66,4 +66,4 @@ def figures(r: TerrainResult) -> dict:
             "terrain_slope": plot_slope_map(r.terrain, sites=r.sites)}
 
 
-STAGE = Stage("terrain", "Terrain and horizons", run, summary, report, figures)
+STAGE = Stage("terrain", "Terrain and horizons", (), run, summary, report, figures)

@@ -8,14 +8,14 @@ import datetime as dt
 from collections.abc import Mapping
 
 from ..orbits import transfer as T
-from ..pipeline import Progress, Stage
 from ..scenario import Scenario
 from ..timescale import tdb_grid
+from .base import Progress, Stage
 
 PARKING_COAST = dt.timedelta(minutes=30)  # lift-off to TLI, order of an H3 escape profile (assumed)
 
 
-def run(scenario: Scenario, earlier: Mapping, progress: Progress) -> T.TransferResult:
+def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> T.TransferResult:
     progress(0, 1)
     _, jd = tdb_grid(scenario.launch.date + PARKING_COAST, 0.0, 1.0)
     res = T.design_transfer(
@@ -53,4 +53,4 @@ def figures(res: T.TransferResult) -> dict:
     return {"transfer": T.plot_transfer(res)}
 
 
-STAGE = Stage("transfer", "Earth-Moon transfer", run, T.to_summary, report, figures)
+STAGE = Stage("transfer", "Earth-Moon transfer", (), run, T.to_summary, report, figures)
