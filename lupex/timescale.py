@@ -1,4 +1,10 @@
-"""Time grids for a run: UTC calendar times in, TDB Julian dates out (astropy does the scales)."""
+"""The one path from UTC calendar times to the TDB Julian dates the physics uses.
+
+Public functions take UTC as an astropy ``Time`` or a ``datetime``; everything inside lupex
+works in float64 TDB Julian dates (``jd_tdb``). astropy does the scales (UTC -> TAI -> TT ->
+TDB); past the last published leap second ERFA keeps the last TAI-UTC offset, the only
+defensible choice for planning dates, and its "dubious year" warning is silenced here.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +17,35 @@ from astropy.time import Time
 from erfa import ErfaWarning
 
 
-def tdb_grid(start_utc: dt.datetime, duration_days: float, step_hours: float) -> tuple[Time, np.ndarray]:
-    """Evenly spaced times from ``start_utc`` over ``duration_days`` (end included when it
-    falls on a step); returns the astropy ``Time`` (UTC) and float64 TDB Julian dates."""
-    n = int(np.floor(duration_days * 24.0 / step_hours + 1e-9)) + 1
-    t = Time(start_utc, scale="utc") + np.arange(n) * step_hours * u.hour
+def utc_time(t) -> Time:
+    """``t`` (astropy ``Time`` in any scale, ``datetime`` or ISO string taken as UTC) as a
+    UTC ``Time``."""
+    if isinstance(t, Time):
+        return t.utc
+    if isinstance(t, dt.datetime) and t.tzinfo is not None:
+        t = t.astimezone(dt.UTC).replace(tzinfo=None)
+    return Time(t, scale="utc")
+
+
+def jd_tdb(t) -> np.ndarray:
+    """TDB Julian date(s) of UTC time(s) ``t`` (see :func:`utc_time`), float64."""
     with warnings.catch_warnings():
-        # Past the last published leap second ERFA warns "dubious year" and keeps the last
-        # TAI-UTC offset, which is the only defensible choice for planning dates.
         warnings.simplefilter("ignore", ErfaWarning)
-        tdb = t.tdb
-    return t, tdb.jd1 + tdb.jd2
+        tdb = utc_time(t).tdb
+    return np.asarray(tdb.jd1 + tdb.jd2, dtype=float)
+
+
+def tdb_grid(start_utc, duration_days: float, step_hours: float) -> tuple[Time, np.ndarray]:
+    """Evenly spaced times from ``start_utc`` over ``duration_days`` (end included when it
+    falls on a step).
+
+    Returns
+    -------
+    times : astropy.time.Time
+        The grid in UTC.
+    jd_tdb : numpy.ndarray
+        The same instants as float64 TDB Julian dates.
+    """
+    n = int(np.floor(duration_days * 24.0 / step_hours + 1e-9)) + 1
+    t = utc_time(start_utc) + np.arange(n) * step_hours * u.hour
+    return t, jd_tdb(t)

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from astropy.time import Time
 
 from .. import launch as L
 from ..launch.mission import MODEL_BIAS_NOTE
 from ..scenario import Scenario
+from ..timescale import utc_time
 from .base import Progress, Stage
 
 C3_GRID_KM2S2 = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0)
@@ -41,7 +41,7 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageR
     if np.isfinite(payload):
         try:
             flight = L.simulate_launch(vehicle, L.LunarTransfer(c3_km2s2=c3),
-                                       launch_time=Time(scenario.launch.date),
+                                       launch_time=utc_time(scenario.launch.date),
                                        azimuth_deg=scenario.launch.azimuth_deg,
                                        payload_kg=float(payload), kick_deg=curve.kick_deg)
         except L.AscentFailure as exc:
