@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -75,8 +77,11 @@ def _run(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     console = Console(stderr=True, quiet=args.quiet)
-    with Progress(TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                  TimeElapsedColumn(), console=console, disable=args.quiet) as bar:
+    columns = (TextColumn("{task.description:<28}"), BarColumn(),
+               TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn())
+    with results.DestinationLock(out), Progress(*columns, console=console,
+                                                disable=args.quiet) as bar:
+        results.check_destination(out, args.force)  # again, now that this run holds it
 
         def progress_for(stage):
             task = bar.add_task(stage.title[:28], total=1.0)
@@ -87,13 +92,25 @@ def _run(args) -> int:
             return update
 
         outputs = pipeline.run(scenario, progress_for, only=args.only)
-    written = results.write(out, scenario, text, str(args.scenario), stages, outputs, force=args.force)
+        bar.stop()
+        written = results.write(out, scenario, text, str(args.scenario), stages, outputs,
+                                force=args.force)
     print(f"results: {written}/ (summary.json, report.md, plots/)")
     return 0
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like an interrupt so temporary files and locks are removed."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     # Planning dates lie past the last published leap second: ERFA keeps the last TAI-UTC
     # offset (the only defensible choice) and warns "dubious year"; say nothing of it.
     warnings.filterwarnings("ignore", message=r".*dubious year", category=ErfaWarning)
@@ -102,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: no results folder was written", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated: no results folder was written", file=sys.stderr)
+        return 143
     except Exception as exc:  # one clear line, not a traceback, unless --debug
         if getattr(args, "debug", False):
             raise

@@ -2,7 +2,11 @@
 
 A run is written into a hidden temporary folder beside the destination and renamed into
 place only when everything is written, so an interrupted or failed run never leaves a
-folder that looks complete. Layout::
+folder that looks complete. While a run writes to ``DIR``, a lock file ``.DIR.lock`` beside
+it (holding the writer's process id) keeps a second run from writing there too. ``--force``
+replaces only a folder that is recognisably a lupex results folder (a ``summary.json``
+written by lupex, and nothing but the files a run writes); any other folder is refused, so
+no user file is ever deleted. Layout::
 
     summary.json   machine-readable: version, scenario hash, seeds, every figure with its unit
     report.md      the human report, linking the plots
@@ -28,15 +32,126 @@ from .stages.base import Stage
 
 
 class ResultsExistError(FileExistsError):
-    """The destination exists and overwriting was not asked for."""
+    """The destination exists and may not be replaced (or is being written by another run)."""
+
+
+#: What a run writes at the top of its folder: a folder holding anything else is not ours.
+RESULT_ENTRIES = frozenset({"summary.json", "report.md", "scenario.yaml", "plots"})
+
+
+def is_results_folder(path: Path) -> bool:
+    """True if ``path`` is a folder a lupex run wrote: its ``summary.json`` parses and names a
+    lupex version, and it holds nothing but the entries a run writes."""
+    path = Path(path)
+    if not path.is_dir() or not (path / "summary.json").is_file():
+        return False
+    if any(p.name not in RESULT_ENTRIES for p in path.iterdir()):
+        return False
+    try:
+        return "lupex_version" in json.loads((path / "summary.json").read_text())
+    except (OSError, ValueError):
+        return False
 
 
 def check_destination(out_dir: Path, force: bool) -> None:
-    """Fail before any work when the destination is taken (or is a file)."""
+    """Fail before any work when the destination is taken: a file, an existing folder without
+    ``force``, or with ``force`` a folder that is not a lupex results folder."""
+    out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ResultsExistError(f"--out {out_dir}: exists and is not a folder")
     if out_dir.exists() and not force:
         raise ResultsExistError(f"--out {out_dir}: folder exists (use --force to replace it)")
+    if out_dir.exists() and not is_results_folder(out_dir):
+        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in RESULT_ENTRIES)[:3]
+        why = f"it holds {', '.join(foreign)}" if foreign else "it has no lupex summary.json"
+        raise ResultsExistError(
+            f"--out {out_dir}: not a lupex results folder ({why}); --force replaces only "
+            "folders written by lupex: choose a new --out")
+    parent = out_dir.parent if str(out_dir.parent) else Path(".")
+    probe = parent
+    while not probe.exists():
+        probe = probe.parent
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ResultsExistError(f"--out {out_dir}: folder {probe} is not writable")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sibling_pid(path: Path, prefix: str) -> int | None:
+    """The process id at the end of a hidden sibling's name (``.NAME.partial-PID``)."""
+    tail = path.name[len(prefix):]
+    return int(tail) if tail.isdigit() else None
+
+
+def clean_stale(out_dir: Path) -> list[Path]:
+    """Remove the temporary folders and lock that killed runs left beside ``out_dir``.
+
+    Only hidden siblings named ``.NAME.partial-PID``, ``.NAME.old-PID`` or ``.NAME.lock``
+    whose process is no longer running are removed; returns what was removed.
+    """
+    out_dir = Path(out_dir)
+    parent = out_dir.parent
+    removed = []
+    if not parent.is_dir():
+        return removed
+    for kind in ("partial-", "old-"):
+        prefix = f".{out_dir.name}.{kind}"
+        for p in parent.glob(f".{out_dir.name}.{kind}*"):
+            pid = _sibling_pid(p, prefix)
+            if pid is not None and pid != os.getpid() and not _pid_alive(pid) and p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+    lock = parent / f".{out_dir.name}.lock"
+    try:
+        pid = int(lock.read_text().strip() or "0")
+    except (OSError, ValueError):
+        pid = None
+    if lock.exists() and pid is not None and not _pid_alive(pid):
+        lock.unlink(missing_ok=True)
+        removed.append(lock)
+    return removed
+
+
+class DestinationLock:
+    """Exclusive claim on a results destination for one run (a ``.NAME.lock`` file created
+    with O_EXCL beside it); a second run gets :class:`ResultsExistError` at once."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.path = self.out_dir.parent / f".{self.out_dir.name}.lock"
+        self.held = False
+
+    def __enter__(self):
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(self.out_dir)
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                other = self.path.read_text().strip()
+            except OSError:
+                other = "?"
+            raise ResultsExistError(
+                f"--out {self.out_dir}: another lupex run (process {other}) is writing this "
+                f"folder; wait for it or choose another --out (a stale lock is {self.path})"
+            ) from None
+        with os.fdopen(fd, "w") as fh:
+            fh.write(str(os.getpid()))
+        self.held = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.held:
+            self.path.unlink(missing_ok=True)
+            self.held = False
 
 
 def _jsonable(obj: Any):
@@ -107,6 +222,10 @@ def write(out_dir: str | Path, scenario: Scenario, text: str, source: str, stage
         (tmp / "report.md").write_text(build_report(summary, scenario, stages, results, plot_names))
         (tmp / "scenario.yaml").write_text(text)
         if out_dir.exists():  # force: swap, then drop the old folder
+            if not force:
+                raise ResultsExistError(f"--out {out_dir}: folder appeared while this run was "
+                                        "writing (use --force to replace it)")
+            check_destination(out_dir, force)
             old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
             out_dir.rename(old)
             tmp.rename(out_dir)

@@ -143,13 +143,14 @@ def test_failed_run_leaves_no_folder(tmp_path, monkeypatch, capsys):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".res")]
 
 
-def test_force_replaces_atomically(tmp_path):
+def test_force_replaces_a_results_folder_atomically(tmp_path):
     out = tmp_path / "res"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
-    code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet",
-                     "--force", "--only", "sky"])
-    assert code == 0 and not (out / "old.txt").exists() and (out / "summary.json").exists()
+    args = ["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet", "--only", "sky"]
+    assert cli.main(args) == 0
+    (out / "plots" / "stale.png").write_bytes(b"old plot")  # inside plots/: a run's own entry
+    assert cli.main(args + ["--force"]) == 0
+    assert not (out / "plots" / "stale.png").exists() and (out / "summary.json").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".res")]
 
 
 def test_destination_that_is_a_file_is_refused(tmp_path):
