@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 # The ephemeris kernels cover 1900-2050 (lupex.ephemeris.SPAN_TEXT); scenarios are held to
 # the era of this mission family with margin for a long surface stay.
@@ -138,8 +147,24 @@ class Surface(_Model):
     time_step_hours: Range(0.1, 24, "h") = 1.0
 
 
+def _dem_exists(path: str | None, info: ValidationInfo) -> str | None:
+    """A DEM path, relative paths taken from the scenario file's folder, that must exist."""
+    if path is None:
+        return None
+    p = Path(path).expanduser()
+    base = (info.context or {}).get("base_dir")
+    if not p.is_absolute() and base is not None:
+        p = Path(base) / p
+    if not p.is_file():
+        where = f" (looked for {p})" if str(p) != path else ""
+        raise ValueError(f"file {path!r} does not exist{where}")
+    return str(p)
+
+
 class Terrain(_Model):
-    dem: str | None = Field(None, description="path to a LOLA DEM; default: built-in synthetic")
+    dem: Annotated[str | None, AfterValidator(_dem_exists)] = Field(
+        None, description="path to a LOLA DEM (relative to the scenario file); default: "
+        "built-in synthetic")
     center_lat_deg: Range(-90, -80, "deg") = -90.0
     center_lon_deg: Range(-180, 360, "deg") = 0.0
     half_width_km: Range(1, 300, "km") = 45.0
@@ -157,6 +182,16 @@ class Ranking(_Model):
     weights: dict[Literal["illumination", "earth", "slope", "night", "psr_distance"], float] = {
         "illumination": 0.35, "earth": 0.2, "slope": 0.15, "night": 0.2, "psr_distance": 0.1,
     }
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_usable(cls, weights: dict[str, float]) -> dict[str, float]:
+        bad = [f"{k} = {v!r}" for k, v in weights.items() if not (math.isfinite(v) and v >= 0.0)]
+        if bad:
+            raise ValueError(f"each weight must be a finite number >= 0; got {', '.join(bad)}")
+        if not any(v > 0.0 for v in weights.values()):
+            raise ValueError("at least one weight must be > 0 (all are zero or absent)")
+        return weights
 
 
 class Output(_Model):
@@ -224,23 +259,32 @@ def _offset_km(site: Site, terrain: Terrain) -> tuple[float, float]:
 def _format_error(err: dict) -> str:
     path = ""
     for part in err["loc"]:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not str(part).isidentifier():  # a key such as '' or 'a b': quote it
+            path += f"[{str(part)!r}]"
+        else:
+            path += f".{part}" if path else str(part)
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         msg = "unknown field"
     elif err["type"] == "missing":
         msg = "required field is missing"
-    if not path:  # model-level checks carry their own paths, joined by '; '
+    if not err["loc"]:  # model-level checks carry their own paths, joined by '; '
         return msg
     return f"{path}: {msg}"
 
 
-def problems_of(data) -> list[str]:
-    """Every problem with a parsed scenario mapping, as 'path: message' lines (empty if valid)."""
+def problems_of(data, base_dir: str | Path | None = None) -> list[str]:
+    """Every problem with a parsed scenario mapping, as 'path: message' lines (empty if valid).
+
+    ``base_dir`` is the folder relative file paths in the scenario are taken from (the
+    scenario file's own folder); None takes them from the working folder.
+    """
     if not isinstance(data, dict):
         return [f"(top level): must be a mapping of sections, got {type(data).__name__}"]
     try:
-        Scenario.model_validate(data)
+        Scenario.model_validate(data, context={"base_dir": base_dir})
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
@@ -262,16 +306,20 @@ def load(path: str | Path) -> tuple[Scenario, str]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError([f"cannot read file: {exc.strerror}"], str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([f"not a UTF-8 text file (byte {exc.start}: {exc.reason}); a "
+                             "scenario is YAML text"], str(path)) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise ScenarioError([f"{where}invalid YAML ({getattr(exc, 'problem', exc)})"], str(path)) from None
-    problems = problems_of(data)
+    base = path.resolve().parent
+    problems = problems_of(data, base)
     if problems:
         raise ScenarioError(problems, str(path))
-    return Scenario.model_validate(data), text
+    return Scenario.model_validate(data, context={"base_dir": base}), text
 
 
 def scenario_hash(text: str) -> str:
