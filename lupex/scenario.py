@@ -307,8 +307,8 @@ def load(path: str | Path) -> tuple[Scenario, str]:
     except OSError as exc:
         raise ScenarioError([f"cannot read file: {exc.strerror}"], str(path)) from None
     except UnicodeDecodeError as exc:
-        raise ScenarioError([f"not a UTF-8 text file (byte {exc.start}: {exc.reason}); a "
-                             "scenario is YAML text"], str(path)) from None
+        raise ScenarioError([(f"not a UTF-8 text file (byte {exc.start}: {exc.reason}); a "
+                             "scenario is YAML text")], str(path)) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -94,7 +94,7 @@ def test_a_relative_dem_path_is_taken_from_the_scenario_folder(tmp_path, monkeyp
     try:
         load(scenario)
     except ScenarioError as exc:
-        assert exc.problems == [f"terrain.dem: file 'missing.npz' does not exist "
-                                f"(looked for {tmp_path / 'sub' / 'missing.npz'})"]
+        assert exc.problems == [(f"terrain.dem: file 'missing.npz' does not exist "
+                                f"(looked for {tmp_path / 'sub' / 'missing.npz'})")]
     else:
         raise AssertionError("a missing DEM passed validation")
