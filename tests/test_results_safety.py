@@ -116,3 +116,42 @@ def test_sigterm_leaves_nothing_behind(tmp_path):
     assert p.returncode == 143 and "terminated" in err
     assert not out.exists()
     assert not [q for q in tmp_path.iterdir() if q.name.startswith(".res")]
+
+
+_NO_NETWORK_RUNNER = """
+import socket, sys
+attempts = []
+def refuse(*args, **kwargs):
+    attempts.append(args)
+    sys.stderr.write(f"NETWORK ATTEMPT {args!r}\\n")
+    raise OSError("network blocked by the test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+# The clock past the bundled leap-second table's expiry, as on any machine from 2027 on.
+from astropy.time import Time
+from astropy.utils import iers
+iers.LeapSeconds._today = staticmethod(
+    lambda: Time("2031-06-01", scale="tai", format="iso", out_subfmt="date"))
+from lupex import cli
+code = cli.main(sys.argv[1:])
+sys.exit(code if not attempts else 99)
+"""
+
+
+@pytest.mark.slow
+def test_a_whole_run_makes_no_network_attempt_after_the_tables_expire(tmp_path):
+    d = yaml.safe_load((REPO / "configs" / "lupex_baseline.yaml").read_text())
+    d["terrain"].update(half_width_km=4.0, pixel_m=200.0, max_distance_km=30.0,
+                        center_lat_deg=-89.5, center_lon_deg=200.0)
+    d["sites"] = [{"name": "A", "lat_deg": -89.534, "lon_deg": 209.948}]
+    d["surface"].update(duration_days=3, time_step_hours=6)
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(yaml.safe_dump(d))
+    env = {**os.environ, "LUPEX_CACHE_DIR": str(tmp_path / "cache")}
+    p = subprocess.run([sys.executable, "-c", _NO_NETWORK_RUNNER, "run", str(scenario),
+                        "--out", str(tmp_path / "out"), "--quiet"],
+                       capture_output=True, text=True, env=env, timeout=900)
+    assert "NETWORK ATTEMPT" not in p.stderr, p.stderr[-2000:]
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert (tmp_path / "out" / "summary.json").exists()
