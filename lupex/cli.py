@@ -51,7 +51,15 @@ def _load_or_report(path: Path):
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
         return None
-    print(f"{path}: valid ({scenario.mission.name}, {len(scenario.sites)} sites)")
+    from .preflight import check_memory, describe, memory_problem
+
+    mem = check_memory(scenario)
+    problem = memory_problem(scenario, mem)
+    if problem:
+        print(f"{path}: 1 problem(s)", file=sys.stderr)
+        print(f"  {problem}", file=sys.stderr)
+        return None
+    print(f"{path}: valid ({scenario.mission.name}, {len(scenario.sites)} sites); {describe(mem)}")
     return scenario, text
 
 
