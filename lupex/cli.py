@@ -116,6 +116,8 @@ def _on_sigterm(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``lupex`` command with ``argv`` (default ``sys.argv[1:]``); return its exit
+    code: 0 done, 1 invalid scenario, 2 error, 130 interrupted, 143 terminated."""
     args = _parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)

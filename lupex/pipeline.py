@@ -72,7 +72,17 @@ def select(only: list[str] | None = None) -> list[Stage]:
 
 def run(scenario: Scenario, progress_for: Callable[[Stage], Progress] | None = None,
         only: list[str] | None = None) -> dict[str, Any]:
-    """Run the selected stages in order; return their results by stage name."""
+    """Run the selected stages in order; return their results by stage name.
+
+    Parameters
+    ----------
+    scenario : lupex.scenario.Scenario
+        The validated scenario.
+    progress_for : callable, optional
+        Given a stage, returns its progress callback ``(done, total)``; None shows nothing.
+    only : list of str, optional
+        Stage names to run (checked by :func:`select`); None runs every stage.
+    """
     results: dict[str, Any] = {}
     for stage in select(only):
         progress = progress_for(stage) if progress_for else no_progress

@@ -53,20 +53,44 @@ def available_memory_bytes() -> float | None:
 
 
 def map_pixels(half_width_km: float, pixel_m: float) -> int:
-    """Pixels of a square map window of half-width ``half_width_km`` at ``pixel_m`` (the
-    terrain I/O's rule: round(2 half-width / pixel) on a side)."""
+    """Pixels of a square map window (the terrain I/O's rule: round(2 half-width / pixel)
+    on a side).
+
+    Parameters
+    ----------
+    half_width_km : float
+        Half the window's side [km].
+    pixel_m : float
+        Pixel size [m].
+    """
     n = round(2.0 * half_width_km * 1000.0 / pixel_m)
     return n * n
 
 
 def estimate_peak_bytes(pixels: int, azimuths: int) -> float:
-    """Estimated peak resident memory [bytes] of a run over ``pixels`` map pixels."""
+    """Estimated peak resident memory [bytes] of a run:
+    ``BASE_BYTES + pixels * azimuths * BYTES_PER_PIXEL_AZIMUTH``.
+
+    Parameters
+    ----------
+    pixels : int
+        Map pixels.
+    azimuths : int
+        Horizon azimuths per pixel.
+    """
     return BASE_BYTES + pixels * azimuths * BYTES_PER_PIXEL_AZIMUTH
 
 
 def check_memory(scenario, available_bytes: float | None = None) -> MemoryCheck:
-    """The memory check for a validated scenario (``available_bytes`` defaults to what the
-    machine has free now)."""
+    """The memory check for a validated scenario.
+
+    Parameters
+    ----------
+    scenario : lupex.scenario.Scenario
+        The validated scenario (its terrain window and horizon azimuths).
+    available_bytes : float, optional
+        Memory free [bytes]; default what the machine has free now.
+    """
     t = scenario.terrain
     px = map_pixels(t.half_width_km, t.pixel_m)
     avail = available_memory_bytes() if available_bytes is None else available_bytes
@@ -74,7 +98,17 @@ def check_memory(scenario, available_bytes: float | None = None) -> MemoryCheck:
 
 
 def max_half_width_km(pixel_m: float, azimuths: int, available_bytes: float) -> float:
-    """The largest map half-width [km] that fits in ``available_bytes`` at ``pixel_m``."""
+    """The largest map half-width [km] whose estimated peak fits.
+
+    Parameters
+    ----------
+    pixel_m : float
+        Pixel size [m].
+    azimuths : int
+        Horizon azimuths per pixel.
+    available_bytes : float
+        Memory free [bytes]; the run may plan on ``USABLE_FRACTION`` of it.
+    """
     budget = USABLE_FRACTION * available_bytes - BASE_BYTES
     n = math.sqrt(max(budget, 0.0) / (azimuths * BYTES_PER_PIXEL_AZIMUTH))
     return n / 2.0 * pixel_m / 1000.0
@@ -90,7 +124,15 @@ def describe(check: MemoryCheck) -> str:
 
 
 def memory_problem(scenario, check: MemoryCheck) -> str | None:
-    """The error naming the fields to change when the map does not fit, else None."""
+    """The error naming the fields to change when the map does not fit, else None.
+
+    Parameters
+    ----------
+    scenario : lupex.scenario.Scenario
+        The validated scenario.
+    check : MemoryCheck
+        Its memory check (:func:`check_memory`).
+    """
     if check.fits:
         return None
     t = scenario.terrain

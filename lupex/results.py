@@ -54,8 +54,22 @@ def is_results_folder(path: Path) -> bool:
 
 
 def check_destination(out_dir: Path, force: bool) -> None:
-    """Fail before any work when the destination is taken: a file, an existing folder without
-    ``force``, or with ``force`` a folder that is not a lupex results folder."""
+    """Fail before any work when the destination is taken.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The results folder asked for.
+    force : bool
+        Whether an existing lupex results folder may be replaced.
+
+    Raises
+    ------
+    ResultsExistError
+        ``out_dir`` is a file; exists and ``force`` is off; exists and is not a lupex results
+        folder (see :func:`is_results_folder`); or its nearest existing parent is not
+        writable.
+    """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ResultsExistError(f"--out {out_dir}: exists and is not a folder")
@@ -168,6 +182,21 @@ def _jsonable(obj: Any):
 
 def build_summary(scenario: Scenario, text: str, source: str, stages: list[Stage],
                   results: Mapping[str, Any]) -> dict:
+    """The summary.json mapping: version, time, scenario hash, seeds and each stage's figures.
+
+    Parameters
+    ----------
+    scenario : lupex.scenario.Scenario
+        The validated scenario.
+    text : str
+        The scenario file's exact text (hashed).
+    source : str
+        Where the scenario came from (its path as given).
+    stages : list of Stage
+        The stages that ran, in order.
+    results : mapping
+        Their results by stage name.
+    """
     return {
         "lupex_version": __version__,
         "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -179,6 +208,21 @@ def build_summary(scenario: Scenario, text: str, source: str, stages: list[Stage
 
 def build_report(summary: dict, scenario: Scenario, stages: list[Stage], results: Mapping[str, Any],
                  plot_names: Mapping[str, list[str]]) -> str:
+    """The Markdown report: a header, then each stage's section followed by its plots.
+
+    Parameters
+    ----------
+    summary : dict
+        The run's summary (:func:`build_summary`).
+    scenario : lupex.scenario.Scenario
+        The validated scenario.
+    stages : list of Stage
+        The stages that ran, in order.
+    results : mapping
+        Their results by stage name.
+    plot_names : mapping
+        Plot names (files ``plots/NAME.png``) by stage name.
+    """
     lines = [
         f"# {scenario.mission.name}",
         "",
@@ -200,7 +244,22 @@ def build_report(summary: dict, scenario: Scenario, stages: list[Stage], results
 
 def write(out_dir: str | Path, scenario: Scenario, text: str, source: str, stages: list[Stage],
           results: Mapping[str, Any], force: bool = False) -> Path:
-    """Write the results folder atomically; return its path."""
+    """Write the results folder atomically; return its path.
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+        The results folder.
+    scenario, text, source, stages, results
+        As for :func:`build_summary`.
+    force : bool
+        Replace an existing lupex results folder.
+
+    Raises
+    ------
+    ResultsExistError
+        As :func:`check_destination`, also if the folder appeared while the run wrote.
+    """
     out_dir = Path(out_dir)
     check_destination(out_dir, force)
     out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -54,6 +54,7 @@ def _between(lo: float, hi: float, unit: str = ""):
 
 
 def Range(lo: float, hi: float, unit: str = ""):
+    """A float field type limited to ``[lo, hi]`` (``unit`` is named in its error)."""
     return Annotated[float, _between(lo, hi, unit)]
 
 
@@ -278,8 +279,13 @@ def _format_error(err: dict) -> str:
 def problems_of(data, base_dir: str | Path | None = None) -> list[str]:
     """Every problem with a parsed scenario mapping, as 'path: message' lines (empty if valid).
 
-    ``base_dir`` is the folder relative file paths in the scenario are taken from (the
-    scenario file's own folder); None takes them from the working folder.
+    Parameters
+    ----------
+    data : object
+        The parsed YAML document.
+    base_dir : str or pathlib.Path, optional
+        The folder relative file paths in the scenario are taken from (the scenario file's
+        own folder); None takes them from the working folder.
     """
     if not isinstance(data, dict):
         return [f"(top level): must be a mapping of sections, got {type(data).__name__}"]

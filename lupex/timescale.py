@@ -39,6 +39,15 @@ def tdb_grid(start_utc, duration_days: float, step_hours: float) -> tuple[Time, 
     """Evenly spaced times from ``start_utc`` over ``duration_days`` (end included when it
     falls on a step).
 
+    Parameters
+    ----------
+    start_utc : astropy.time.Time or datetime.datetime
+        First time, UTC (see :func:`utc_time`).
+    duration_days : float
+        Span [d].
+    step_hours : float
+        Spacing [h].
+
     Returns
     -------
     times : astropy.time.Time

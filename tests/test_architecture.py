@@ -144,3 +144,43 @@ def test_each_constant_is_defined_once():
                 found.append(f"{p.relative_to(PKG.parent)}:{node.lineno}: {node.value!r} "
                              f"is lupex.constants.{by_value[float(node.value)]}")
     assert found == []
+
+
+def _public_functions():
+    """(module, name, node) for every public module-level function and public method of a
+    public class in lupex."""
+    for m, p in sorted(_modules().items()):
+        if any(part.startswith("_") for part in m.split(".")[1:]):
+            continue
+        tree = ast.parse(p.read_text())
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+                yield m, node.name, node
+            elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                for sub in node.body:
+                    if (isinstance(sub, ast.FunctionDef) and not sub.name.startswith("_")
+                            and not any(isinstance(d, ast.Name) and d.id == "property"
+                                        for d in sub.decorator_list)):
+                        yield m, f"{node.name}.{sub.name}", sub
+
+
+def _arguments(node) -> list[str]:
+    a = node.args
+    names = [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs]
+    return [n for n in names if n not in ("self", "cls")]
+
+
+def test_every_public_function_has_a_docstring():
+    missing = [f"{m}.{n}" for m, n, node in _public_functions() if not ast.get_docstring(node)]
+    assert missing == []
+
+
+def test_public_functions_with_arguments_document_them_numpydoc_style():
+    # A function of several arguments says what each is, with its unit, in a numpydoc
+    # "Parameters" section; a one-argument function may say it in its summary line.
+    lacking = []
+    for m, n, node in _public_functions():
+        doc = ast.get_docstring(node) or ""
+        if len(_arguments(node)) >= 2 and "Parameters\n" not in doc:
+            lacking.append(f"{m}.{n}")
+    assert lacking == []

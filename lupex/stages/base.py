@@ -24,7 +24,13 @@ Progress = Callable[[float, float], None]  # (done, total), any units
 
 
 def no_progress(done: float, total: float) -> None:
-    """A progress callback that ignores its arguments."""
+    """A progress callback that ignores its arguments.
+
+    Parameters
+    ----------
+    done, total : float
+        Work done and work in all, in any one unit.
+    """
 
 
 @dataclass(frozen=True)
