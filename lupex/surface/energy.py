@@ -23,7 +23,7 @@ import numpy as np
 from lupex.constants import AU_KM, SOLAR_CONSTANT_W_M2
 from lupex.surface.illumination import BodyTrack, SiteSeries
 
-__all__ = ["EnergyBudget", "cos_incidence", "daily_budget", "panel_power_w_m2", "to_summary"]
+__all__ = ["EnergyBudget", "cos_incidence", "daily_budget", "panel_power_w_m2"]
 
 
 def cos_incidence(el_rad, az_rad, tilt_rad=np.pi / 2, normal_az_rad=None):
@@ -110,16 +110,3 @@ def daily_budget(sun: SiteSeries, track: BodyTrack, earth: SiteSeries | None = N
         contact = np.full((n, m), np.nan)
     return EnergyBudget(track.jd_tdb[0] + np.arange(m), energy, contact, sunlit, float(efficiency),
                         float(np.degrees(tilt_rad)), None if normal_az_rad is None else float(np.degrees(normal_az_rad)))
-
-
-def to_summary(budget: EnergyBudget, names=None) -> dict:
-    """Mean and minimum daily energy and contact hours per site, as value/unit pairs."""
-    names = names or [f"site{i}" for i in range(budget.energy_wh_m2.shape[0])]
-    out = {}
-    for i, name in enumerate(names):
-        out[f"{name}_mean_daily_energy"] = {"value": float(budget.energy_wh_m2[i].mean()), "unit": "Wh/m2/day"}
-        out[f"{name}_min_daily_energy"] = {"value": float(budget.energy_wh_m2[i].min()), "unit": "Wh/m2/day"}
-        out[f"{name}_mean_daily_earth_contact"] = {"value": float(np.nanmean(budget.earth_contact_h[i]))
-                                                   if np.isfinite(budget.earth_contact_h[i]).any() else None,
-                                                   "unit": "h/day"}
-    return out

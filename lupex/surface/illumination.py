@@ -69,7 +69,6 @@ __all__ = [
     "sample_weights_h",
     "site_series",
     "threshold_tables",
-    "to_summary",
     "visible_fraction",
 ]
 
@@ -761,20 +760,3 @@ def illumination_map(lat_rad, lon_rad, horizon_rad, track: BodyTrack, *, n_lon_b
         field = dict.fromkeys(("longest_dark_h", "longest_lit_h", "n_lit_periods", "mean_lit_h"))
     return IlluminationMap(track.body, float(track.jd_tdb[0]), float(track.jd_tdb[-1]), int(track.jd_tdb.size),
                            mean, never, n_lon_bins=n_lon_bins, **field)
-
-
-def to_summary(result: IlluminationMap) -> dict:
-    """Map-wide figures of an :class:`IlluminationMap` as JSON-serialisable value/unit pairs."""
-    out = {
-        "body": {"value": result.body, "unit": ""},
-        "window_start_jd_tdb": {"value": result.jd_start, "unit": "d"},
-        "window_end_jd_tdb": {"value": result.jd_end, "unit": "d"},
-        "n_times": {"value": result.n_times, "unit": ""},
-        "mean_fraction_map_mean": {"value": float(np.mean(result.mean_fraction)), "unit": ""},
-        "mean_fraction_map_max": {"value": float(np.max(result.mean_fraction)), "unit": ""},
-        "never_visible_pixel_fraction": {"value": float(np.mean(result.never_visible)), "unit": ""},
-    }
-    if result.longest_dark_h is not None:
-        out["longest_dark_map_min"] = {"value": float(np.min(result.longest_dark_h)), "unit": "h"}
-        out["longest_dark_map_median"] = {"value": float(np.median(result.longest_dark_h)), "unit": "h"}
-    return out

@@ -40,7 +40,7 @@ from lupex.surface.projection import latlon_to_xy, scale_factor
 from lupex.surface.psr import PsrResult, psr_map
 from lupex.surface.visibility import overlap_fraction
 
-__all__ = ["SiteAssessment", "SiteConstraints", "SiteWeights", "assess_sites", "locate_site", "to_summary"]
+__all__ = ["SiteAssessment", "SiteConstraints", "SiteWeights", "assess_sites", "locate_site"]
 
 
 @dataclass(frozen=True)
@@ -297,16 +297,3 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
         overlap, psr_km, np.array(area_ok), feasible, failed, score, order, constraints, weights,
         (float(jd[0]), float(jd[-1])), window_h, sun, earth, tuple(local), psr_mask, slope_map,
     )
-
-
-def to_summary(result: SiteAssessment) -> dict:
-    """Every reported figure per site as JSON-serialisable value/unit pairs, keyed by site."""
-    units = {"lat_deg": "deg", "lon_deg": "deg", "slope_deg": "deg", "mean_illumination": "",
-             "longest_night_h": "h", "earth_fraction": "", "sun_earth_overlap": "", "psr_distance_km": "km",
-             "area_feasible_fraction": "", "score": "", "rank": "", "feasible": "", "failed": ""}
-    out = {"window_hours": {"value": result.window_h, "unit": "h"}}
-    for row in result.to_rows():
-        name = row.pop("name")
-        out[name] = {k: {"value": (None if isinstance(v, float) and not np.isfinite(v) else v), "unit": units[k]}
-                     for k, v in row.items()}
-    return out

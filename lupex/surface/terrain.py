@@ -1,8 +1,8 @@
-"""The terrain stage: one call that gives the site DEM, its slopes, and cached horizons.
+"""The terrain map of a site: its DEM, slope map and (cached) horizon masks, as data.
 
-This is the entry point for the pipeline: :func:`build_terrain` takes plain numbers
-(and an optional DEM file path) and returns a frozen :class:`Terrain`;
-:func:`to_summary` turns it into JSON-ready figures with units.
+:func:`build_terrain` takes plain numbers (and an optional DEM file path) and returns a
+frozen :class:`Terrain`: the DEM cropped or resampled around the site (or the SYNTHETIC
+south pole), its slope map [deg], and :meth:`Terrain.horizons` for the horizon masks.
 """
 
 from __future__ import annotations
@@ -25,12 +25,7 @@ from lupex.surface.dem import (
 from lupex.surface.slope import slope_deg as _slope_deg
 from lupex.surface.synthetic import synthetic_south_pole
 
-__all__ = ["Terrain", "build_terrain", "to_summary"]
-
-#: Slope limit [deg] used for the "safe fraction" figure (typical lander design limit;
-#: Chandrayaan-3's lander was qualified for 12 deg).
-SAFE_SLOPE_DEG = 12.0
-
+__all__ = ["Terrain", "build_terrain"]
 
 @dataclass(frozen=True, eq=False)
 class Terrain:
@@ -59,10 +54,6 @@ class Terrain:
         from lupex.surface.cache import cached_horizon_mask
 
         return cached_horizon_mask(self.dem, **kwargs)
-
-    def to_summary(self) -> dict:
-        """Same as :func:`to_summary`."""
-        return to_summary(self)
 
 
 def _regrid(dem: Dem, center_lat_deg, center_lon_deg, half_width_km, pixel_km) -> Dem:
@@ -134,7 +125,7 @@ def build_terrain(
     >>> t = build_terrain(-89.45, 222.0, 5.0, 0.05)            # synthetic  # doctest: +SKIP
     >>> t = build_terrain(-89.53432, 209.94767, 4.0,
     ...                   dem_path="site01_connecting_ridge_10mpp.npz")  # doctest: +SKIP
-    >>> summary = t.to_summary(); masks = t.horizons()          # doctest: +SKIP
+    >>> masks = t.horizons()                                    # doctest: +SKIP
     """
     if dem_path is None:
         dem = synthetic_south_pole(
@@ -159,46 +150,3 @@ def build_terrain(
     slope = _slope_deg(dem, slope_baseline_km)
     slope.setflags(write=False)
     return Terrain(dem, slope, float(center_lat_deg), float(center_lon_deg), slope_baseline_km)
-
-
-def _q(value, unit):
-    return {"value": value, "unit": unit}
-
-
-def to_summary(result: Terrain) -> dict:
-    """Every reported terrain figure as ``{"value": ..., "unit": ...}`` (JSON-ready)."""
-    dem = result.dem
-    h = dem.height_m
-    s = result.slope_deg
-    ny, nx = dem.shape
-    xc, yc = _centre_xy(result.center_lat_deg, result.center_lon_deg)
-    hc = float(sample_bilinear(dem, xc, yc))
-    row, col = dem.xy_to_index(xc, yc)
-    sc = float(
-        s[int(np.clip(round(float(row)), 0, ny - 1)), int(np.clip(round(float(col)), 0, nx - 1))]
-    )
-    left, right, bottom, top = dem.extent_km()
-    return {
-        "center_lat": _q(result.center_lat_deg, "deg"),
-        "center_lon": _q(result.center_lon_deg, "deg"),
-        "grid_rows": _q(int(ny), "pixel"),
-        "grid_cols": _q(int(nx), "pixel"),
-        "pixel_size": _q(dem.pixel_km * 1000.0, "m"),
-        "map_width": _q((right - left), "km"),
-        "map_height": _q((top - bottom), "km"),
-        "synthetic": _q(bool(dem.synthetic), ""),
-        "source": _q(dem.source, ""),
-        "filled_fraction": _q(float(dem.filled_fraction), ""),
-        "height_at_center": _q(hc, "m"),
-        "height_min": _q(float(h.min()), "m"),
-        "height_max": _q(float(h.max()), "m"),
-        "height_mean": _q(float(h.mean()), "m"),
-        "slope_baseline": _q(
-            None if result.slope_baseline_km is None else result.slope_baseline_km * 1000.0, "m"
-        ),
-        "slope_at_center": _q(sc, "deg"),
-        "slope_median": _q(float(np.median(s)), "deg"),
-        "slope_p95": _q(float(np.percentile(s, 95)), "deg"),
-        "area_fraction_slope_below_limit": _q(float(np.mean(s < SAFE_SLOPE_DEG)), ""),
-        "slope_limit": _q(SAFE_SLOPE_DEG, "deg"),
-    }

@@ -25,7 +25,7 @@ from lupex.surface.illumination import body_track, disk_fraction
 from lupex.surface.projection import local_frame, scale_factor
 from lupex.surface.sites import locate_site
 
-__all__ = ["Traverse", "plan_traverse", "psr_edge", "to_summary"]
+__all__ = ["Traverse", "plan_traverse", "psr_edge"]
 
 
 @dataclass(frozen=True)
@@ -144,16 +144,3 @@ def plan_traverse(dem: Dem, slope_deg: np.ndarray, horizon_rad: np.ndarray, star
         shadow_length_km=float(seg_km[dark_seg].sum()), speed_kmh=float(speed_kmh), depart_jd=float(depart_jd),
         arrival_jd=arrival, sun_fraction=frac, target_rc=(int(target[0]), int(target[1])),
     )
-
-
-def to_summary(tr: Traverse) -> dict:
-    """Reported traverse figures as JSON-serialisable value/unit pairs."""
-    return {
-        "length": {"value": tr.length_km, "unit": "km"},
-        "max_slope": {"value": tr.max_slope_deg, "unit": "deg"},
-        "drive_time": {"value": tr.drive_time_h, "unit": "h"},
-        "shadow_time": {"value": tr.shadow_time_h, "unit": "h"},
-        "shadow_length": {"value": tr.shadow_length_km, "unit": "km"},
-        "speed": {"value": tr.speed_kmh, "unit": "km/h"},
-        "depart_jd_tdb": {"value": tr.depart_jd, "unit": "d"},
-    }

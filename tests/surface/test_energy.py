@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from lupex.constants import AU_KM, SOLAR_CONSTANT_W_M2
+from lupex.report.surface import energy_summary as to_summary
 from lupex.surface import illumination as il
-from lupex.surface.energy import cos_incidence, daily_budget, to_summary
+from lupex.surface.energy import cos_incidence, daily_budget
 from tests.surface._illum_helpers import fixed_sun_track
 
 JD2026 = 2461041.5
@@ -34,7 +35,7 @@ def test_fixed_sun_gives_closed_form_daily_energy():
     back = daily_budget(ser, tr, efficiency=0.25, normal_az_rad=float(ser.az_local_rad[0, 0]) + np.pi)
     assert np.all(back.energy_wh_m2 == 0)
     s = to_summary(b, ["pole"])
-    assert s["pole_mean_daily_energy"]["unit"] == "Wh/m2/day"
+    assert s["pole_mean_daily_energy"]["unit"] == "Wh/m^2/d"
 
 
 def test_real_month_at_a_ridge_site():

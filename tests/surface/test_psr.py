@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from lupex.constants import R_MOON_KM
+from lupex.report.surface import psr_summary as to_summary
 from lupex.surface import illumination as il
-from lupex.surface.psr import max_subsolar_latitude, pixel_area_km2, psr_map, to_summary
+from lupex.surface.psr import max_subsolar_latitude, pixel_area_km2, psr_map
 from tests.surface._illum_helpers import pit
 
 JD2020 = 2458849.5  # 2020-01-01 TDB
@@ -53,7 +54,7 @@ def test_full_cycle_psr_of_the_pit(shallow_pit):
     r_psr = 0.02 / np.tan(np.radians(1.59 + 0.272)) - 0.4
     assert res.psr_area_km2 == pytest.approx(np.pi * r_psr**2, rel=0.2)
     s = to_summary(res)
-    assert s["psr_area"]["unit"] == "km2" and s["psr_area"]["value"] == pytest.approx(res.psr_area_km2)
+    assert s["psr_area"]["unit"] == "km^2" and s["psr_area"]["value"] == pytest.approx(res.psr_area_km2)
     assert 1.5 < s["max_subsolar_latitude"]["value"] < 1.6
 
 
