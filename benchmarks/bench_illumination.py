@@ -32,9 +32,10 @@ import tracemalloc
 
 import numpy as np
 
+from lupex.geometry import enu_basis
 from lupex.surface import illumination as il
 from lupex.surface.horizon import horizon_at
-from lupex.surface.projection import local_frame, xy_to_latlon
+from lupex.surface.projection import xy_to_latlon
 
 JD0 = 2461771.5  # 2028-01-01 TDB
 
@@ -63,7 +64,7 @@ def synthetic_masks(n_side: int, pixel_km: float, seed: int = 0):
 def reference_time_stepping(lat, lon, hor, track):
     """Straightforward loop over time steps: exact el/az, mask interpolation, disk fraction;
     running mean and longest darkness per pixel."""
-    up, east, north = local_frame(lat, lon)
+    east, north, up = enu_basis(lat, lon)
     mean = np.zeros(lat.size)
     run = np.zeros(lat.size)
     longest = np.zeros(lat.size)

@@ -47,8 +47,8 @@ import numpy as np
 
 from lupex import ephemeris
 from lupex.constants import R_EARTH_KM, R_MOON_KM, SUN_RADIUS_KM
+from lupex.geometry import angular_radius, enu_basis
 from lupex.surface.horizon import horizon_at
-from lupex.surface.projection import local_frame
 
 BODY_RADIUS_KM = {"sun": SUN_RADIUS_KM, "earth": R_EARTH_KM}
 TWO_PI = 2.0 * np.pi
@@ -59,7 +59,6 @@ __all__ = [
     "IlluminationMap",
     "RunStats",
     "SiteSeries",
-    "angular_radius",
     "body_sky_geometry",
     "body_track",
     "disk_fraction",
@@ -93,11 +92,6 @@ def disk_fraction(x):
     """
     x = np.clip(np.asarray(x, dtype=float), -1.0, 1.0)
     return (np.arccos(-x) + x * np.sqrt(1.0 - x * x)) / np.pi
-
-
-def angular_radius(radius_km, dist_km):
-    """Apparent angular radius [rad] of a sphere of ``radius_km`` at ``dist_km``: asin(R/d)."""
-    return np.arcsin(np.asarray(radius_km, dtype=float) / np.asarray(dist_km, dtype=float))
 
 
 def sample_weights_h(jd_tdb) -> np.ndarray:
@@ -223,7 +217,7 @@ def body_sky_geometry(lat_rad, lon_rad, track: BodyTrack, height_m=0.0, topocent
         and grid azimuth ``A + lon`` (:mod:`lupex.surface.projection`).
     """
     lat, lon = _check_latlon(lat_rad, lon_rad)
-    up, east, north = local_frame(lat, lon)  # (n, 3) each
+    east, north, up = enu_basis(lat, lon)  # (n, 3) each
     vec = track.vec_me_km
     topo = (track.body == "earth") if topocentric is None else topocentric
     su = up @ vec  # (n, nt)

@@ -48,7 +48,8 @@ rotation:
     alpha = A + lon (mod 2 pi),      A = alpha - lon (mod 2 pi).
 
 So the direction from any pixel toward the pole has local azimuth pi (south)
-whatever its longitude.
+whatever its longitude.  The local (east, north, up) vectors themselves are
+:func:`lupex.geometry.enu_basis`.
 """
 
 from __future__ import annotations
@@ -63,7 +64,6 @@ __all__ = [
     "R_MOON_KM",
     "grid_to_local_azimuth",
     "latlon_to_xy",
-    "local_frame",
     "local_to_grid_azimuth",
     "radial_unit_vector",
     "scale_factor",
@@ -168,19 +168,3 @@ def radial_unit_vector(lat_rad, lon_rad):
     lon = np.asarray(lon_rad, dtype=float)
     cl = np.cos(lat)
     return np.stack([cl * np.cos(lon), cl * np.sin(lon), np.sin(lat)], axis=-1)
-
-
-def local_frame(lat_rad, lon_rad):
-    """Local (up, east, north) unit vectors in MOON_ME, each shaped ``lat.shape + (3,)``.
-
-    Use with a unit body direction s (ME): elevation ``asin(s.up)``, local
-    azimuth ``atan2(s.east, s.north)``; grid azimuth is that plus ``lon``.
-    """
-    lat = np.asarray(lat_rad, dtype=float)
-    lon = np.asarray(lon_rad, dtype=float)
-    sl, cl = np.sin(lat), np.cos(lat)
-    so, co = np.sin(lon), np.cos(lon)
-    up = np.stack([cl * co, cl * so, sl], axis=-1)
-    east = np.stack([-so, co, np.zeros_like(so)], axis=-1)
-    north = np.stack([-sl * co, -sl * so, cl], axis=-1)
-    return up, east, north

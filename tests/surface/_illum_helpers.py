@@ -12,8 +12,9 @@ from dataclasses import replace
 import numpy as np
 
 from lupex.constants import AU_KM, R_MOON_KM, SUN_RADIUS_KM
+from lupex.geometry import angular_radius
 from lupex.surface.dem import Dem
-from lupex.surface.illumination import BodyTrack, angular_radius
+from lupex.surface.illumination import BodyTrack
 
 
 def pit(n=50, pixel_km=0.02, radius_km=0.4, depth_km=0.05, n_az=360, centre_xy_km=(0.0, 0.0)):

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lupex import ephemeris
+from lupex.geometry import angular_radius
 from lupex.surface import illumination as il
 from tests.surface._illum_helpers import fixed_sun_track, pit
 
@@ -65,7 +66,7 @@ def test_flat_horizon_matches_independent_sky_track(body):
         v = ephemeris.body_position_me(body, t, site_me_km=site)
         a, e = ephemeris.azimuth_elevation(v[:, None], lat, lon)
         az[i], el[i], dist[i] = a[0], e[0], np.linalg.norm(v)
-    ref = il.disk_fraction(el / il.angular_radius(il.BODY_RADIUS_KM[body], dist))
+    ref = il.disk_fraction(el / angular_radius(il.BODY_RADIUS_KM[body], dist))
     # Sun: lupex uses the direction from the Moon's centre (parallax 1.2e-5 rad), times
     # df/de <= (2/pi)/rho = 137 /rad -> <= 1.6e-3.  Earth: lupex takes the geocentric-frame
     # vector minus the site, so light time and aberration are those of the Moon's centre;
