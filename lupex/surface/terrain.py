@@ -15,12 +15,11 @@ import numpy as np
 from lupex.surface.dem import (
     Dem,
     LatLonGrid,
-    _centre_xy,
-    _n_pixels,
+    MapWindow,
     crop,
     load_dem,
+    regrid,
     resample_to_polar,
-    sample_bilinear,
 )
 from lupex.surface.slope import slope_deg as _slope_deg
 from lupex.surface.synthetic import synthetic_south_pole
@@ -55,34 +54,6 @@ class Terrain:
 
         return cached_horizon_mask(self.dem, **kwargs)
 
-
-def _regrid(dem: Dem, center_lat_deg, center_lon_deg, half_width_km, pixel_km) -> Dem:
-    """Bilinear resampling of a polar DEM onto a new square grid centred on the site."""
-    xc, yc = _centre_xy(center_lat_deg, center_lon_deg)
-    n = _n_pixels(half_width_km, pixel_km)
-    x0, y0 = xc - n * pixel_km / 2, yc + n * pixel_km / 2
-    tmp = Dem(np.zeros((1, 1)), x0, y0, pixel_km)
-    xs = x0 + (np.arange(n) + 0.5) * pixel_km
-    ys = y0 - (np.arange(n) + 0.5) * pixel_km
-    del tmp
-    h = sample_bilinear(dem, xs[None, :], ys[:, None])
-    if np.isnan(h).any():
-        e = dem.extent_km()
-        raise ValueError(
-            f"the DEM ({dem.source}, X {e[0]:.2f}..{e[1]:.2f}, Y {e[2]:.2f}..{e[3]:.2f} km) "
-            f"does not cover a {2 * half_width_km:g} km square centred at "
-            f"{center_lat_deg}, {center_lon_deg} deg"
-        )
-    return Dem(
-        h,
-        x0,
-        y0,
-        pixel_km,
-        source=dem.source,
-        synthetic=dem.synthetic,
-        filled_fraction=dem.filled_fraction,
-        note=(dem.note + f" | resampled bilinearly to {pixel_km * 1000:g} m").strip(" |"),
-    )
 
 
 def build_terrain(
@@ -146,7 +117,7 @@ def build_terrain(
         elif pixel_km is None or abs(pixel_km - src.pixel_km) < 1e-9 * src.pixel_km:
             dem = crop(src, center_lat_deg, center_lon_deg, half_width_km)
         else:
-            dem = _regrid(src, center_lat_deg, center_lon_deg, half_width_km, pixel_km)
+            dem = regrid(src, MapWindow.around(center_lat_deg, center_lon_deg, half_width_km, pixel_km))
     slope = _slope_deg(dem, slope_baseline_km)
     slope.setflags(write=False)
     return Terrain(dem, slope, float(center_lat_deg), float(center_lon_deg), slope_baseline_km)
