@@ -14,7 +14,8 @@ from ..surface import energy as E
 from ..surface import psr as P
 from ..surface import sites as S
 from ..surface import traverse as TV
-from ..surface.illumination import IlluminationMap, body_track
+from ..surface.illumination_map import IlluminationMap
+from ..surface.tracks import body_track
 from ..surface.visibility import earth_visibility_map
 from ..timescale import tdb_grid
 from .base import Progress, Stage

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..report.terrain import figures, report, summary
 from ..scenario import Scenario
-from ..surface import terrain as T
+from ..surface import terrain_map as T
 from .base import Progress, Stage
 
 

@@ -3,7 +3,7 @@
 Irradiance at the Moon: S = S_1AU (1 AU / d)^2 with S_1AU = 1361 W/m^2 (total solar
 irradiance at solar minimum, Kopp & Lean 2011, GRL 38, L01706), d the Sun's distance.
 Power per panel area: P = eta * S * f * max(cos i, 0), with f the visible fraction of the
-solar disk above the terrain (:func:`lupex.surface.illumination.site_series`) and i the
+solar disk above the terrain (:func:`lupex.surface.site_series.site_series`) and i the
 angle between the Sun and the panel normal.
 
 Panel orientation: normal with tilt t from the local vertical (t = 90 deg: vertical panel)
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupex.constants import AU_KM, SOLAR_CONSTANT_W_M2
-from lupex.surface.illumination import BodyTrack, SiteSeries
+from lupex.surface.site_series import SiteSeries
+from lupex.surface.tracks import BodyTrack
 
 __all__ = ["EnergyBudget", "cos_incidence", "daily_budget", "panel_power_w_m2"]
 

@@ -68,6 +68,7 @@ __all__ = [
     "radial_unit_vector",
     "scale_factor",
     "scale_factor_xy",
+    "south_cap_points",
     "xy_to_latlon",
 ]
 
@@ -168,3 +169,33 @@ def radial_unit_vector(lat_rad, lon_rad):
     lon = np.asarray(lon_rad, dtype=float)
     cl = np.cos(lat)
     return np.stack([cl * np.cos(lon), cl * np.sin(lon), np.sin(lat)], axis=-1)
+
+
+def south_cap_points(lat_rad, lon_rad, max_lat_rad: float = 0.0):
+    """Latitudes and longitudes checked to lie on the south cap, flattened.
+
+    Parameters
+    ----------
+    lat_rad, lon_rad : array_like
+        Latitude and east longitude [rad], same shape.
+    max_lat_rad : float
+        Northernmost latitude allowed [rad] (0: the southern hemisphere).
+
+    Returns
+    -------
+    lat, lon : numpy.ndarray, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        For different shapes, or latitudes not finite or outside [-pi/2, max_lat_rad].
+    """
+    lat = np.asarray(lat_rad, dtype=float).ravel()
+    lon = np.asarray(lon_rad, dtype=float).ravel()
+    if lat.shape != lon.shape:
+        raise ValueError(f"lat_rad/lon_rad: shapes differ ({lat.shape} vs {lon.shape})")
+    if lat.size and (not np.all(np.isfinite(lat)) or lat.min() < -np.pi / 2 - 1e-12 or lat.max() > max_lat_rad):
+        raise ValueError(
+            f"lat_rad: must lie in [-pi/2, {max_lat_rad:.4f}] rad (south cap); "
+            f"got [{np.nanmin(lat):.4f}, {np.nanmax(lat):.4f}]")
+    return lat, lon

@@ -8,7 +8,7 @@ and the Sun's parallax from the Moon's orbit; :func:`max_subsolar_latitude` meas
 DE421).  The Sun being at infinity, a pixel's lit fraction depends only on that direction
 distribution, not on the order of the samples: the time-weighted histogram of (sub-solar
 longitude bin, latitude) is built once, and each pixel's mean is a lookup against its
-threshold tables (:func:`lupex.surface.illumination.illumination_map` with
+threshold tables (:func:`lupex.surface.illumination_map.illumination_map` with
 ``time_series=False``): O(pixels x longitude bins), independent of the 163,000 hourly steps.
 
 A pixel is a PSR when no sample shows any part of the solar disk.  The test is made
@@ -25,8 +25,9 @@ import numpy as np
 
 from lupex.constants import NODAL_PERIOD_YEARS
 from lupex.surface.dem import Dem
-from lupex.surface.illumination import body_track, illumination_map
+from lupex.surface.illumination_map import illumination_map
 from lupex.surface.projection import scale_factor
+from lupex.surface.tracks import body_track
 
 __all__ = ["PsrResult", "max_subsolar_latitude", "pixel_area_km2", "psr_map"]
 

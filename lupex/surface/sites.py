@@ -4,7 +4,7 @@ For each candidate (name, lat, lon) on a DEM with horizon masks:
 
 * slope at the lander's footprint: the largest pixel slope within ``footprint_radius_km``;
 * sunlight over the surface-mission window: exact disk-fraction series at the site pixel
-  (:func:`lupex.surface.illumination.site_series`): time-mean fraction and longest night
+  (:func:`lupex.surface.site_series.site_series`): time-mean fraction and longest night
   (longest stretch with no part of the Sun visible);
 * Earth view: fraction of the window with the Earth's centre above the terrain
   (:mod:`lupex.surface.visibility`), and the overlap with sunlight;
@@ -28,16 +28,11 @@ from scipy.ndimage import distance_transform_edt, maximum_filter
 
 from lupex.surface import slope
 from lupex.surface.dem import Dem
-from lupex.surface.illumination import (
-    IlluminationMap,
-    SiteSeries,
-    body_track,
-    illumination_map,
-    sample_weights_h,
-    site_series,
-)
+from lupex.surface.illumination_map import IlluminationMap, illumination_map
 from lupex.surface.projection import latlon_to_xy, scale_factor
 from lupex.surface.psr import PsrResult, psr_map
+from lupex.surface.site_series import SiteSeries, site_series
+from lupex.surface.tracks import body_track, sample_weights_h
 from lupex.surface.visibility import overlap_fraction
 
 __all__ = ["SiteAssessment", "SiteConstraints", "SiteWeights", "assess_sites", "locate_site"]

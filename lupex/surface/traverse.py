@@ -21,10 +21,11 @@ from skimage.graph import MCP_Geometric
 
 from lupex.geometry import enu_basis
 from lupex.surface.dem import Dem
+from lupex.surface.disk import disk_fraction
 from lupex.surface.horizon import horizon_at
-from lupex.surface.illumination import body_track, disk_fraction
 from lupex.surface.projection import scale_factor
 from lupex.surface.sites import locate_site
+from lupex.surface.tracks import body_track
 
 __all__ = ["Traverse", "plan_traverse", "psr_edge"]
 
@@ -133,7 +134,7 @@ def plan_traverse(dem: Dem, slope_deg: np.ndarray, horizon_rad: np.ndarray, star
     arrival = float(depart_jd) + t_h / 24.0  # consecutive pixels differ, so seg_km > 0
     tr = body_track("sun", arrival)
     east, north, up = enu_basis(lat[r, c], lon[r, c])
-    s = (tr.vec_me_km / tr.dist_km).T  # (m, 3), one Sun direction per path pixel
+    s = tr.vec_me_km / tr.dist_km[:, None]  # (m, 3), one Sun direction per path pixel
     el = np.arcsin(np.clip(np.sum(up * s, axis=1), -1, 1))
     alpha = np.arctan2(np.sum(east * s, axis=1), np.sum(north * s, axis=1)) + lon[r, c]
     h = horizon_at(hor[r, c], alpha)

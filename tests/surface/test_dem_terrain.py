@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from lupex.report.maps import hillshade
 from lupex.report.terrain import plot_shaded_relief, plot_slope_map
 from lupex.report.terrain import terrain_summary as to_summary
-from lupex.surface.terrain import build_terrain
+from lupex.surface.terrain_map import build_terrain
 
 SITE01 = (
     Path(__file__).resolve().parents[2]

@@ -88,7 +88,7 @@ def test_plots_render_from_results(scene):
 
     from lupex.report import surface as sp
     from lupex.surface.energy import daily_budget
-    from lupex.surface.illumination import body_track
+    from lupex.surface.tracks import body_track
 
     dem, hor, _, psr, res = scene
     i = res.names.index("plain")
