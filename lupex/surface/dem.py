@@ -221,8 +221,20 @@ class MapWindow:
 def sample_bilinear(dem: Dem, x_km, y_km, outside: float = np.nan) -> np.ndarray:
     """Height [m] of ``dem`` at map points by bilinear interpolation between pixel centres.
 
-    Points outside the grid of pixel centres (beyond half a pixel inside the
-    edge, clamped) get ``outside``.
+    Parameters
+    ----------
+    dem : Dem
+        The grid.
+    x_km, y_km : array_like
+        Map coordinates [km], broadcastable.
+    outside : float
+        Value [m] for points beyond the outer pixel edges (points between the last pixel
+        centre and the edge take the edge value).
+
+    Returns
+    -------
+    numpy.ndarray
+        Heights [m] above 1737.4 km, shaped like the broadcast points.
     """
     row, col = dem.xy_to_index(x_km, y_km)
     ny, nx = dem.shape
@@ -400,7 +412,21 @@ def latlon_grid_from_npz(path) -> LatLonGrid:
 
 
 def load_dem(path, max_fill_fraction: float = 0.25):
-    """Read any supported DEM file: PDS3 .IMG/.LBL, GeoTIFF .tif, or the lupex .npz formats."""
+    """Read any supported DEM file: PDS3 .IMG/.LBL, GeoTIFF .tif, or the lupex .npz formats.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file; the suffix picks the reader.
+    max_fill_fraction : float
+        Largest fraction of missing pixels that may be filled (else ValueError).
+
+    Returns
+    -------
+    Dem or LatLonGrid
+        Polar stereographic products give a :class:`Dem` (heights [m] above 1737.4 km);
+        cylindrical ones a :class:`LatLonGrid` (resample with :func:`resample_to_polar`).
+    """
     from pathlib import Path
 
     p = Path(path)

@@ -46,9 +46,27 @@ def cos_incidence(el_rad, az_rad, tilt_rad=np.pi / 2, normal_az_rad=None):
 
 def panel_power_w_m2(sun: SiteSeries, track: BodyTrack, efficiency: float = 0.3, tilt_rad: float = np.pi / 2,
                      normal_az_rad: float | None = None) -> np.ndarray:
-    """Electrical power per panel area [W/m^2] at each site and time, shape (n, nt).
+    """Electrical power per panel area [W/m^2] at each site and time.
 
     ``P = efficiency * S_1AU (AU/d)^2 * f * max(cos i, 0)`` (module docstring).
+
+    Parameters
+    ----------
+    sun : SiteSeries
+        The Sun's exact series at the sites (visible fraction, elevation, local azimuth).
+    track : BodyTrack
+        The Sun's track the series was computed from (distance [km]).
+    efficiency : float
+        Panel efficiency, in (0, 1].
+    tilt_rad : float
+        Panel normal's angle from the local vertical [rad] (pi/2: vertical panel).
+    normal_az_rad : float or None
+        Local azimuth of the panel normal [rad]; None tracks the Sun in azimuth.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, nt)
+        Power [W/m^2].
     """
     if not 0.0 < efficiency <= 1.0:
         raise ValueError(f"efficiency: must be in (0, 1], got {efficiency!r}")
@@ -88,6 +106,20 @@ def daily_budget(sun: SiteSeries, track: BodyTrack, earth: SiteSeries | None = N
 
     Each sample stands for ``track.weight_h`` hours (rectangle rule), so energy per day is
     ``sum P_i w_i`` over the samples starting in that day.
+
+    Parameters
+    ----------
+    sun, track, efficiency, tilt_rad, normal_az_rad
+        As :func:`panel_power_w_m2`.
+    earth : SiteSeries, optional
+        The Earth's series at the same sites and times (for contact hours).
+    min_earth_fraction : float
+        Visible Earth-disk fraction counted as contact (0.5: the Earth's centre up).
+
+    Returns
+    -------
+    EnergyBudget
+        Energy [Wh/m^2], contact and sunlit hours [h] per site and Earth day.
     """
     p = panel_power_w_m2(sun, track, efficiency, tilt_rad, normal_az_rad)
     day = np.floor(track.jd_tdb - track.jd_tdb[0]).astype(np.intp)

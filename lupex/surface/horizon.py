@@ -615,7 +615,17 @@ def horizon_mask(
 def horizon_at(horizon_rad: np.ndarray, alpha_rad) -> np.ndarray:
     """Mask elevation [rad] at grid azimuths ``alpha_rad``, linear between the two nearest bins.
 
-    ``alpha_rad`` broadcasts against ``horizon_rad.shape[:-1]``.
+    Parameters
+    ----------
+    horizon_rad : numpy.ndarray, shape (..., A)
+        Masks [rad], bins at grid azimuths ``2 pi k / A``.
+    alpha_rad : array_like
+        Grid azimuths [rad], broadcast against ``horizon_rad.shape[:-1]``.
+
+    Returns
+    -------
+    numpy.ndarray, shape horizon_rad.shape[:-1]
+        Horizon elevation [rad].
     """
     a = horizon_rad.shape[-1]
     f = np.mod(np.asarray(alpha_rad, dtype=float), 2 * np.pi) * a / (2 * np.pi)

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.ndimage import distance_transform_edt, maximum_filter
 
-from lupex.surface import slope
 from lupex.surface.dem import Dem
 from lupex.surface.illumination_map import IlluminationMap, illumination_map
 from lupex.surface.projection import latlon_to_xy, scale_factor
 from lupex.surface.psr import PsrResult, psr_map
 from lupex.surface.site_series import SiteSeries, site_series
+from lupex.surface.slope import slope_deg as pixel_slope_deg
 from lupex.surface.tracks import body_track, sample_weights_h
 from lupex.surface.visibility import overlap_fraction
 
@@ -79,8 +79,26 @@ class SiteWeights:
 
 
 def locate_site(dem: Dem, name: str, lat_deg: float, lon_deg: float) -> tuple[int, int]:
-    """Row and column of the pixel containing a site; ValueError naming the site and the
-    grid's latitude/longitude extent when it is off the grid."""
+    """Row and column of the pixel containing a site.
+
+    Parameters
+    ----------
+    dem : Dem
+        The grid.
+    name : str
+        The site's name (for the error message).
+    lat_deg, lon_deg : float
+        Site latitude [deg] in [-90, 0) and east longitude [deg].
+
+    Returns
+    -------
+    row, col : int
+
+    Raises
+    ------
+    ValueError
+        Naming the site and the grid's latitude/longitude extent when it is off the grid.
+    """
     if not (np.isfinite(lat_deg) and -90.0 <= lat_deg < 0.0):
         raise ValueError(f"site {name!r}: latitude {lat_deg!r} deg must be in [-90, 0)")
     x, y = latlon_to_xy(np.radians(lat_deg), np.radians(lon_deg))
@@ -210,7 +228,7 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
     hor = np.asarray(horizon_rad)
     if hor.ndim != 3 or hor.shape[:2] != dem.shape:
         raise ValueError(f"horizon_rad: must be shaped (ny, nx, A) = {dem.shape} + (A,); got {hor.shape}")
-    slope_map = slope.slope_deg(dem) if slope_deg is None else np.asarray(slope_deg, dtype=float)
+    slope_map = pixel_slope_deg(dem) if slope_deg is None else np.asarray(slope_deg, dtype=float)
     if slope_map.shape != dem.shape:
         raise ValueError(f"slope_deg: must be shaped {dem.shape}, got {slope_map.shape}")
     if not (0 < footprint_radius_km < 10 and 0 < area_km < 100):
