@@ -32,9 +32,12 @@ import tracemalloc
 
 import numpy as np
 
-from lupex.surface import illumination as il
+from lupex.geometry import enu_basis
+from lupex.surface.disk import disk_fraction
 from lupex.surface.horizon import horizon_at
-from lupex.surface.projection import local_frame, xy_to_latlon
+from lupex.surface.illumination_map import illumination_map
+from lupex.surface.projection import xy_to_latlon
+from lupex.surface.tracks import body_track
 
 JD0 = 2461771.5  # 2028-01-01 TDB
 
@@ -63,16 +66,16 @@ def synthetic_masks(n_side: int, pixel_km: float, seed: int = 0):
 def reference_time_stepping(lat, lon, hor, track):
     """Straightforward loop over time steps: exact el/az, mask interpolation, disk fraction;
     running mean and longest darkness per pixel."""
-    up, east, north = local_frame(lat, lon)
+    east, north, up = enu_basis(lat, lon)
     mean = np.zeros(lat.size)
     run = np.zeros(lat.size)
     longest = np.zeros(lat.size)
     for t in range(track.jd_tdb.size):
-        s = track.vec_me_km[:, t] / track.dist_km[t]
+        s = track.vec_me_km[t] / track.dist_km[t]
         el = np.arcsin(up @ s)
         alpha = np.arctan2(east @ s, north @ s) + lon
         h = horizon_at(hor, alpha)
-        f = il.disk_fraction((el - h) / track.radius_rad[t])
+        f = disk_fraction((el - h) / track.radius_rad[t])
         w = track.weight_h[t]
         mean += f * w
         dark = f == 0
@@ -110,10 +113,10 @@ def main():
 
     for label, years in (("(a) 1 year hourly", 1.0), ("(b) 18.6 years hourly", 18.6)):
         jd = JD0 + np.arange(0.0, years * 365.25 * 24) / 24.0
-        tr, t_eph, _ = measure(lambda jd=jd: il.body_track("sun", jd))
+        tr, t_eph, _ = measure(lambda jd=jd: body_track("sun", jd))
         series = years == 1.0
         load = os.getloadavg()[0]
-        res, t_map, mem = measure(lambda tr=tr, series=series: il.illumination_map(
+        res, t_map, mem = measure(lambda tr=tr, series=series: illumination_map(
             lat, lon, hor, tr, time_series=series, workers=args.workers))
         cpu_map = measure.cpu_s
         # Reference on a subset (b: a tenth of the subset, its per-pixel cost is 18.6x higher,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..report.terrain import figures, report, summary
 from ..scenario import Scenario
-from ..surface import terrain as T
-from ..surface.terrain_plots import plot_shaded_relief, plot_slope_map
+from ..surface import terrain_map as T
 from .base import Progress, Stage
 
 
@@ -38,32 +38,6 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> TerrainResul
     progress(10, 10)
     sites = tuple((s.name, s.lat_deg, s.lon_deg) for s in scenario.sites)
     return TerrainResult(terrain, masks, tr.max_distance_km, sites)
-
-
-def summary(r: TerrainResult) -> dict:
-    out = T.to_summary(r.terrain)
-    out["horizon_azimuths"] = {"value": int(r.horizon_rad.shape[2]), "unit": "1"}
-    out["horizon_max_distance"] = {"value": r.max_distance_km, "unit": "km"}
-    return out
-
-
-def report(r: TerrainResult) -> str:
-    s = summary(r)
-    kind = ("**SYNTHETIC** terrain (built-in south pole: named craters at their published "
-            "positions, a random crater population and roughness; not real LOLA data)"
-            if r.terrain.dem.synthetic else f"DEM `{r.terrain.dem.source}`")
-    return "\n".join([
-        (f"{kind}; {s['grid_rows']['value']} x {s['grid_cols']['value']} pixels of "
-        f"{s['pixel_size']['value']:.0f} m; heights {s['height_min']['value']:.0f} to "
-        f"{s['height_max']['value']:.0f} m above 1737.4 km."),
-        (f"Horizon masks: {s['horizon_azimuths']['value']} azimuths out to "
-        f"{r.max_distance_km:g} km, Moon's curvature included."),
-    ])
-
-
-def figures(r: TerrainResult) -> dict:
-    return {"terrain_relief": plot_shaded_relief(r.terrain, sites=r.sites),
-            "terrain_slope": plot_slope_map(r.terrain, sites=r.sites)}
 
 
 STAGE = Stage("terrain", "Terrain and horizons", (), run, summary, report, figures)

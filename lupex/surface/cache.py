@@ -82,8 +82,20 @@ def cached_horizon_mask(
 ) -> np.ndarray:
     """:func:`lupex.surface.horizon.horizon_mask`, reused from the disk cache when possible.
 
-    Same parameters and result (float32 radians, (ny, nx, A)), except that values are
-    quantised to 0.01 deg.  ``directory`` overrides :func:`cache_dir`.
+    Same parameters and result as :func:`~lupex.surface.horizon.horizon_mask`, except that
+    values are quantised to 0.01 deg.
+
+    Parameters
+    ----------
+    dem, n_azimuths, max_distance_km, observer_height_m, far_field, workers, progress
+        As :func:`lupex.surface.horizon.horizon_mask` (km, m, grid azimuth bins).
+    directory : path, optional
+        Cache folder; default :func:`cache_dir`.
+
+    Returns
+    -------
+    numpy.ndarray, float32, shape (ny, nx, A)
+        Horizon elevation [rad] per pixel and grid azimuth.
     """
     folder = Path(directory) if directory is not None else cache_dir()
     key = horizon_cache_key(dem, n_azimuths, max_distance_km, observer_height_m, far_field)

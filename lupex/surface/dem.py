@@ -9,6 +9,12 @@ The grid convention (shared by every lupex surface module):
 * rows go toward -Y, columns toward +X, so pixel centres are
   ``x_km[j] = x0_km + (j + 0.5) * pixel_km`` and
   ``y_km[i] = y0_km - (i + 0.5) * pixel_km``.
+
+A :class:`MapWindow` is a square window of that grid around a site (centre, pixel size,
+pixel count); :func:`crop`, :func:`regrid`, :func:`resample_to_polar` and the synthetic
+terrain all build their grids from one.  File readers (:mod:`lupex.surface.pds3`,
+:mod:`lupex.surface.geotiff`) return raw rasters; :func:`load_dem` turns them into a
+:class:`Dem` or :class:`LatLonGrid`.
 """
 
 from __future__ import annotations
@@ -18,17 +24,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupex.constants import R_MOON_KM
-from lupex.surface.projection import xy_to_latlon
+from lupex.surface.geotiff import read_geotiff
+from lupex.surface.pds3 import read_pds3
+from lupex.surface.projection import latlon_to_xy, xy_to_latlon
 
 __all__ = [
     "Dem",
     "LatLonGrid",
+    "MapWindow",
     "crop",
+    "dem_from_geotiff",
     "dem_from_pds3",
     "dem_from_site_npz",
     "fill_holes",
     "latlon_grid_from_npz",
     "load_dem",
+    "regrid",
     "resample_to_polar",
     "sample_bilinear",
     "sample_latlon",
@@ -126,11 +137,104 @@ class Dem:
         return row, col
 
 
+
+@dataclass(frozen=True)
+class MapWindow:
+    """A square window of the south polar stereographic grid around a site.
+
+    Attributes
+    ----------
+    center_x_km, center_y_km : float
+        Map coordinates [km] of the window's centre.
+    pixel_km : float
+        Pixel size [km] (grid units).
+    n_pixels : int
+        Pixels along each side.
+
+    Build one with :meth:`around`; its corner is :attr:`x0_km`, :attr:`y0_km` (the
+    :class:`Dem` convention) and its pixel centres :meth:`x_km`, :meth:`y_km`.
+    """
+
+    center_x_km: float
+    center_y_km: float
+    pixel_km: float
+    n_pixels: int
+
+    #: Largest window side [pixels] (a 20000^2 map of horizons would not fit in memory).
+    MAX_PIXELS = 20000
+
+    @classmethod
+    def around(cls, center_lat_deg: float, center_lon_deg: float, half_width_km: float,
+               pixel_km: float) -> MapWindow:
+        """The window of ``round(2 half_width_km / pixel_km)`` pixels centred on a site.
+
+        Parameters
+        ----------
+        center_lat_deg, center_lon_deg : float
+            Site latitude [deg] in [-90, -60] (the south cap) and east longitude [deg].
+        half_width_km : float
+            Half side of the square [km] (grid units), >= ``pixel_km``.
+        pixel_km : float
+            Pixel size [km], > 0.
+
+        Raises
+        ------
+        ValueError
+            For a centre off the south cap, a non-positive pixel, a window narrower than a
+            pixel or wider than :attr:`MAX_PIXELS`.
+        """
+        if not (-90.0 <= center_lat_deg <= -60.0):
+            raise ValueError(f"center_lat_deg must be in [-90, -60] (south cap); got {center_lat_deg}")
+        if not (np.isfinite(pixel_km) and pixel_km > 0):
+            raise ValueError(f"pixel_km must be > 0; got {pixel_km}")
+        if not (np.isfinite(half_width_km) and half_width_km >= pixel_km):
+            raise ValueError(f"half_width_km must be >= pixel_km ({pixel_km}); got {half_width_km}")
+        n = round(2 * half_width_km / pixel_km)
+        if n > cls.MAX_PIXELS:
+            raise ValueError(f"grid of {n} x {n} pixels is too large (max {cls.MAX_PIXELS})")
+        x, y = latlon_to_xy(np.radians(center_lat_deg), np.radians(center_lon_deg))
+        return cls(float(x), float(y), float(pixel_km), int(n))
+
+    @property
+    def x0_km(self) -> float:
+        """Map X [km] of the window's left edge."""
+        return self.center_x_km - self.n_pixels * self.pixel_km / 2
+
+    @property
+    def y0_km(self) -> float:
+        """Map Y [km] of the window's top edge."""
+        return self.center_y_km + self.n_pixels * self.pixel_km / 2
+
+    def x_km(self) -> np.ndarray:
+        """Pixel-centre X [km] of each column, shape (n,)."""
+        return self.x0_km + (np.arange(self.n_pixels) + 0.5) * self.pixel_km
+
+    def y_km(self) -> np.ndarray:
+        """Pixel-centre Y [km] of each row, shape (n,)."""
+        return self.y0_km - (np.arange(self.n_pixels) + 0.5) * self.pixel_km
+
+    def latlon(self) -> tuple[np.ndarray, np.ndarray]:
+        """Pixel-centre latitude and east longitude grids [rad], each (n, n)."""
+        return xy_to_latlon(*np.meshgrid(self.x_km(), self.y_km()))
+
+
 def sample_bilinear(dem: Dem, x_km, y_km, outside: float = np.nan) -> np.ndarray:
     """Height [m] of ``dem`` at map points by bilinear interpolation between pixel centres.
 
-    Points outside the grid of pixel centres (beyond half a pixel inside the
-    edge, clamped) get ``outside``.
+    Parameters
+    ----------
+    dem : Dem
+        The grid.
+    x_km, y_km : array_like
+        Map coordinates [km], broadcastable.
+    outside : float
+        Value [m] for points beyond the outer pixel edges (points between the last pixel
+        centre and the edge take the edge value).
+
+    Returns
+    -------
+    numpy.ndarray
+        Heights [m] above 1737.4 km, shaped like the broadcast points.
     """
     row, col = dem.xy_to_index(x_km, y_km)
     ny, nx = dem.shape
@@ -226,8 +330,6 @@ def dem_from_pds3(path, max_fill_fraction: float = 0.25):
     counted in ``Dem.filled_fraction``; a cylindrical grid keeps NaN (resample with
     :func:`resample_to_polar`, which fills).
     """
-    from lupex.surface.pds3 import read_pds3
-
     im = read_pds3(path)
     ny, nx = im.height_m.shape
     if im.projection == "POLAR STEREOGRAPHIC":
@@ -253,6 +355,30 @@ def dem_from_pds3(path, max_fill_fraction: float = 0.25):
     lat = im.center_lat_deg - (np.arange(1, ny + 1) - im.line_offset - 1) / res
     lon = im.center_lon_deg + (np.arange(1, nx + 1) - im.sample_offset - 1) / res
     return LatLonGrid(im.height_m, lat, lon, source=im.source)
+
+
+
+def dem_from_geotiff(path, max_fill_fraction: float = 0.25) -> Dem:
+    """Read a south polar stereographic GeoTIFF DEM (:func:`lupex.surface.geotiff.read_geotiff`).
+
+    Nodata pixels are filled from their nearest neighbour and counted in
+    ``Dem.filled_fraction``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.tif`` file.
+    max_fill_fraction : float
+        Largest fraction of missing pixels that may be filled (else ValueError).
+
+    Returns
+    -------
+    Dem
+    """
+    r = read_geotiff(path)
+    h, frac = fill_holes(r.height_m, max_fill_fraction)
+    return Dem(h, r.x0_km, r.y0_km, r.pixel_km, source=r.source, filled_fraction=frac,
+               note=f"GeoTIFF polar stereographic {h.shape[0]}x{h.shape[1]}")
 
 
 def dem_from_site_npz(path) -> Dem:
@@ -286,7 +412,21 @@ def latlon_grid_from_npz(path) -> LatLonGrid:
 
 
 def load_dem(path, max_fill_fraction: float = 0.25):
-    """Read any supported DEM file: PDS3 .IMG/.LBL, GeoTIFF .tif, or the lupex .npz formats."""
+    """Read any supported DEM file: PDS3 .IMG/.LBL, GeoTIFF .tif, or the lupex .npz formats.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file; the suffix picks the reader.
+    max_fill_fraction : float
+        Largest fraction of missing pixels that may be filled (else ValueError).
+
+    Returns
+    -------
+    Dem or LatLonGrid
+        Polar stereographic products give a :class:`Dem` (heights [m] above 1737.4 km);
+        cylindrical ones a :class:`LatLonGrid` (resample with :func:`resample_to_polar`).
+    """
     from pathlib import Path
 
     p = Path(path)
@@ -296,8 +436,6 @@ def load_dem(path, max_fill_fraction: float = 0.25):
     if suf in (".img", ".lbl"):
         return dem_from_pds3(p, max_fill_fraction)
     if suf in (".tif", ".tiff"):
-        from lupex.surface.geotiff import dem_from_geotiff
-
         return dem_from_geotiff(p, max_fill_fraction)
     if suf == ".npz":
         with np.load(p) as z:
@@ -351,19 +489,32 @@ def resample_to_polar(
 
     Bilinear in (lat, lon) at each output pixel centre; missing values are filled from
     the nearest neighbour and reported in ``filled_fraction``.
+
+    Parameters
+    ----------
+    grid : LatLonGrid
+        The source heights [m].
+    center_lat_deg, center_lon_deg : float
+        Centre of the output map [deg], latitude in [-90, -60].
+    half_width_km : float
+        Half side of the output square [km] (grid units).
+    pixel_km : float
+        Output pixel size [km].
+    max_fill_fraction : float
+        Largest fraction of missing output pixels that may be filled (else ValueError).
+
+    Returns
+    -------
+    Dem
     """
-    xc, yc = _centre_xy(center_lat_deg, center_lon_deg)
-    n = _n_pixels(half_width_km, pixel_km)
-    x0 = xc - n * pixel_km / 2
-    y0 = yc + n * pixel_km / 2
-    tmp = Dem(np.zeros((n, n)), x0, y0, pixel_km)
-    lat, lon = tmp.latlon()
+    win = MapWindow.around(center_lat_deg, center_lon_deg, half_width_km, pixel_km)
+    lat, lon = win.latlon()
     h = sample_latlon(grid, lat, lon)
     h, frac = fill_holes(h, max_fill_fraction)
     return Dem(
         h,
-        x0,
-        y0,
+        win.x0_km,
+        win.y0_km,
         pixel_km,
         source=grid.source,
         filled_fraction=frac,
@@ -371,33 +522,30 @@ def resample_to_polar(
     )
 
 
-def _centre_xy(center_lat_deg: float, center_lon_deg: float):
-    from lupex.surface.projection import latlon_to_xy
-
-    if not (-90.0 <= center_lat_deg <= -60.0):
-        raise ValueError(f"center_lat_deg must be in [-90, -60] (south cap); got {center_lat_deg}")
-    x, y = latlon_to_xy(np.radians(center_lat_deg), np.radians(center_lon_deg))
-    return float(x), float(y)
-
-
-def _n_pixels(half_width_km: float, pixel_km: float) -> int:
-    if not (np.isfinite(pixel_km) and pixel_km > 0):
-        raise ValueError(f"pixel_km must be > 0; got {pixel_km}")
-    if not (np.isfinite(half_width_km) and half_width_km >= pixel_km):
-        raise ValueError(f"half_width_km must be >= pixel_km ({pixel_km}); got {half_width_km}")
-    n = round(2 * half_width_km / pixel_km)
-    if n > 20000:
-        raise ValueError(f"grid of {n} x {n} pixels is too large (max 20000)")
-    return n
-
-
 def crop(dem: Dem, center_lat_deg: float, center_lon_deg: float, half_width_km: float) -> Dem:
     """Square sub-grid of ``dem`` centred on a site, on the same pixel lattice.
 
-    Raises ``ValueError`` when the requested square is not fully inside the DEM.
+    Parameters
+    ----------
+    dem : Dem
+        The source grid.
+    center_lat_deg, center_lon_deg : float
+        Site [deg], latitude in [-90, -60].
+    half_width_km : float
+        Half side of the square [km] (grid units), rounded to whole source pixels.
+
+    Returns
+    -------
+    Dem
+        Same pixels, same lattice.
+
+    Raises
+    ------
+    ValueError
+        When the requested square is not fully inside the DEM.
     """
-    xc, yc = _centre_xy(center_lat_deg, center_lon_deg)
-    n = _n_pixels(half_width_km, dem.pixel_km)
+    win = MapWindow.around(center_lat_deg, center_lon_deg, half_width_km, dem.pixel_km)
+    xc, yc, n = win.center_x_km, win.center_y_km, win.n_pixels
     row, col = dem.xy_to_index(xc, yc)
     # first row/col such that the n x n window is centred on the site
     r0 = int(np.floor(row - (n - 1) / 2 + 0.5))
@@ -419,4 +567,45 @@ def crop(dem: Dem, center_lat_deg: float, center_lon_deg: float, half_width_km: 
         synthetic=dem.synthetic,
         filled_fraction=dem.filled_fraction,
         note=dem.note,
+    )
+
+
+def regrid(dem: Dem, window: MapWindow) -> Dem:
+    """Bilinear resampling of a polar DEM onto the pixel centres of ``window``.
+
+    Parameters
+    ----------
+    dem : Dem
+        The source grid.
+    window : MapWindow
+        The output grid (its own pixel size).
+
+    Returns
+    -------
+    Dem
+        Keeps the source's name, synthetic flag and filled fraction; the note records the
+        resampling.
+
+    Raises
+    ------
+    ValueError
+        When the window is not fully inside the DEM's pixel centres.
+    """
+    h = sample_bilinear(dem, window.x_km()[None, :], window.y_km()[:, None])
+    if np.isnan(h).any():
+        e = dem.extent_km()
+        raise ValueError(
+            f"the DEM ({dem.source}, X {e[0]:.2f}..{e[1]:.2f}, Y {e[2]:.2f}..{e[3]:.2f} km) "
+            f"does not cover the {window.n_pixels * window.pixel_km:g} km square centred at "
+            f"X {window.center_x_km:.2f}, Y {window.center_y_km:.2f} km"
+        )
+    return Dem(
+        h,
+        window.x0_km,
+        window.y0_km,
+        window.pixel_km,
+        source=dem.source,
+        synthetic=dem.synthetic,
+        filled_fraction=dem.filled_fraction,
+        note=(dem.note + f" | resampled bilinearly to {window.pixel_km * 1000:g} m").strip(" |"),
     )

@@ -3,7 +3,7 @@
 Irradiance at the Moon: S = S_1AU (1 AU / d)^2 with S_1AU = 1361 W/m^2 (total solar
 irradiance at solar minimum, Kopp & Lean 2011, GRL 38, L01706), d the Sun's distance.
 Power per panel area: P = eta * S * f * max(cos i, 0), with f the visible fraction of the
-solar disk above the terrain (:func:`lupex.surface.illumination.site_series`) and i the
+solar disk above the terrain (:func:`lupex.surface.site_series.site_series`) and i the
 angle between the Sun and the panel normal.
 
 Panel orientation: normal with tilt t from the local vertical (t = 90 deg: vertical panel)
@@ -21,9 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupex.constants import AU_KM, SOLAR_CONSTANT_W_M2
-from lupex.surface.illumination import BodyTrack, SiteSeries
+from lupex.surface.site_series import SiteSeries
+from lupex.surface.tracks import BodyTrack
 
-__all__ = ["EnergyBudget", "cos_incidence", "daily_budget", "panel_power_w_m2", "to_summary"]
+__all__ = ["EnergyBudget", "cos_incidence", "daily_budget", "panel_power_w_m2"]
 
 
 def cos_incidence(el_rad, az_rad, tilt_rad=np.pi / 2, normal_az_rad=None):
@@ -45,9 +46,27 @@ def cos_incidence(el_rad, az_rad, tilt_rad=np.pi / 2, normal_az_rad=None):
 
 def panel_power_w_m2(sun: SiteSeries, track: BodyTrack, efficiency: float = 0.3, tilt_rad: float = np.pi / 2,
                      normal_az_rad: float | None = None) -> np.ndarray:
-    """Electrical power per panel area [W/m^2] at each site and time, shape (n, nt).
+    """Electrical power per panel area [W/m^2] at each site and time.
 
     ``P = efficiency * S_1AU (AU/d)^2 * f * max(cos i, 0)`` (module docstring).
+
+    Parameters
+    ----------
+    sun : SiteSeries
+        The Sun's exact series at the sites (visible fraction, elevation, local azimuth).
+    track : BodyTrack
+        The Sun's track the series was computed from (distance [km]).
+    efficiency : float
+        Panel efficiency, in (0, 1].
+    tilt_rad : float
+        Panel normal's angle from the local vertical [rad] (pi/2: vertical panel).
+    normal_az_rad : float or None
+        Local azimuth of the panel normal [rad]; None tracks the Sun in azimuth.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, nt)
+        Power [W/m^2].
     """
     if not 0.0 < efficiency <= 1.0:
         raise ValueError(f"efficiency: must be in (0, 1], got {efficiency!r}")
@@ -87,6 +106,20 @@ def daily_budget(sun: SiteSeries, track: BodyTrack, earth: SiteSeries | None = N
 
     Each sample stands for ``track.weight_h`` hours (rectangle rule), so energy per day is
     ``sum P_i w_i`` over the samples starting in that day.
+
+    Parameters
+    ----------
+    sun, track, efficiency, tilt_rad, normal_az_rad
+        As :func:`panel_power_w_m2`.
+    earth : SiteSeries, optional
+        The Earth's series at the same sites and times (for contact hours).
+    min_earth_fraction : float
+        Visible Earth-disk fraction counted as contact (0.5: the Earth's centre up).
+
+    Returns
+    -------
+    EnergyBudget
+        Energy [Wh/m^2], contact and sunlit hours [h] per site and Earth day.
     """
     p = panel_power_w_m2(sun, track, efficiency, tilt_rad, normal_az_rad)
     day = np.floor(track.jd_tdb - track.jd_tdb[0]).astype(np.intp)
@@ -110,16 +143,3 @@ def daily_budget(sun: SiteSeries, track: BodyTrack, earth: SiteSeries | None = N
         contact = np.full((n, m), np.nan)
     return EnergyBudget(track.jd_tdb[0] + np.arange(m), energy, contact, sunlit, float(efficiency),
                         float(np.degrees(tilt_rad)), None if normal_az_rad is None else float(np.degrees(normal_az_rad)))
-
-
-def to_summary(budget: EnergyBudget, names=None) -> dict:
-    """Mean and minimum daily energy and contact hours per site, as value/unit pairs."""
-    names = names or [f"site{i}" for i in range(budget.energy_wh_m2.shape[0])]
-    out = {}
-    for i, name in enumerate(names):
-        out[f"{name}_mean_daily_energy"] = {"value": float(budget.energy_wh_m2[i].mean()), "unit": "Wh/m2/day"}
-        out[f"{name}_min_daily_energy"] = {"value": float(budget.energy_wh_m2[i].min()), "unit": "Wh/m2/day"}
-        out[f"{name}_mean_daily_earth_contact"] = {"value": float(np.nanmean(budget.earth_contact_h[i]))
-                                                   if np.isfinite(budget.earth_contact_h[i]).any() else None,
-                                                   "unit": "h/day"}
-    return out

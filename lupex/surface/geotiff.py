@@ -12,17 +12,20 @@ with GeoDoubleParamsTag 34736, and GDAL_NODATA 42113.  Required keys: ProjCoordT
 ProjLinearUnitsGeoKey 3076 says otherwise (9001 metre, 9036 km).  GTRasterTypeGeoKey 1025
 = 1 (PixelIsArea, the default) puts the tiepoint at a pixel corner, 2 (PixelIsPoint)
 at a pixel centre.
+
+The reader returns the raw raster (:class:`GeoTiffRaster`: heights with NaN where missing,
+and the grid's corner and pixel size); :func:`lupex.surface.dem.load_dem` fills the holes
+and builds the :class:`~lupex.surface.dem.Dem`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from lupex.surface.dem import Dem, fill_holes
-
-__all__ = ["dem_from_geotiff", "geokeys"]
+__all__ = ["GeoTiffRaster", "geokeys", "read_geotiff"]
 
 _LINEAR_UNITS_KM = {9001: 1e-3, 9036: 1.0}
 
@@ -48,12 +51,46 @@ def geokeys(tags: dict) -> dict:
     return out
 
 
-def dem_from_geotiff(path, max_fill_fraction: float = 0.25) -> Dem:
-    """Read a south polar stereographic GeoTIFF DEM of heights [m] above 1737.4 km.
+@dataclass(frozen=True, eq=False)
+class GeoTiffRaster:
+    """A decoded south polar stereographic GeoTIFF raster.
 
-    Nodata (GDAL_NODATA tag, NaN, or <= -1e30) pixels are filled from their nearest
-    neighbour and counted in ``filled_fraction``.  Raises ``ValueError`` for other
-    projections, rotated/sheared grids, non-square pixels or multi-band images.
+    Attributes
+    ----------
+    height_m : numpy.ndarray, shape (ny, nx)
+        Height [m] above the 1737.4 km sphere, float64, NaN where missing (nodata).
+    x0_km, y0_km : float
+        Map coordinates [km] of the upper-left corner of pixel (0, 0).
+    pixel_km : float
+        Pixel size [km].
+    source : str
+        The file path.
+    """
+
+    height_m: np.ndarray
+    x0_km: float
+    y0_km: float
+    pixel_km: float
+    source: str
+
+
+def read_geotiff(path) -> GeoTiffRaster:
+    """Read a south polar stereographic GeoTIFF of heights [m] above 1737.4 km.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.tif`` file.
+
+    Returns
+    -------
+    GeoTiffRaster
+        Nodata pixels (GDAL_NODATA tag, NaN, or <= -1e30) are NaN.
+
+    Raises
+    ------
+    ValueError
+        For other projections, rotated/sheared grids, non-square pixels or multi-band images.
     """
     import tifffile
 
@@ -114,13 +151,4 @@ def dem_from_geotiff(path, max_fill_fraction: float = 0.25) -> Dem:
         except ValueError:
             pass
     h[bad] = np.nan
-    h, frac = fill_holes(h, max_fill_fraction)
-    return Dem(
-        h,
-        x0_km,
-        y0_km,
-        sx * unit_km,
-        source=str(path),
-        filled_fraction=frac,
-        note=f"GeoTIFF polar stereographic {h.shape[0]}x{h.shape[1]}",
-    )
+    return GeoTiffRaster(h, x0_km, y0_km, sx * unit_km, str(path))

@@ -12,8 +12,8 @@ plane (the plane tangent to the sphere at P, so the Moon's curvature counts) is
 the small-angle form of the exact sphere result Z = (h - h0) - (R + h)(1 - cos(d/R)),
 D = (R + h) sin(d/R); the neglected terms are h d^2/2R^2 (< 20 m at 150 km for
 |h| < 5 km: 0.008 deg), d^4/24R^3 (4 m at 150 km) and a 1e-3 relative change of D
-at 150 km.  The horizon is max over Q of e.  (The slow reference marcher,
-:func:`horizon_mask_reference`, uses the exact expressions.)
+at 150 km.  The horizon is max over Q of e.  (The slow reference marcher of the tests,
+tests/surface/reference_horizon.py, uses the exact expressions.)
 Terrain beyond the DEM is the bare sphere (h = 0) unless a far-field ``Dem``
 is given.  Rays are straight lines in the stereographic plane; they leave the
 true great circle by at most rho L^2 / 4R^2 sideways (0.19 km for a ray of
@@ -62,19 +62,15 @@ parent reads finer terrain from a half-pixel-shifted origin, levels >= 3), so fa
 terrain is seen up to ~4-8 deg off in azimuth at the start of a band (D0/2 - 1 = 5
 parent pixels out) and ~2-3 deg at its end -- it matters where the horizon changes fast with azimuth
 (steep isolated peaks seen obliquely); and far terrain is smoothed as said above.
-Measured against the exact marcher: on random terrain with slopes up to 25 deg rms
-0.09-0.11 deg, 99th percentile < 0.55 deg, bias < 0.02 deg; on the real Connecting
-Ridge DEM (site01 at 40 m with a LOLA far field) rms 0.27 deg, 99th percentile
-0.97 deg; sharp crater rims are lowered by 0.1-0.3 deg (tests/surface/test_horizon*.py).
+The accuracy against the exact marcher, on random terrain and on the real Connecting
+Ridge DEM, is measured and bounded by tests/surface/test_horizon.py and
+tests/surface/test_horizon_real.py.
 
 Work per azimuth is about N^2 (D0 + ~5) sample evaluations whatever the ray length:
 O(N^2 A) overall (the number of levels, O(log R), only adds tiny grids).  Work is
 float32 in row blocks that stay in cache; the final arctan is a float32 polynomial
 (error < 1.2e-5 rad); azimuth batches are split over threads (NumPy releases the
 GIL) and copied into the (ny, nx, A) result in row tiles.
-
-Accuracy: see tests/surface/test_horizon*.py (against a slow exact marcher and
-closed forms).
 """
 
 from __future__ import annotations
@@ -93,7 +89,8 @@ __all__ = [
     "azimuths_rad",
     "horizon_at",
     "horizon_mask",
-    "horizon_mask_reference",
+    "horizon_series",
+    "mask_rows",
 ]
 
 #: Bump when the numerical results of :func:`horizon_mask` change (cache key).
@@ -102,9 +99,9 @@ ALGORITHM_VERSION = "mro-4"
 #: Fine-level march length in pixels (D0 above).
 _D0 = 12
 #: Observers of levels 1.._OWN_TERRAIN_LEVELS read their own level's terrain (and sit at
-#: their block centres); measured on the real site01 DEM this beats reading the finer
-#: level (rms 0.27 vs 0.30 deg) and is faster: the near bands suffer more from the
-#: half-pixel observer offset that finer terrain needs than from block-mean smoothing.
+#: their block centres); on the real site01 DEM this was more accurate than reading the
+#: finer level, and faster: the near bands suffer more from the half-pixel observer
+#: offset that finer terrain needs than from block-mean smoothing.
 _OWN_TERRAIN_LEVELS = 2
 #: Beyond, coarse observers of level L read terrain level min(L - 1, _TERRAIN_CAP) ...
 _TERRAIN_CAP = 3
@@ -615,67 +612,20 @@ def horizon_mask(
     return out
 
 
-def horizon_mask_reference(
-    dem: Dem,
-    n_azimuths: int = 360,
-    max_distance_km: float = 150.0,
-    observer_height_m: float = 0.0,
-    step_px: float = 0.25,
-    far_field: Dem | None = None,
-    pixels=None,
-) -> np.ndarray:
-    """Slow reference: uniform steps of ``step_px`` pixels along every ray, bilinear sampling.
-
-    Exact sphere geometry (Z = (h - h0) - (R+h)(1 - cos theta), D = (R+h) sin theta,
-    theta = d_true / R with d_true = d_grid / k of the observer).  Terrain
-    outside the DEM is read from ``far_field`` or is the bare sphere.  Only for
-    tests and the benchmark: cost O(N^2 A R).
-
-    ``pixels``: optional (rows, cols) index arrays to evaluate; returns
-    (npix, A) then, else (ny, nx, A).
-    """
-    from lupex.surface.dem import sample_bilinear
-
-    ny, nx = dem.shape
-    if pixels is None:
-        rr, cc = np.meshgrid(np.arange(ny), np.arange(nx), indexing="ij")
-        rr, cc = rr.ravel(), cc.ravel()
-    else:
-        rr, cc = (np.asarray(a).ravel() for a in pixels)
-    # terrain = DEM pixel centres padded with far field / bare sphere at the same spacing
-    pad = int(np.ceil(max_distance_km / dem.pixel_km)) + 2
-    xe = dem.x0_km + (np.arange(-pad, nx + pad) + 0.5) * dem.pixel_km
-    ye = dem.y0_km - (np.arange(-pad, ny + pad) + 0.5) * dem.pixel_km
-    ext = 1000.0 * _sample_far(far_field, xe[None, :], ye[:, None]).astype(float)
-    ext[pad : pad + ny, pad : pad + nx] = dem.height_m
-    big = Dem(ext, dem.x0_km - pad * dem.pixel_km, dem.y0_km + pad * dem.pixel_km, dem.pixel_km)
-    x0 = dem.x_km()[cc]
-    y0 = dem.y_km()[rr]
-    h0 = dem.height_m[rr, cc] / 1000.0 + observer_height_m / 1000.0
-    k = scale_factor_xy(x0, y0)
-    # Like horizon_mask, rays start where they first cross a grid line (1 px along the
-    # major axis: 1 to 1.41 px): the DEM says nothing about sub-pixel slopes.
-    out = np.empty((rr.size, n_azimuths))
-    R = R_MOON_KM
-    for kk, a in enumerate(azimuths_rad(n_azimuths)):
-        d1 = 1.0 / max(abs(np.sin(a)), abs(np.cos(a)))
-        d = np.arange(d1, max_distance_km / dem.pixel_km + 1e-9, step_px) * dem.pixel_km
-        xs = x0[:, None] + d[None, :] * np.sin(a)
-        ys = y0[:, None] + d[None, :] * np.cos(a)
-        h = sample_bilinear(big, xs, ys, outside=0.0) / 1000.0
-        th = d[None, :] / k[:, None] / R
-        z = (h - h0[:, None]) - (R + h) * (1 - np.cos(th))
-        dd = (R + h) * np.sin(th)
-        out[:, kk] = np.max(np.arctan2(z, dd), axis=1, initial=-np.pi / 2)
-    if pixels is None:
-        return out.reshape(ny, nx, n_azimuths)
-    return out
-
-
 def horizon_at(horizon_rad: np.ndarray, alpha_rad) -> np.ndarray:
     """Mask elevation [rad] at grid azimuths ``alpha_rad``, linear between the two nearest bins.
 
-    ``alpha_rad`` broadcasts against ``horizon_rad.shape[:-1]``.
+    Parameters
+    ----------
+    horizon_rad : numpy.ndarray, shape (..., A)
+        Masks [rad], bins at grid azimuths ``2 pi k / A``.
+    alpha_rad : array_like
+        Grid azimuths [rad], broadcast against ``horizon_rad.shape[:-1]``.
+
+    Returns
+    -------
+    numpy.ndarray, shape horizon_rad.shape[:-1]
+        Horizon elevation [rad].
     """
     a = horizon_rad.shape[-1]
     f = np.mod(np.asarray(alpha_rad, dtype=float), 2 * np.pi) * a / (2 * np.pi)
@@ -686,3 +636,59 @@ def horizon_at(horizon_rad: np.ndarray, alpha_rad) -> np.ndarray:
     h0 = np.take_along_axis(horizon_rad, i0[..., None], axis=-1)[..., 0]
     h1 = np.take_along_axis(horizon_rad, i1[..., None], axis=-1)[..., 0]
     return h0 * (1 - w) + h1 * w
+
+
+def mask_rows(horizon_rad, n_pixels: int | None = None) -> np.ndarray:
+    """Horizon masks checked and flattened to one row per pixel.
+
+    Parameters
+    ----------
+    horizon_rad : array_like, shape (..., A)
+        Masks [rad] in grid azimuth, A >= 4 bins.
+    n_pixels : int, optional
+        The number of pixels the masks must describe.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, A)
+        A view when possible.
+
+    Raises
+    ------
+    ValueError
+        For fewer than 4 bins, a pixel count other than ``n_pixels``, or elevations that are
+        not finite or outside [-pi/2, pi/2].
+    """
+    hor = np.asarray(horizon_rad)
+    if hor.ndim < 2 or hor.shape[-1] < 4:
+        raise ValueError(
+            f"horizon_rad: must be shaped (..., A) with A >= 4 azimuth bins; got shape {hor.shape}")
+    hor = hor.reshape(-1, hor.shape[-1])
+    if n_pixels is not None and hor.shape[0] != n_pixels:
+        raise ValueError(
+            f"horizon_rad: {hor.shape[0]} pixels do not match the {n_pixels} lat/lon points")
+    lo, hi = np.nanmin(hor), np.nanmax(hor)
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo < -np.pi / 2 or hi > np.pi / 2:
+        raise ValueError(
+            f"horizon_rad: elevations must be finite and within [-pi/2, pi/2] rad; got [{lo}, {hi}]")
+    return hor
+
+
+def horizon_series(horizon_rad: np.ndarray, alpha_rad: np.ndarray) -> np.ndarray:
+    """Mask elevation [rad] of each pixel along its own azimuth series.
+
+    Parameters
+    ----------
+    horizon_rad : numpy.ndarray, shape (n, A)
+        Masks [rad] in grid azimuth.
+    alpha_rad : numpy.ndarray, shape (n, m)
+        Grid azimuths [rad], one series per pixel.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, m)
+        :func:`horizon_at` on a zero-copy (n, m, A) view (linear between bins).
+    """
+    n, m = alpha_rad.shape
+    view = np.broadcast_to(horizon_rad[:, None, :], (n, m, horizon_rad.shape[-1]))
+    return horizon_at(view, alpha_rad)

@@ -48,7 +48,8 @@ rotation:
     alpha = A + lon (mod 2 pi),      A = alpha - lon (mod 2 pi).
 
 So the direction from any pixel toward the pole has local azimuth pi (south)
-whatever its longitude.
+whatever its longitude.  The local (east, north, up) vectors themselves are
+:func:`lupex.geometry.enu_basis`.
 """
 
 from __future__ import annotations
@@ -63,11 +64,11 @@ __all__ = [
     "R_MOON_KM",
     "grid_to_local_azimuth",
     "latlon_to_xy",
-    "local_frame",
     "local_to_grid_azimuth",
     "radial_unit_vector",
     "scale_factor",
     "scale_factor_xy",
+    "south_cap_points",
     "xy_to_latlon",
 ]
 
@@ -170,17 +171,31 @@ def radial_unit_vector(lat_rad, lon_rad):
     return np.stack([cl * np.cos(lon), cl * np.sin(lon), np.sin(lat)], axis=-1)
 
 
-def local_frame(lat_rad, lon_rad):
-    """Local (up, east, north) unit vectors in MOON_ME, each shaped ``lat.shape + (3,)``.
+def south_cap_points(lat_rad, lon_rad, max_lat_rad: float = 0.0):
+    """Latitudes and longitudes checked to lie on the south cap, flattened.
 
-    Use with a unit body direction s (ME): elevation ``asin(s.up)``, local
-    azimuth ``atan2(s.east, s.north)``; grid azimuth is that plus ``lon``.
+    Parameters
+    ----------
+    lat_rad, lon_rad : array_like
+        Latitude and east longitude [rad], same shape.
+    max_lat_rad : float
+        Northernmost latitude allowed [rad] (0: the southern hemisphere).
+
+    Returns
+    -------
+    lat, lon : numpy.ndarray, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        For different shapes, or latitudes not finite or outside [-pi/2, max_lat_rad].
     """
-    lat = np.asarray(lat_rad, dtype=float)
-    lon = np.asarray(lon_rad, dtype=float)
-    sl, cl = np.sin(lat), np.cos(lat)
-    so, co = np.sin(lon), np.cos(lon)
-    up = np.stack([cl * co, cl * so, sl], axis=-1)
-    east = np.stack([-so, co, np.zeros_like(so)], axis=-1)
-    north = np.stack([-sl * co, -sl * so, cl], axis=-1)
-    return up, east, north
+    lat = np.asarray(lat_rad, dtype=float).ravel()
+    lon = np.asarray(lon_rad, dtype=float).ravel()
+    if lat.shape != lon.shape:
+        raise ValueError(f"lat_rad/lon_rad: shapes differ ({lat.shape} vs {lon.shape})")
+    if lat.size and (not np.all(np.isfinite(lat)) or lat.min() < -np.pi / 2 - 1e-12 or lat.max() > max_lat_rad):
+        raise ValueError(
+            f"lat_rad: must lie in [-pi/2, {max_lat_rad:.4f}] rad (south cap); "
+            f"got [{np.nanmin(lat):.4f}, {np.nanmax(lat):.4f}]")
+    return lat, lon

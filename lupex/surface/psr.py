@@ -8,7 +8,7 @@ and the Sun's parallax from the Moon's orbit; :func:`max_subsolar_latitude` meas
 DE421).  The Sun being at infinity, a pixel's lit fraction depends only on that direction
 distribution, not on the order of the samples: the time-weighted histogram of (sub-solar
 longitude bin, latitude) is built once, and each pixel's mean is a lookup against its
-threshold tables (:func:`lupex.surface.illumination.illumination_map` with
+threshold tables (:func:`lupex.surface.illumination_map.illumination_map` with
 ``time_series=False``): O(pixels x longitude bins), independent of the 163,000 hourly steps.
 
 A pixel is a PSR when no sample shows any part of the solar disk.  The test is made
@@ -25,10 +25,11 @@ import numpy as np
 
 from lupex.constants import NODAL_PERIOD_YEARS
 from lupex.surface.dem import Dem
-from lupex.surface.illumination import body_track, illumination_map
+from lupex.surface.illumination_map import illumination_map
 from lupex.surface.projection import scale_factor
+from lupex.surface.tracks import body_track
 
-__all__ = ["PsrResult", "max_subsolar_latitude", "pixel_area_km2", "psr_map", "to_summary"]
+__all__ = ["PsrResult", "max_subsolar_latitude", "pixel_area_km2", "psr_map"]
 
 
 def pixel_area_km2(dem: Dem) -> np.ndarray:
@@ -111,18 +112,3 @@ def psr_map(dem: Dem, horizon_rad: np.ndarray, start_jd: float, years: float = N
         psr_area_km2=float(area[res.never_visible].sum()), pixel_area_km2=area,
         max_subsolar_lat_deg=float(np.degrees(np.abs(track.lat_rad).max())), n_lon_bins=n_lon_bins,
     )
-
-
-def to_summary(result: PsrResult) -> dict:
-    """Reported figures of a :class:`PsrResult` as JSON-serialisable value/unit pairs."""
-    return {
-        "window_start_jd_tdb": {"value": result.start_jd_tdb, "unit": "d"},
-        "window_years": {"value": result.years, "unit": "yr"},
-        "sun_samples": {"value": result.n_samples, "unit": ""},
-        "psr_area": {"value": result.psr_area_km2, "unit": "km2"},
-        "psr_pixel_fraction": {"value": float(result.psr.mean()), "unit": ""},
-        "map_area": {"value": float(result.pixel_area_km2.sum()), "unit": "km2"},
-        "mean_illumination_map_mean": {"value": float(result.mean_fraction.mean()), "unit": ""},
-        "mean_illumination_map_max": {"value": float(result.mean_fraction.max()), "unit": ""},
-        "max_subsolar_latitude": {"value": result.max_subsolar_lat_deg, "unit": "deg"},
-    }

@@ -4,7 +4,7 @@ For each candidate (name, lat, lon) on a DEM with horizon masks:
 
 * slope at the lander's footprint: the largest pixel slope within ``footprint_radius_km``;
 * sunlight over the surface-mission window: exact disk-fraction series at the site pixel
-  (:func:`lupex.surface.illumination.site_series`): time-mean fraction and longest night
+  (:func:`lupex.surface.site_series.site_series`): time-mean fraction and longest night
   (longest stretch with no part of the Sun visible);
 * Earth view: fraction of the window with the Earth's centre above the terrain
   (:mod:`lupex.surface.visibility`), and the overlap with sunlight;
@@ -26,21 +26,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.ndimage import distance_transform_edt, maximum_filter
 
-from lupex.surface import slope
 from lupex.surface.dem import Dem
-from lupex.surface.illumination import (
-    IlluminationMap,
-    SiteSeries,
-    body_track,
-    illumination_map,
-    sample_weights_h,
-    site_series,
-)
+from lupex.surface.illumination_map import IlluminationMap, illumination_map
 from lupex.surface.projection import latlon_to_xy, scale_factor
 from lupex.surface.psr import PsrResult, psr_map
+from lupex.surface.site_series import SiteSeries, site_series
+from lupex.surface.slope import slope_deg as pixel_slope_deg
+from lupex.surface.tracks import body_track, sample_weights_h
 from lupex.surface.visibility import overlap_fraction
 
-__all__ = ["SiteAssessment", "SiteConstraints", "SiteWeights", "assess_sites", "locate_site", "to_summary"]
+__all__ = ["SiteAssessment", "SiteConstraints", "SiteWeights", "assess_sites", "locate_site"]
 
 
 @dataclass(frozen=True)
@@ -84,8 +79,26 @@ class SiteWeights:
 
 
 def locate_site(dem: Dem, name: str, lat_deg: float, lon_deg: float) -> tuple[int, int]:
-    """Row and column of the pixel containing a site; ValueError naming the site and the
-    grid's latitude/longitude extent when it is off the grid."""
+    """Row and column of the pixel containing a site.
+
+    Parameters
+    ----------
+    dem : Dem
+        The grid.
+    name : str
+        The site's name (for the error message).
+    lat_deg, lon_deg : float
+        Site latitude [deg] in [-90, 0) and east longitude [deg].
+
+    Returns
+    -------
+    row, col : int
+
+    Raises
+    ------
+    ValueError
+        Naming the site and the grid's latitude/longitude extent when it is off the grid.
+    """
     if not (np.isfinite(lat_deg) and -90.0 <= lat_deg < 0.0):
         raise ValueError(f"site {name!r}: latitude {lat_deg!r} deg must be in [-90, 0)")
     x, y = latlon_to_xy(np.radians(lat_deg), np.radians(lon_deg))
@@ -215,7 +228,7 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
     hor = np.asarray(horizon_rad)
     if hor.ndim != 3 or hor.shape[:2] != dem.shape:
         raise ValueError(f"horizon_rad: must be shaped (ny, nx, A) = {dem.shape} + (A,); got {hor.shape}")
-    slope_map = slope.slope_deg(dem) if slope_deg is None else np.asarray(slope_deg, dtype=float)
+    slope_map = pixel_slope_deg(dem) if slope_deg is None else np.asarray(slope_deg, dtype=float)
     if slope_map.shape != dem.shape:
         raise ValueError(f"slope_deg: must be shaped {dem.shape}, got {slope_map.shape}")
     if not (0 < footprint_radius_km < 10 and 0 < area_km < 100):
@@ -297,16 +310,3 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
         overlap, psr_km, np.array(area_ok), feasible, failed, score, order, constraints, weights,
         (float(jd[0]), float(jd[-1])), window_h, sun, earth, tuple(local), psr_mask, slope_map,
     )
-
-
-def to_summary(result: SiteAssessment) -> dict:
-    """Every reported figure per site as JSON-serialisable value/unit pairs, keyed by site."""
-    units = {"lat_deg": "deg", "lon_deg": "deg", "slope_deg": "deg", "mean_illumination": "",
-             "longest_night_h": "h", "earth_fraction": "", "sun_earth_overlap": "", "psr_distance_km": "km",
-             "area_feasible_fraction": "", "score": "", "rank": "", "feasible": "", "failed": ""}
-    out = {"window_hours": {"value": result.window_h, "unit": "h"}}
-    for row in result.to_rows():
-        name = row.pop("name")
-        out[name] = {k: {"value": (None if isinstance(v, float) and not np.isfinite(v) else v), "unit": units[k]}
-                     for k, v in row.items()}
-    return out

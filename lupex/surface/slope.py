@@ -83,7 +83,20 @@ def slope_aspect(dem: Dem, baseline_km: float | None = None):
 
 
 def slope_deg(dem: Dem, baseline_km: float | None = None) -> np.ndarray:
-    """Slope [deg] at every pixel (see :func:`slope_aspect`)."""
+    """Slope [deg] at every pixel (see :func:`slope_aspect`).
+
+    Parameters
+    ----------
+    dem : Dem
+        Heights [m] above 1737.4 km.
+    baseline_km : float or None
+        Plane-fit window side [km]; None gives the 3 x 3 pixel slope.
+
+    Returns
+    -------
+    numpy.ndarray, shape (ny, nx)
+        Slope [deg] against the sphere's tangent plane.
+    """
     return np.degrees(slope_aspect(dem, baseline_km)[0])
 
 

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lupex.surface.dem import Dem, _centre_xy, _n_pixels
+from lupex.surface.dem import Dem, MapWindow
 from lupex.surface.projection import latlon_to_xy, scale_factor
 
 __all__ = ["NAMED_CRATERS", "NAMED_MASSIFS", "crater_profile", "synthetic_south_pole"]
@@ -177,12 +177,9 @@ def synthetic_south_pole(
         raise ValueError(f"center_lat_deg must be in [-90, -80]; got {center_lat_deg}")
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
-    xc, yc = _centre_xy(center_lat_deg, center_lon_deg)
-    n = _n_pixels(half_width_km, pixel_km)
-    x0 = xc - n * pixel_km / 2
-    y0 = yc + n * pixel_km / 2
-    x_km = x0 + (np.arange(n) + 0.5) * pixel_km
-    y_km = y0 - (np.arange(n) + 0.5) * pixel_km
+    win = MapWindow.around(center_lat_deg, center_lon_deg, half_width_km, pixel_km)
+    n, x0, y0 = win.n_pixels, win.x0_km, win.y0_km
+    x_km, y_km = win.x_km(), win.y_km()
     rng = np.random.default_rng(seed)
     h = _fractal(n, n, pixel_km, rng)
     xg, yg = np.meshgrid(x_km, y_km)

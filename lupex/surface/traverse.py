@@ -19,13 +19,15 @@ import numpy as np
 from scipy.ndimage import binary_erosion
 from skimage.graph import MCP_Geometric
 
+from lupex.geometry import enu_basis
 from lupex.surface.dem import Dem
+from lupex.surface.disk import disk_fraction
 from lupex.surface.horizon import horizon_at
-from lupex.surface.illumination import body_track, disk_fraction
-from lupex.surface.projection import local_frame, scale_factor
+from lupex.surface.projection import scale_factor
 from lupex.surface.sites import locate_site
+from lupex.surface.tracks import body_track
 
-__all__ = ["Traverse", "plan_traverse", "psr_edge", "to_summary"]
+__all__ = ["Traverse", "plan_traverse", "psr_edge"]
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,8 @@ def plan_traverse(dem: Dem, slope_deg: np.ndarray, horizon_rad: np.ndarray, star
     t_h = np.concatenate(([0.0], np.cumsum(seg_km) / speed_kmh))
     arrival = float(depart_jd) + t_h / 24.0  # consecutive pixels differ, so seg_km > 0
     tr = body_track("sun", arrival)
-    up, east, north = local_frame(lat[r, c], lon[r, c])
-    s = (tr.vec_me_km / tr.dist_km).T  # (m, 3), one Sun direction per path pixel
+    east, north, up = enu_basis(lat[r, c], lon[r, c])
+    s = tr.vec_me_km / tr.dist_km[:, None]  # (m, 3), one Sun direction per path pixel
     el = np.arcsin(np.clip(np.sum(up * s, axis=1), -1, 1))
     alpha = np.arctan2(np.sum(east * s, axis=1), np.sum(north * s, axis=1)) + lon[r, c]
     h = horizon_at(hor[r, c], alpha)
@@ -144,16 +146,3 @@ def plan_traverse(dem: Dem, slope_deg: np.ndarray, horizon_rad: np.ndarray, star
         shadow_length_km=float(seg_km[dark_seg].sum()), speed_kmh=float(speed_kmh), depart_jd=float(depart_jd),
         arrival_jd=arrival, sun_fraction=frac, target_rc=(int(target[0]), int(target[1])),
     )
-
-
-def to_summary(tr: Traverse) -> dict:
-    """Reported traverse figures as JSON-serialisable value/unit pairs."""
-    return {
-        "length": {"value": tr.length_km, "unit": "km"},
-        "max_slope": {"value": tr.max_slope_deg, "unit": "deg"},
-        "drive_time": {"value": tr.drive_time_h, "unit": "h"},
-        "shadow_time": {"value": tr.shadow_time_h, "unit": "h"},
-        "shadow_length": {"value": tr.shadow_length_km, "unit": "km"},
-        "speed": {"value": tr.speed_kmh, "unit": "km/h"},
-        "depart_jd_tdb": {"value": tr.depart_jd, "unit": "d"},
-    }

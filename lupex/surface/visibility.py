@@ -3,7 +3,7 @@
 Seen from the south polar region the Earth hangs near the horizon (sub-Earth point within
 +-6.7 deg latitude and +-7.9 deg longitude of (0, 0) by optical libration), so terrain
 decides whether a site can talk to the Earth.  The geometry is that of
-:mod:`lupex.surface.illumination` with the Earth as the body: topocentric elevation (the
+:mod:`lupex.surface.site_series` and :mod:`lupex.surface.illumination_map` with the Earth as the body: topocentric elevation (the
 Earth's ~0.95 deg horizontal parallax matters), the Earth's disk of angular radius
 asin(6378.137 km / d) ~ 0.95 deg, and the same horizon masks.
 
@@ -18,13 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupex.surface.illumination import (
-    BodyTrack,
-    SiteSeries,
-    body_track,
-    illumination_map,
-    site_series,
-)
+from lupex.surface.illumination_map import illumination_map
+from lupex.surface.site_series import SiteSeries, site_series
+from lupex.surface.tracks import BodyTrack, body_track
 
 __all__ = [
     "CommWindows",
@@ -56,9 +52,9 @@ def earth_visibility_series(lat_rad, lon_rad, horizon_rad, jd_tdb, height_m=0.0)
 def earth_visibility_map(lat_rad, lon_rad, horizon_rad, jd_tdb, *, track: BodyTrack | None = None, **kwargs):
     """Map of the time-mean visible Earth-disk fraction and longest Earth-dark stretch.
 
-    Thin wrapper of :func:`lupex.surface.illumination.illumination_map` for the Earth; pass a
+    Thin wrapper of :func:`lupex.surface.illumination_map.illumination_map` for the Earth; pass a
     precomputed ``track`` to reuse it.  Returns an
-    :class:`~lupex.surface.illumination.IlluminationMap` (``body == "earth"``).
+    :class:`~lupex.surface.illumination_map.IlluminationMap` (``body == "earth"``).
     """
     tr = track if track is not None else body_track("earth", jd_tdb)
     return illumination_map(lat_rad, lon_rad, horizon_rad, tr, **kwargs)

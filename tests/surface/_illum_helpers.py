@@ -12,8 +12,9 @@ from dataclasses import replace
 import numpy as np
 
 from lupex.constants import AU_KM, R_MOON_KM, SUN_RADIUS_KM
+from lupex.geometry import angular_radius
 from lupex.surface.dem import Dem
-from lupex.surface.illumination import BodyTrack, angular_radius
+from lupex.surface.tracks import BodyTrack
 
 
 def pit(n=50, pixel_km=0.02, radius_km=0.4, depth_km=0.05, n_az=360, centre_xy_km=(0.0, 0.0)):
@@ -47,6 +48,6 @@ def fixed_sun_track(lat_rad, lon_rad, n=1, dist_km=AU_KM) -> BodyTrack:
     lat = np.broadcast_to(np.asarray(lat_rad, float), (n,)).copy()
     lon = np.broadcast_to(np.asarray(lon_rad, float), (n,)).copy()
     d = np.full(n, dist_km)
-    vec = d * np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    vec = (d * np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])).T  # (n, 3)
     return BodyTrack("sun", 2451545.0 + np.arange(n) / 24.0, vec, lat, lon, d,
                      angular_radius(SUN_RADIUS_KM, d), np.zeros(n), np.ones(n))

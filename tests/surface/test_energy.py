@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from lupex.constants import AU_KM, SOLAR_CONSTANT_W_M2
-from lupex.surface import illumination as il
-from lupex.surface.energy import cos_incidence, daily_budget, to_summary
+from lupex.report.surface import energy_summary as to_summary
+from lupex.surface.energy import cos_incidence, daily_budget
+from lupex.surface.site_series import site_series
+from lupex.surface.tracks import body_track
 from tests.surface._illum_helpers import fixed_sun_track
 
 JD2026 = 2461041.5
@@ -24,7 +26,7 @@ def test_fixed_sun_gives_closed_form_daily_energy():
     # Sun held 1.2 deg high, fully visible, at exactly 1 AU for 48 hourly samples.
     n = 48
     tr = fixed_sun_track(np.radians(-1.2), 0.3, n=n, dist_km=AU_KM)
-    ser = il.site_series([np.radians(-89.999)], [0.0], np.zeros((1, 360), np.float32), tr)
+    ser = site_series([np.radians(-89.999)], [0.0], np.zeros((1, 360), np.float32), tr)
     b = daily_budget(ser, tr, efficiency=0.25)
     e = np.radians(1.2)  # elevation at (nearly) the pole
     expected = 0.25 * SOLAR_CONSTANT_W_M2 * np.cos(e) * 24.0
@@ -34,7 +36,7 @@ def test_fixed_sun_gives_closed_form_daily_energy():
     back = daily_budget(ser, tr, efficiency=0.25, normal_az_rad=float(ser.az_local_rad[0, 0]) + np.pi)
     assert np.all(back.energy_wh_m2 == 0)
     s = to_summary(b, ["pole"])
-    assert s["pole_mean_daily_energy"]["unit"] == "Wh/m2/day"
+    assert s["pole_mean_daily_energy"]["unit"] == "Wh/m^2/d"
 
 
 def test_real_month_at_a_ridge_site():
@@ -42,12 +44,12 @@ def test_real_month_at_a_ridge_site():
     # time).  With the Sun within 2.2 deg of the horizon, cos e > 0.999 and the disk is
     # whole on most days, so such a day's energy is eta * sum_h S(d_h) to within 0.07 %, with S(d) = 1361 (AU/d)^2 near perihelion = 1361 * 1.03.
     jd = JD2026 + np.arange(0, 30 * 24) / 24.0
-    sun = il.body_track("sun", jd)
-    earth = il.body_track("earth", jd)
+    sun = body_track("sun", jd)
+    earth = body_track("earth", jd)
     lat, lon = [np.radians(-89.45)], [np.radians(222.7)]
     flat = np.zeros((1, 360), np.float32)
-    ser = il.site_series(lat, lon, flat, sun)
-    b = daily_budget(ser, sun, il.site_series(lat, lon, flat, earth), efficiency=0.3)
+    ser = site_series(lat, lon, flat, sun)
+    b = daily_budget(ser, sun, site_series(lat, lon, flat, earth), efficiency=0.3)
     s_day = 1361 * np.mean((AU_KM / sun.dist_km) ** 2)
     assert s_day == pytest.approx(1361 * 1.033, rel=0.003)
     whole = ser.fraction[0].reshape(30, 24).min(axis=1) == 1.0  # days with the whole disk up
@@ -65,6 +67,6 @@ def test_real_month_at_a_ridge_site():
 
 def test_energy_rejects_bad_efficiency():
     tr = fixed_sun_track(-0.02, 0.0, n=3)
-    ser = il.site_series([-1.5], [0.0], np.zeros((1, 360), np.float32), tr)
+    ser = site_series([-1.5], [0.0], np.zeros((1, 360), np.float32), tr)
     with pytest.raises(ValueError, match="efficiency"):
         daily_budget(ser, tr, efficiency=1.5)

@@ -12,8 +12,8 @@ from lupex.surface.horizon import (
     azimuths_rad,
     horizon_at,
     horizon_mask,
-    horizon_mask_reference,
 )
+from tests.surface.reference_horizon import horizon_mask_reference
 
 DEG = np.pi / 180
 

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from lupex.surface.dem import latlon_grid_from_npz, resample_to_polar
-from lupex.surface.horizon import horizon_mask, horizon_mask_reference
+from lupex.surface.horizon import horizon_mask
 from lupex.surface.projection import latlon_to_xy, local_to_grid_azimuth
-from lupex.surface.terrain import build_terrain
+from lupex.surface.terrain_map import build_terrain
+from tests.surface.reference_horizon import horizon_mask_reference
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "dem"
 CR_LAT, CR_LON = -89.53432, 209.94767  # Connecting Ridge (Gracy & Lee, LPSC 2024 #1695)

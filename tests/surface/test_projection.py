@@ -6,11 +6,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lupex.constants import R_MOON_KM
+from lupex.geometry import enu_basis
 from lupex.surface.dem import Dem
 from lupex.surface.projection import (
     grid_to_local_azimuth,
     latlon_to_xy,
-    local_frame,
     local_to_grid_azimuth,
     scale_factor,
     scale_factor_xy,
@@ -83,10 +83,10 @@ def test_azimuth_conventions_explicit_points(lon_deg):
     np.testing.assert_allclose(d, [np.cos(lon), -np.sin(lon)], atol=1e-6)
 
 
-def test_local_frame_against_projection():
+def test_enu_basis_against_projection():
     # A point displaced along the 3-D 'east' vector maps to the grid azimuth A + lon = pi/2 + lon
     lat, lon = np.radians(-86.0), np.radians(130.0)
-    up, east, north = local_frame(lat, lon)
+    east, north, up = enu_basis(lat, lon)
     p = R_MOON_KM * up
     for vec, a_loc in ((east, np.pi / 2), (north, 0.0), (-east, 1.5 * np.pi)):
         q = p + 1e-4 * vec

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from lupex.constants import R_MOON_KM
-from lupex.surface import illumination as il
-from lupex.surface.psr import max_subsolar_latitude, pixel_area_km2, psr_map, to_summary
+from lupex.report.surface import psr_summary as to_summary
+from lupex.surface.psr import max_subsolar_latitude, pixel_area_km2, psr_map
+from lupex.surface.site_series import visible_fraction
+from lupex.surface.tracks import body_track
 from tests.surface._illum_helpers import pit
 
 JD2020 = 2458849.5  # 2020-01-01 TDB
@@ -24,9 +26,9 @@ def test_distribution_method_matches_time_stepping(shallow_pit):
     res = psr_map(dem, hor, JD2020, years=years, step_h=step_h, workers=1)
     # Slow reference: exact geometry for every pixel at every step.
     jd = JD2020 + np.arange(0.0, years * 365.25 * 24, step_h) / 24.0
-    tr = il.body_track("sun", jd)
+    tr = body_track("sun", jd)
     lat, lon = dem.latlon()
-    frac = il.visible_fraction(lat.ravel(), lon.ravel(), hor.reshape(-1, 360), tr)
+    frac = visible_fraction(lat.ravel(), lon.ravel(), hor.reshape(-1, 360), tr)
     ref_mean = (frac @ tr.weight_h / tr.weight_h.sum()).reshape(dem.shape)
     ref_never = (frac.max(axis=1) == 0).reshape(dem.shape)
     diff = np.abs(res.mean_fraction - ref_mean)
@@ -53,7 +55,7 @@ def test_full_cycle_psr_of_the_pit(shallow_pit):
     r_psr = 0.02 / np.tan(np.radians(1.59 + 0.272)) - 0.4
     assert res.psr_area_km2 == pytest.approx(np.pi * r_psr**2, rel=0.2)
     s = to_summary(res)
-    assert s["psr_area"]["unit"] == "km2" and s["psr_area"]["value"] == pytest.approx(res.psr_area_km2)
+    assert s["psr_area"]["unit"] == "km^2" and s["psr_area"]["value"] == pytest.approx(res.psr_area_km2)
     assert 1.5 < s["max_subsolar_latitude"]["value"] < 1.6
 
 

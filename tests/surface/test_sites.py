@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from lupex.report.surface import sites_summary as to_summary
 from lupex.surface.projection import xy_to_latlon
 from lupex.surface.psr import psr_map
 from lupex.surface.sites import (
@@ -12,7 +13,6 @@ from lupex.surface.sites import (
     SiteWeights,
     assess_sites,
     locate_site,
-    to_summary,
 )
 from tests.surface._illum_helpers import pit
 
@@ -86,9 +86,9 @@ def test_weights_validation():
 def test_plots_render_from_results(scene):
     from matplotlib.figure import Figure
 
-    from lupex.surface import surface_plots as sp
+    from lupex.report import surface as sp
     from lupex.surface.energy import daily_budget
-    from lupex.surface.illumination import body_track
+    from lupex.surface.tracks import body_track
 
     dem, hor, _, psr, res = scene
     i = res.names.index("plain")

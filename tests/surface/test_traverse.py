@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
+from lupex.report.surface import traverse_summary as to_summary
 from lupex.surface.dem import Dem
 from lupex.surface.projection import xy_to_latlon
 from lupex.surface.psr import psr_map
-from lupex.surface.traverse import plan_traverse, psr_edge, to_summary
+from lupex.surface.traverse import plan_traverse, psr_edge
 from tests.surface._illum_helpers import pit
 
 JD2028 = 2461771.5
@@ -76,7 +77,7 @@ def test_drive_into_a_psr_is_in_shadow():
 def test_traverse_plot_renders(flat):
     from matplotlib.figure import Figure
 
-    from lupex.surface.surface_plots import plot_traverse
+    from lupex.report.surface import plot_traverse
 
     dem, slope, hor = flat
     x, y = dem.xy()

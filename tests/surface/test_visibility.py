@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lupex.surface import illumination as il
+from lupex.surface.tracks import body_track
 from lupex.surface.visibility import (
     comm_windows,
     earth_visibility_map,
@@ -29,7 +29,7 @@ def test_subearth_libration_within_8_deg():
 
 
 def test_earth_angular_radius_and_parallax():
-    tr = il.body_track("earth", JD2020 + np.arange(0, 28, 0.5))
+    tr = body_track("earth", JD2020 + np.arange(0, 28, 0.5))
     # asin(6378.137 / 356,400..406,700 km) = 0.90..1.03 deg; parallax asin(1737.4/d) ~ 0.26 deg
     assert 0.89 < np.degrees(tr.radius_rad).min() and np.degrees(tr.radius_rad).max() < 1.04
     assert 0.24 < np.degrees(tr.parallax_rad).min() and np.degrees(tr.parallax_rad).max() < 0.29

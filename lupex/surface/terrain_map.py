@@ -1,8 +1,8 @@
-"""The terrain stage: one call that gives the site DEM, its slopes, and cached horizons.
+"""The terrain map of a site: its DEM, slope map and (cached) horizon masks, as data.
 
-This is the entry point for the pipeline: :func:`build_terrain` takes plain numbers
-(and an optional DEM file path) and returns a frozen :class:`Terrain`;
-:func:`to_summary` turns it into JSON-ready figures with units.
+:func:`build_terrain` takes plain numbers (and an optional DEM file path) and returns a
+frozen :class:`Terrain`: the DEM cropped or resampled around the site (or the SYNTHETIC
+south pole), its slope map [deg], and :meth:`Terrain.horizons` for the horizon masks.
 """
 
 from __future__ import annotations
@@ -15,22 +15,16 @@ import numpy as np
 from lupex.surface.dem import (
     Dem,
     LatLonGrid,
-    _centre_xy,
-    _n_pixels,
+    MapWindow,
     crop,
     load_dem,
+    regrid,
     resample_to_polar,
-    sample_bilinear,
 )
 from lupex.surface.slope import slope_deg as _slope_deg
 from lupex.surface.synthetic import synthetic_south_pole
 
-__all__ = ["Terrain", "build_terrain", "to_summary"]
-
-#: Slope limit [deg] used for the "safe fraction" figure (typical lander design limit;
-#: Chandrayaan-3's lander was qualified for 12 deg).
-SAFE_SLOPE_DEG = 12.0
-
+__all__ = ["Terrain", "build_terrain"]
 
 @dataclass(frozen=True, eq=False)
 class Terrain:
@@ -60,38 +54,6 @@ class Terrain:
 
         return cached_horizon_mask(self.dem, **kwargs)
 
-    def to_summary(self) -> dict:
-        """Same as :func:`to_summary`."""
-        return to_summary(self)
-
-
-def _regrid(dem: Dem, center_lat_deg, center_lon_deg, half_width_km, pixel_km) -> Dem:
-    """Bilinear resampling of a polar DEM onto a new square grid centred on the site."""
-    xc, yc = _centre_xy(center_lat_deg, center_lon_deg)
-    n = _n_pixels(half_width_km, pixel_km)
-    x0, y0 = xc - n * pixel_km / 2, yc + n * pixel_km / 2
-    tmp = Dem(np.zeros((1, 1)), x0, y0, pixel_km)
-    xs = x0 + (np.arange(n) + 0.5) * pixel_km
-    ys = y0 - (np.arange(n) + 0.5) * pixel_km
-    del tmp
-    h = sample_bilinear(dem, xs[None, :], ys[:, None])
-    if np.isnan(h).any():
-        e = dem.extent_km()
-        raise ValueError(
-            f"the DEM ({dem.source}, X {e[0]:.2f}..{e[1]:.2f}, Y {e[2]:.2f}..{e[3]:.2f} km) "
-            f"does not cover a {2 * half_width_km:g} km square centred at "
-            f"{center_lat_deg}, {center_lon_deg} deg"
-        )
-    return Dem(
-        h,
-        x0,
-        y0,
-        pixel_km,
-        source=dem.source,
-        synthetic=dem.synthetic,
-        filled_fraction=dem.filled_fraction,
-        note=(dem.note + f" | resampled bilinearly to {pixel_km * 1000:g} m").strip(" |"),
-    )
 
 
 def build_terrain(
@@ -134,7 +96,7 @@ def build_terrain(
     >>> t = build_terrain(-89.45, 222.0, 5.0, 0.05)            # synthetic  # doctest: +SKIP
     >>> t = build_terrain(-89.53432, 209.94767, 4.0,
     ...                   dem_path="site01_connecting_ridge_10mpp.npz")  # doctest: +SKIP
-    >>> summary = t.to_summary(); masks = t.horizons()          # doctest: +SKIP
+    >>> masks = t.horizons()                                    # doctest: +SKIP
     """
     if dem_path is None:
         dem = synthetic_south_pole(
@@ -155,50 +117,7 @@ def build_terrain(
         elif pixel_km is None or abs(pixel_km - src.pixel_km) < 1e-9 * src.pixel_km:
             dem = crop(src, center_lat_deg, center_lon_deg, half_width_km)
         else:
-            dem = _regrid(src, center_lat_deg, center_lon_deg, half_width_km, pixel_km)
+            dem = regrid(src, MapWindow.around(center_lat_deg, center_lon_deg, half_width_km, pixel_km))
     slope = _slope_deg(dem, slope_baseline_km)
     slope.setflags(write=False)
     return Terrain(dem, slope, float(center_lat_deg), float(center_lon_deg), slope_baseline_km)
-
-
-def _q(value, unit):
-    return {"value": value, "unit": unit}
-
-
-def to_summary(result: Terrain) -> dict:
-    """Every reported terrain figure as ``{"value": ..., "unit": ...}`` (JSON-ready)."""
-    dem = result.dem
-    h = dem.height_m
-    s = result.slope_deg
-    ny, nx = dem.shape
-    xc, yc = _centre_xy(result.center_lat_deg, result.center_lon_deg)
-    hc = float(sample_bilinear(dem, xc, yc))
-    row, col = dem.xy_to_index(xc, yc)
-    sc = float(
-        s[int(np.clip(round(float(row)), 0, ny - 1)), int(np.clip(round(float(col)), 0, nx - 1))]
-    )
-    left, right, bottom, top = dem.extent_km()
-    return {
-        "center_lat": _q(result.center_lat_deg, "deg"),
-        "center_lon": _q(result.center_lon_deg, "deg"),
-        "grid_rows": _q(int(ny), "pixel"),
-        "grid_cols": _q(int(nx), "pixel"),
-        "pixel_size": _q(dem.pixel_km * 1000.0, "m"),
-        "map_width": _q((right - left), "km"),
-        "map_height": _q((top - bottom), "km"),
-        "synthetic": _q(bool(dem.synthetic), ""),
-        "source": _q(dem.source, ""),
-        "filled_fraction": _q(float(dem.filled_fraction), ""),
-        "height_at_center": _q(hc, "m"),
-        "height_min": _q(float(h.min()), "m"),
-        "height_max": _q(float(h.max()), "m"),
-        "height_mean": _q(float(h.mean()), "m"),
-        "slope_baseline": _q(
-            None if result.slope_baseline_km is None else result.slope_baseline_km * 1000.0, "m"
-        ),
-        "slope_at_center": _q(sc, "deg"),
-        "slope_median": _q(float(np.median(s)), "deg"),
-        "slope_p95": _q(float(np.percentile(s, 95)), "deg"),
-        "area_fraction_slope_below_limit": _q(float(np.mean(s < SAFE_SLOPE_DEG)), ""),
-        "slope_limit": _q(SAFE_SLOPE_DEG, "deg"),
-    }
