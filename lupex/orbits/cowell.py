@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from lupex.constants import R_EARTH_KM, R_MOON_KM
 from lupex.orbits.events import Event
 from lupex.orbits.forces import (
     EphemerisTable,
@@ -24,7 +23,7 @@ from lupex.orbits.forces import (
     total_acceleration,
 )
 
-__all__ = ["ForceModel", "Trajectory", "plot_trajectory", "propagate", "to_summary"]
+__all__ = ["ForceModel", "Trajectory", "propagate"]
 
 
 @dataclass(frozen=True)
@@ -155,48 +154,3 @@ def propagate(r0_km, v0_kms, epoch_jd_tdb: float, duration_s: float, model: Forc
         ev_y[ev.name] = np.asarray(sol.y_events[k]).reshape(-1, 6)[keep].T
     return Trajectory(float(epoch_jd_tdb), model.central, model, sol.t, sol.y[:3], sol.y[3:],
                       ev_t, ev_y, bool(sol.success), str(sol.message), int(sol.nfev), sol.sol)
-
-
-def to_summary(traj: Trajectory) -> dict:
-    """Reported figures of a trajectory, each ``{"value": ..., "unit": ...}`` (JSON-ready)."""
-    rn = np.linalg.norm(traj.r_km, axis=0)
-    out = {
-        "central_body": {"value": traj.central, "unit": ""},
-        "epoch_jd_tdb": {"value": traj.epoch_jd_tdb, "unit": "d"},
-        "duration": {"value": float(traj.t_s[-1] - traj.t_s[0]), "unit": "s"},
-        "min_radius": {"value": float(rn.min()), "unit": "km"},
-        "max_radius": {"value": float(rn.max()), "unit": "km"},
-        "final_position": {"value": traj.r_km[:, -1].tolist(), "unit": "km"},
-        "final_velocity": {"value": traj.v_kms[:, -1].tolist(), "unit": "km/s"},
-        "function_evaluations": {"value": traj.nfev, "unit": ""},
-    }
-    for name, t in traj.event_t_s.items():
-        out[f"event_{name}_times"] = {"value": [float(x) for x in t], "unit": "s"}
-    return out
-
-
-def plot_trajectory(traj: Trajectory, body_radius_km: float | None = None):
-    """Figure with the arc projected on the ICRF x-y and x-z planes and |r| against time."""
-    from matplotlib.figure import Figure
-
-
-    if body_radius_km is None:
-        body_radius_km = R_MOON_KM if traj.central == "moon" else R_EARTH_KM
-    fig = Figure(figsize=(12, 4), layout="constrained")
-    axes = fig.subplots(1, 3)
-    theta = np.linspace(0, 2 * np.pi, 200)
-    for ax, (i, j, lab) in zip(axes[:2], [(0, 1, "x-y"), (0, 2, "x-z")]):
-        ax.fill(body_radius_km * np.cos(theta), body_radius_km * np.sin(theta), color="0.8")
-        ax.plot(traj.r_km[i], traj.r_km[j], lw=0.8)
-        ax.plot(traj.r_km[i, 0], traj.r_km[j, 0], "go", ms=4, label="start")
-        ax.set_aspect("equal")
-        ax.set_xlabel(f"{'xyz'[i]} [km]")
-        ax.set_ylabel(f"{'xyz'[j]} [km]")
-        ax.set_title(f"{traj.central}-centred ICRF, {lab}")
-        ax.legend(loc="upper right", fontsize=8)
-    rn = np.linalg.norm(traj.r_km, axis=0)
-    axes[2].plot(traj.t_s / 3600.0, rn - body_radius_km)
-    axes[2].set_xlabel("time since epoch [h]")
-    axes[2].set_ylabel(f"altitude above {body_radius_km:g} km sphere [km]")
-    axes[2].set_title("altitude")
-    return fig

@@ -141,28 +141,3 @@ def plan_lunar_orbit(parking_alt_km=100.0, inc_deg=90.0, raan_deg=0.0, v_inf_kms
         descent_t_s=td, descent_r_km=rd[0], descent_alt_km=np.linalg.norm(rd[0], axis=-1) - rb,
         max_energy_drift_rel=drift,
     )
-
-
-def to_summary(plan):
-    """Every reported figure of a :class:`LunarOrbitPlan` as ``{"value", "unit"}`` (JSON-ready)."""
-    def q(value, unit):
-        return {"value": float(value), "unit": unit}
-
-    return {
-        "parking_alt": q(plan.parking_alt_km, "km"),
-        "inclination": q(plan.inc_deg, "deg"),
-        "raan": q(plan.raan_deg, "deg"),
-        "v_infinity": q(plan.v_inf_kms, "km/s"),
-        "parking_period": q(plan.period_s / 60.0, "min"),
-        "circular_speed": q(plan.circular_speed_kms, "km/s"),
-        "loi_dv": q(plan.loi_dv_kms * 1000.0, "m/s"),
-        "doi_dv": q(plan.doi_dv_kms * 1000.0, "m/s"),
-        "total_dv": q((plan.loi_dv_kms + plan.doi_dv_kms) * 1000.0, "m/s"),
-        "perilune_alt": q(plan.perilune_alt_km, "km"),
-        "doi_to_perilune": q(plan.doi_to_perilune_s / 60.0, "min"),
-        "descent_orbit_period": q(plan.descent_orbit_period_s / 60.0, "min"),
-        "perilune_speed": q(plan.perilune_speed_kms, "km/s"),
-        "perilune_latitude": q(plan.perilune_lat_deg, "deg"),
-        "propagated_arc": q(plan.t_s[-1] / 3600.0, "h"),
-        "max_energy_drift": q(plan.max_energy_drift_rel, "1"),
-    }
