@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..constants import GM_MOON_KM3S2, R_MOON_KM
-from ..orbits import budget as B
-from ..orbits import descent as D
+from ..lander import descent as D
+from ..lander import propellant as B
 from ..orbits.lunar_orbit import LunarOrbitPlan, plan_lunar_orbit
 from ..report.lander import budget_figures, budget_report, budget_summary
 from ..scenario import Scenario

@@ -1,4 +1,4 @@
-"""The spacecraft's velocity-change (delta-v) and mass budget, burn by burn.
+"""The lander's propellant and mass budget, burn by burn.
 
 Each burn spends propellant by the rocket equation (Tsiolkovsky):
 m_after = m_before * exp(-dv / (Isp g0)) (Curtis, *Orbital Mechanics for Engineering
@@ -11,22 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupex.constants import G0_KMS2, GM_EARTH_KM3S2, MOON_MEAN_DISTANCE_KM
-
-from .maneuvers import hohmann
+from lupex.constants import G0_KMS2
 
 
 def mass_after_burn(m0_kg, dv_kms, isp_s):
     """Mass after a burn of ``dv_kms`` at specific impulse ``isp_s``: m0 exp(-dv/(Isp g0))."""
     return np.asarray(m0_kg, dtype=float) * np.exp(-np.asarray(dv_kms) / (np.asarray(isp_s) * G0_KMS2))
-
-
-def lunar_arrival_vinf(r_park_km: float, moon_distance_km: float = MOON_MEAN_DISTANCE_KM,
-                       mu_earth_km3s2: float = GM_EARTH_KM3S2) -> float:
-    """Patched-conic estimate of the approach speed relative to the Moon [km/s] for a
-    Hohmann-type transfer from a circular parking orbit to the Moon's (circular) orbit:
-    v_inf = v_moon - v_apo (the transfer's apogee speed, Curtis sec. 8.5)."""
-    return float(hohmann(mu_earth_km3s2, r_park_km, moon_distance_km).dv_kms[..., 1])
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
 from lupex.constants import G0_KMS2, GM_MOON_KM3S2, R_MOON_KM
-
-from .maneuvers import vis_viva_speed
+from lupex.orbits.maneuvers import vis_viva_speed
 
 
 @dataclass(frozen=True)
