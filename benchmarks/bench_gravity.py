@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from lupex.orbits.gravity import read_icgem, sh_acceleration
-from lupex.orbits.gravity_data import grgm660prim_low_degree
+from lupex.orbits.gravity import sh_acceleration
+from lupex.orbits.gravity_files import read_icgem
+from lupex.orbits.grgm660prim import grgm660prim_low_degree
 
 GFC = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "gravity" / \
     "GRGM660PRIM_to150.gfc"

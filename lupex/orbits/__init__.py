@@ -8,9 +8,4 @@ Two-body core (plain float64 arrays, km / km/s / s / rad, vectors shaped (..., 3
 - :mod:`lupex.orbits.lambert` - Izzo's Lambert solver with multi-revolution branches
 - :mod:`lupex.orbits.maneuvers` - Hohmann, bi-elliptic, plane changes, impulses in VNB/RTN
 - :mod:`lupex.orbits.lunar_orbit` - ``plan_lunar_orbit`` / ``to_summary`` (pipeline entry point)
-- :mod:`lupex.orbits.plots` - figures of the results
-- :mod:`lupex.orbits.interop` - conversion to and from ``poliastro.twobody.Orbit``
-
-This package file imports nothing, so ``lupex.orbits.interop`` stays importable
-under the Python 3.10 / NumPy 1.26 oracle environment.
 """

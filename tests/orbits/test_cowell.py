@@ -16,7 +16,7 @@ from lupex.constants import J2_EARTH, R_EARTH_KM, R_MOON_KM
 from lupex.orbits import forces
 from lupex.orbits.cowell import ForceModel, propagate
 from lupex.orbits.events import Event
-from lupex.orbits.gravity import read_icgem
+from lupex.orbits.gravity_files import read_icgem
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 LRO = DATA / "orbits" / "LRO_2022001_Moon_ICRF_4h.csv"
