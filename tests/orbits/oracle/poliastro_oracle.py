@@ -104,7 +104,6 @@ def transfer_block(d):
 
 def interop_block(d):
     from astropy.time import Time
-
     from poliastro_interop import from_poliastro, to_poliastro  # this script's directory
 
     mu = float(d["int_mu"])
