@@ -35,9 +35,9 @@ class Trajectory:
     epoch_jd_tdb : float       time origin (TDB Julian date); ``t_s`` counts from it
     central : str              "earth" or "moon" (ICRF axes centred there)
     t_s : (n,)                 output times [s]
-    r_km, v_kms : (3, n)       states at ``t_s``
+    r_km, v_kms : (n, 3)       positions [km] and velocities [km/s] at ``t_s``
     event_t_s : dict           event name -> (k,) times of its occurrences [s]
-    event_states : dict        event name -> (6, k) states at those times
+    event_states : dict        event name -> (k, 6) states (r [km], v [km/s]) at those times
     success, message, nfev     from ``solve_ivp``
     sol                        scipy ``OdeSolution`` (dense output); use ``state_at``
     """
@@ -56,17 +56,29 @@ class Trajectory:
     sol: object = None
 
     def state_at(self, t_s) -> tuple[np.ndarray, np.ndarray]:
-        """Position [km] and velocity [km/s] at any ``t_s`` inside the arc (dense output;
-        interpolation error ~ the integration tolerance)."""
+        """State anywhere inside the arc, from the integrator's dense output (interpolation
+        error of the order of the integration tolerance).
+
+        Parameters
+        ----------
+        t_s : float or array_like, shape (m,)
+            Seconds past the epoch [s], within the arc.
+
+        Returns
+        -------
+        r_km, v_kms : numpy.ndarray
+            Position [km] and velocity [km/s], shape ``t_s.shape + (3,)``.
+        """
         t = np.asarray(t_s, dtype=float)
         lo, hi = min(self.t_s[0], self.t_s[-1]), max(self.t_s[0], self.t_s[-1])
         if np.any(t < lo - 1e-9) or np.any(t > hi + 1e-9):
             raise ValueError(f"t_s: must lie within the arc [{lo}, {hi}] s")
-        y = self.sol(t)
-        return y[:3], y[3:]
+        y = np.moveaxis(self.sol(t), 0, -1)
+        return y[..., :3], y[..., 3:]
 
     @property
     def jd_tdb(self) -> np.ndarray:
+        """Output times as TDB Julian dates [d], shape (n,)."""
         return self.epoch_jd_tdb + self.t_s / 86400.0
 
 
@@ -151,6 +163,6 @@ def propagate(r0_km, v0_kms, epoch_jd_tdb: float, duration_s: float, model: Forc
         # apoapsis) is reported by scipy at t = 0; that is the initial condition, not an event.
         keep = np.asarray(sol.t_events[k]) != 0.0
         ev_t[ev.name] = np.asarray(sol.t_events[k])[keep]
-        ev_y[ev.name] = np.asarray(sol.y_events[k]).reshape(-1, 6)[keep].T
-    return Trajectory(float(epoch_jd_tdb), model.central, model, sol.t, sol.y[:3], sol.y[3:],
+        ev_y[ev.name] = np.asarray(sol.y_events[k]).reshape(-1, 6)[keep]
+    return Trajectory(float(epoch_jd_tdb), model.central, model, sol.t, sol.y[:3].T, sol.y[3:].T,
                       ev_t, ev_y, bool(sol.success), str(sol.message), int(sol.nfev), sol.sol)

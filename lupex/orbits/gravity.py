@@ -18,7 +18,7 @@ overflow (the normalised values stay O(1)); subnormal underflow near the poles i
 which bounds the supported degree to about 300 (beyond that use extended-range arithmetic,
 Holmes & Featherstone 2002). The acceleration is then
 Montenbruck & Gill eq. 3.33 with the normalisation ratios folded into fixed per-(n, m)
-factors (derived in ``_accel_factors``). Everything is vectorised over positions (3, n);
+factors (derived in ``_accel_factors``). Everything is vectorised over positions (..., 3);
 the only Python loops run over degree and order, never over points.
 
 Coefficient files are read by :mod:`lupex.orbits.gravity_files`; a low-degree GRAIL field
@@ -229,17 +229,18 @@ def _vw(x, y, z, radius_km: float, nmax: int, t: _Tables) -> np.ndarray:
     return zz
 
 
-def _as_points(r_km) -> tuple[np.ndarray, bool]:
+def _as_points(r_km) -> tuple[np.ndarray, tuple]:
+    """Positions (..., 3) as a (3, n) work array, and the leading shape to restore."""
     r = np.asarray(r_km, dtype=float)
-    if r.ndim == 0 or r.shape[0] != 3 or r.ndim > 2:
-        raise ValueError(f"r_km: must have shape (3,) or (3, n), got {r.shape}")
-    single = r.ndim == 1
-    r = r.reshape(3, -1)
+    if r.ndim == 0 or r.shape[-1] != 3:
+        raise ValueError(f"r_km: must have shape (..., 3), got {r.shape}")
+    lead = r.shape[:-1]
+    r = r.reshape(-1, 3).T
     if not np.all(np.isfinite(r)):
         raise ValueError("r_km: contains NaN or infinite coordinates")
     if np.any(np.sum(r * r, axis=0) == 0.0):
         raise ValueError("r_km: the field is singular at the body's centre (r = 0)")
-    return r, single
+    return r, lead
 
 
 def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
@@ -248,7 +249,7 @@ def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
 
     Parameters
     ----------
-    r_km : array_like (3,) or (3, n)
+    r_km : array_like, shape (..., 3)
         Positions in the field's body-fixed frame (``field.frame``) [km]. Valid outside the
         Brillouin sphere; at the lunar surface the series converges slowly but is still
         what orbit codes use.
@@ -258,7 +259,7 @@ def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
 
     Returns
     -------
-    ndarray, same shape as ``r_km``
+    numpy.ndarray, shape (..., 3) like ``r_km``
         Acceleration including the central GM/r^2 term [km/s^2].
 
     Notes
@@ -270,7 +271,7 @@ def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
     Cost O(N^2) per point, vectorised over points and chunked so work arrays stay below
     ~80 MB.
     """
-    r, single = _as_points(r_km)
+    r, lead = _as_points(r_km)
     degree, order = check_degree_order(field, degree, order)
     t = _tables(field, degree, order)
     out = np.empty_like(r)
@@ -286,7 +287,7 @@ def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
         # Z_{n+1,m-1}: shift right by one column; the m = 0 entry has K2 = 0.
         s2 = np.einsum("nm,nmp->p", t.k2[:, 1:], zp[:, :-2])
         out[:, i:i + chunk] = gm_r2 * np.array([(-s1 + s2).real, (-s1 - s2).imag, -s3.real])
-    return out[:, 0] if single else out
+    return out.T.reshape(lead + (3,))
 
 
 def sh_potential(r_km, field: GravityField, degree: int | None = None,
@@ -294,9 +295,22 @@ def sh_potential(r_km, field: GravityField, degree: int | None = None,
     """Gravitational potential U of ``field`` at body-fixed positions [km^2/s^2].
 
     Sign convention: U > 0, acceleration = +grad U (geodesy convention); U = GM/r for
-    ``degree=0``: U = GM/R Re(sum (Cbar - i Sbar) Z). Returns (n,) or a scalar.
+    ``degree=0``: U = GM/R Re(sum (Cbar - i Sbar) Z).
+
+    Parameters
+    ----------
+    r_km : array_like, shape (..., 3)
+        Positions in the field's body-fixed frame [km].
+    field : GravityField
+    degree, order : int, optional
+        Truncation (default: all the field holds).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Potential [km^2/s^2], shape ``r_km.shape[:-1]``.
     """
-    r, single = _as_points(r_km)
+    r, lead = _as_points(r_km)
     degree, order = check_degree_order(field, degree, order)
     t = _tables(field, degree, order)
     out = np.empty(r.shape[1])
@@ -306,4 +320,4 @@ def sh_potential(r_km, field: GravityField, degree: int | None = None,
         zz = _vw(x, y, z, field.radius_km, degree, t)
         out[i:i + chunk] = np.einsum("nm,nmp->p", t.k0, zz).real
     out *= field.gm_km3s2 / field.radius_km
-    return out[0] if single else out
+    return out[0] if lead == () else out.reshape(lead)

@@ -45,7 +45,12 @@ def _lambert_v1(r1_km, r2_km, tof_s: float, mu: float) -> np.ndarray:
 class TransferResult:
     """A targeted direct Earth-Moon transfer (impulsive TLI and LOI).
 
-    Vectors are Earth-centred ICRF at the TLI epoch unless stated.
+    Vectors are Earth-centred ICRF at the TLI epoch unless stated, shape (3,): ``r_tli_km``
+    the TLI point [km], ``v_parking_kms`` the parking-orbit velocity there and
+    ``dv_tli_kms`` the TLI impulse [km/s]. Scalars: C3 [km^2/s^2], time of flight to
+    periselene [s], periselene altitude [km], inclination and latitude to the Moon's ME
+    equator [deg], periselene speed and LOI impulse [km/s]. ``trajectory`` is the
+    corrected full-model arc (Earth-centred, ending at periselene).
     """
 
     epoch_tli_jd_tdb: float
@@ -66,12 +71,13 @@ class TransferResult:
 
     @property
     def dv_tli_mag_kms(self) -> float:
+        """Magnitude of the TLI impulse [km/s]."""
         return float(np.linalg.norm(self.dv_tli_kms))
 
 
 def _moon_pole_icrf(jd_tdb):
     """MOON_ME z axis in ICRF (third row of ICRF -> ME)."""
-    return eph.icrf_to_moon_me(jd_tdb)[2]
+    return eph.icrf_to_moon_me(jd_tdb)[..., 2, :]
 
 
 def _periselene(traj: Trajectory, name: str):
@@ -82,7 +88,7 @@ def _periselene(traj: Trajectory, name: str):
     jd = traj.epoch_jd_tdb + t[0] / 86400.0
     rm, vm = eph.barycentric_state("moon", jd)
     re, ve = eph.barycentric_state("earth", jd)
-    y = traj.event_states[name][:, 0]
+    y = traj.event_states[name][0]
     return t[0], jd, y[:3] - (rm - re), y[3:] - (vm - ve)
 
 
@@ -176,7 +182,7 @@ def design_transfer(epoch_jd_tdb: float, parking_alt_km: float = 200.0,
         tr = run(dv)
         p = _periselene(tr, "periselene")
         if p is None:
-            d = np.linalg.norm(tr.r_km - table.position("moon", tr.t_s), axis=0).min()
+            d = np.linalg.norm(tr.r_km - table.position("moon", tr.t_s), axis=-1).min()
             return np.array([(d - rp) / 100.0, 0.0])
         _, jd, d, dvv = p
         return np.array([(np.linalg.norm(d) - rp) / 100.0,     # 100 km <-> 1 unit

@@ -72,8 +72,8 @@ def plot_transfer(res: TransferResult) -> Figure:
     fig = Figure(figsize=(11, 5), layout="constrained")
     ax1, ax2 = fig.subplots(1, 2)
     th = np.linspace(0, 2 * np.pi, 100)
-    ax1.plot(r[0] / 1e3, r[1] / 1e3, lw=1, label="spacecraft")
-    ax1.plot(moon[0] / 1e3, moon[1] / 1e3, "--", lw=1, color="0.5", label="Moon (DE421)")
+    ax1.plot(r[:, 0] / 1e3, r[:, 1] / 1e3, lw=1, label="spacecraft")
+    ax1.plot(moon[:, 0] / 1e3, moon[:, 1] / 1e3, "--", lw=1, color="0.5", label="Moon (DE421)")
     ax1.plot(0, 0, "bo", ms=5, label="Earth")
     ax1.set_aspect("equal")
     ax1.set_xlabel("x [1000 km]")
@@ -82,8 +82,8 @@ def plot_transfer(res: TransferResult) -> Figure:
     ax1.legend(fontsize=8)
     last = tr.t_s > tr.t_s[-1] - DAY_S
     ax2.fill(R_MOON_KM * np.cos(th), R_MOON_KM * np.sin(th), color="0.8")
-    ax2.plot(rel[1, last], rel[2, last], lw=1)
-    ax2.plot(rel[1, -1], rel[2, -1], "r*", ms=8, label="periselene")
+    ax2.plot(rel[last, 1], rel[last, 2], lw=1)
+    ax2.plot(rel[-1, 1], rel[-1, 2], "r*", ms=8, label="periselene")
     ax2.set_aspect("equal")
     ax2.set_xlabel("y [km]")
     ax2.set_ylabel("z [km]")
@@ -97,15 +97,15 @@ def plot_transfer(res: TransferResult) -> Figure:
 
 def trajectory_summary(traj: Trajectory) -> dict:
     """Reported figures of a propagated arc, each ``{"value", "unit"}`` (JSON-ready)."""
-    rn = np.linalg.norm(traj.r_km, axis=0)
+    rn = np.linalg.norm(traj.r_km, axis=-1)
     out = {
         "central_body": traj.central,
         "epoch_jd_tdb": quantity(traj.epoch_jd_tdb, "JD_TDB"),
         "duration": quantity(traj.t_s[-1] - traj.t_s[0], "s"),
         "min_radius": quantity(rn.min(), "km"),
         "max_radius": quantity(rn.max(), "km"),
-        "final_position": quantity(traj.r_km[:, -1], "km"),
-        "final_velocity": quantity(traj.v_kms[:, -1], "km/s"),
+        "final_position": quantity(traj.r_km[-1], "km"),
+        "final_velocity": quantity(traj.v_kms[-1], "km/s"),
         "function_evaluations": quantity(traj.nfev, "1"),
     }
     for name, t in traj.event_t_s.items():
@@ -131,14 +131,14 @@ def plot_trajectory(traj: Trajectory, body_radius_km: float | None = None) -> Fi
     theta = np.linspace(0, 2 * np.pi, 200)
     for ax, (i, j, lab) in zip(axes[:2], [(0, 1, "x-y"), (0, 2, "x-z")]):
         ax.fill(body_radius_km * np.cos(theta), body_radius_km * np.sin(theta), color="0.8")
-        ax.plot(r[i], r[j], lw=0.8)
-        ax.plot(r[i, 0], r[j, 0], "go", ms=4, label="start")
+        ax.plot(r[:, i], r[:, j], lw=0.8)
+        ax.plot(r[0, i], r[0, j], "go", ms=4, label="start")
         ax.set_aspect("equal")
         ax.set_xlabel(f"{'xyz'[i]} [km]")
         ax.set_ylabel(f"{'xyz'[j]} [km]")
         ax.set_title(f"{traj.central}-centred ICRF, {lab}")
         ax.legend(loc="upper right", fontsize=8)
-    rn = np.linalg.norm(r, axis=0)
+    rn = np.linalg.norm(r, axis=-1)
     axes[2].plot(traj.t_s / 3600.0, rn - body_radius_km)
     axes[2].set_xlabel("time since epoch [h]")
     axes[2].set_ylabel(f"altitude above {body_radius_km:g} km sphere [km]")
