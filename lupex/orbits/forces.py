@@ -27,10 +27,19 @@ GM_KM3S2 = {"sun": GM_SUN_KM3S2, "earth": GM_EARTH_KM3S2, "moon": GM_MOON_KM3S2}
 # Cbar_20 = -4.84165143790815e-4 -> J2 = 1.08262668e-3; R = 6378.137 km).
 
 
+def _per_vector(x):
+    """A per-vector quantity (shape ``r.shape[:-1]``) made to broadcast against (..., 3).
+
+    A single vector's quantity stays a scalar, so the integrator's hot path does scalar
+    arithmetic (numpy's array ``**`` may round differently from the scalar one).
+    """
+    return x[..., None] if np.ndim(x) else x
+
+
 def point_mass(r_km, gm_km3s2: float) -> np.ndarray:
     """Two-body acceleration -GM r / |r|^3 [km/s^2] (Vallado 2013, eq. 1-22)."""
     r = np.asarray(r_km, dtype=float)
-    return -gm_km3s2 * r / np.linalg.norm(r, axis=-1)[..., None] ** 3
+    return -gm_km3s2 * r / _per_vector(np.linalg.norm(r, axis=-1) ** 3)
 
 
 def battin_f(q) -> np.ndarray:
@@ -71,8 +80,9 @@ def third_body(r_km, s_km, gm_km3s2: float) -> np.ndarray:
     r = np.asarray(r_km, dtype=float)
     s = np.asarray(s_km, dtype=float)
     d = r - s
-    q = (np.sum(r * (r - 2.0 * s), axis=-1) / np.sum(s * s, axis=-1))[..., None]
-    return -gm_km3s2 / np.linalg.norm(d, axis=-1)[..., None] ** 3 * (r + battin_f(q) * s)
+    q = np.sum(r * (r - 2.0 * s), axis=-1) / np.sum(s * s, axis=-1)
+    return (_per_vector(-gm_km3s2 / np.linalg.norm(d, axis=-1) ** 3)
+            * (r + _per_vector(battin_f(q)) * s))
 
 
 def j2_acceleration(r_km, gm_km3s2: float, j2: float, radius_km: float,
@@ -85,10 +95,10 @@ def j2_acceleration(r_km, gm_km3s2: float, j2: float, radius_km: float,
     """
     r = np.asarray(r_km, dtype=float)
     p = np.asarray(pole, dtype=float)
-    rn2 = np.sum(r * r, axis=-1)[..., None]
-    z = np.sum(r * p, axis=-1)[..., None]
+    rn2 = np.sum(r * r, axis=-1)
+    z = np.sum(r * p, axis=-1)
     fac = -1.5 * j2 * gm_km3s2 * radius_km**2 / rn2**2.5
-    return fac * ((1.0 - 5.0 * z * z / rn2) * r + 2.0 * z * p)
+    return _per_vector(fac) * (_per_vector(1.0 - 5.0 * z * z / rn2) * r + _per_vector(2.0 * z) * p)
 
 
 def earth_pole_icrf(jd_tdb) -> np.ndarray:
