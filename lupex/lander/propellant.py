@@ -15,12 +15,29 @@ from lupex.constants import G0_KMS2
 
 
 def mass_after_burn(m0_kg, dv_kms, isp_s):
-    """Mass after a burn of ``dv_kms`` at specific impulse ``isp_s``: m0 exp(-dv/(Isp g0))."""
+    """Mass after a burn, by the rocket equation m = m0 exp(-dv / (Isp g0)).
+
+    Parameters
+    ----------
+    m0_kg : array_like
+        Mass before the burn [kg].
+    dv_kms : array_like
+        Velocity change [km/s].
+    isp_s : array_like
+        Specific impulse [s].
+
+    Returns
+    -------
+    numpy.ndarray
+        Mass after the burn [kg].
+    """
     return np.asarray(m0_kg, dtype=float) * np.exp(-np.asarray(dv_kms) / (np.asarray(isp_s) * G0_KMS2))
 
 
 @dataclass(frozen=True)
 class BurnLine:
+    """One burn of a :class:`MassBudget`: its delta-v [km/s] and the mass before/after [kg]."""
+
     name: str
     dv_kms: float
     mass_before_kg: float
@@ -33,6 +50,8 @@ class BurnLine:
 
 @dataclass(frozen=True)
 class MassBudget:
+    """Burns in flight order and the propellant loaded [kg]; totals as properties."""
+
     lines: tuple[BurnLine, ...]
     propellant_loaded_kg: float
 
@@ -52,7 +71,25 @@ class MassBudget:
 
 def mass_budget(m0_kg: float, burns: list[tuple[str, float]], isp_s: float,
                 propellant_loaded_kg: float) -> MassBudget:
-    """Chain burns ``(name, dv_kms)`` from initial mass ``m0_kg`` by the rocket equation."""
+    """Chain burns by the rocket equation, each starting from the mass the previous one left.
+
+    Parameters
+    ----------
+    m0_kg : float
+        Mass before the first burn [kg].
+    burns : list of (str, float)
+        Burn name and velocity change [km/s], >= 0, in flight order.
+    isp_s : float
+        Specific impulse of every burn [s].
+    propellant_loaded_kg : float
+        Propellant on board [kg], for the margin.
+
+    Returns
+    -------
+    MassBudget
+        One ``BurnLine`` per burn (dv [km/s], mass before and after [kg]) and the loaded
+        propellant [kg].
+    """
     lines, m = [], float(m0_kg)
     for name, dv in burns:
         if not np.isfinite(dv) or dv < 0:
