@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from lupex.constants import R_EARTH_KM, R_MOON_KM
 from lupex.orbits.events import Event
 from lupex.orbits.forces import (
     EphemerisTable,
@@ -24,7 +23,7 @@ from lupex.orbits.forces import (
     total_acceleration,
 )
 
-__all__ = ["ForceModel", "Trajectory", "plot_trajectory", "propagate", "to_summary"]
+__all__ = ["ForceModel", "Trajectory", "propagate"]
 
 
 @dataclass(frozen=True)
@@ -36,9 +35,9 @@ class Trajectory:
     epoch_jd_tdb : float       time origin (TDB Julian date); ``t_s`` counts from it
     central : str              "earth" or "moon" (ICRF axes centred there)
     t_s : (n,)                 output times [s]
-    r_km, v_kms : (3, n)       states at ``t_s``
+    r_km, v_kms : (n, 3)       positions [km] and velocities [km/s] at ``t_s``
     event_t_s : dict           event name -> (k,) times of its occurrences [s]
-    event_states : dict        event name -> (6, k) states at those times
+    event_states : dict        event name -> (k, 6) states (r [km], v [km/s]) at those times
     success, message, nfev     from ``solve_ivp``
     sol                        scipy ``OdeSolution`` (dense output); use ``state_at``
     """
@@ -57,17 +56,29 @@ class Trajectory:
     sol: object = None
 
     def state_at(self, t_s) -> tuple[np.ndarray, np.ndarray]:
-        """Position [km] and velocity [km/s] at any ``t_s`` inside the arc (dense output;
-        interpolation error ~ the integration tolerance)."""
+        """State anywhere inside the arc, from the integrator's dense output (interpolation
+        error of the order of the integration tolerance).
+
+        Parameters
+        ----------
+        t_s : float or array_like, shape (m,)
+            Seconds past the epoch [s], within the arc.
+
+        Returns
+        -------
+        r_km, v_kms : numpy.ndarray
+            Position [km] and velocity [km/s], shape ``t_s.shape + (3,)``.
+        """
         t = np.asarray(t_s, dtype=float)
         lo, hi = min(self.t_s[0], self.t_s[-1]), max(self.t_s[0], self.t_s[-1])
         if np.any(t < lo - 1e-9) or np.any(t > hi + 1e-9):
             raise ValueError(f"t_s: must lie within the arc [{lo}, {hi}] s")
-        y = self.sol(t)
-        return y[:3], y[3:]
+        y = np.moveaxis(self.sol(t), 0, -1)
+        return y[..., :3], y[..., 3:]
 
     @property
     def jd_tdb(self) -> np.ndarray:
+        """Output times as TDB Julian dates [d], shape (n,)."""
         return self.epoch_jd_tdb + self.t_s / 86400.0
 
 
@@ -152,51 +163,6 @@ def propagate(r0_km, v0_kms, epoch_jd_tdb: float, duration_s: float, model: Forc
         # apoapsis) is reported by scipy at t = 0; that is the initial condition, not an event.
         keep = np.asarray(sol.t_events[k]) != 0.0
         ev_t[ev.name] = np.asarray(sol.t_events[k])[keep]
-        ev_y[ev.name] = np.asarray(sol.y_events[k]).reshape(-1, 6)[keep].T
-    return Trajectory(float(epoch_jd_tdb), model.central, model, sol.t, sol.y[:3], sol.y[3:],
+        ev_y[ev.name] = np.asarray(sol.y_events[k]).reshape(-1, 6)[keep]
+    return Trajectory(float(epoch_jd_tdb), model.central, model, sol.t, sol.y[:3].T, sol.y[3:].T,
                       ev_t, ev_y, bool(sol.success), str(sol.message), int(sol.nfev), sol.sol)
-
-
-def to_summary(traj: Trajectory) -> dict:
-    """Reported figures of a trajectory, each ``{"value": ..., "unit": ...}`` (JSON-ready)."""
-    rn = np.linalg.norm(traj.r_km, axis=0)
-    out = {
-        "central_body": {"value": traj.central, "unit": ""},
-        "epoch_jd_tdb": {"value": traj.epoch_jd_tdb, "unit": "d"},
-        "duration": {"value": float(traj.t_s[-1] - traj.t_s[0]), "unit": "s"},
-        "min_radius": {"value": float(rn.min()), "unit": "km"},
-        "max_radius": {"value": float(rn.max()), "unit": "km"},
-        "final_position": {"value": traj.r_km[:, -1].tolist(), "unit": "km"},
-        "final_velocity": {"value": traj.v_kms[:, -1].tolist(), "unit": "km/s"},
-        "function_evaluations": {"value": traj.nfev, "unit": ""},
-    }
-    for name, t in traj.event_t_s.items():
-        out[f"event_{name}_times"] = {"value": [float(x) for x in t], "unit": "s"}
-    return out
-
-
-def plot_trajectory(traj: Trajectory, body_radius_km: float | None = None):
-    """Figure with the arc projected on the ICRF x-y and x-z planes and |r| against time."""
-    from matplotlib.figure import Figure
-
-
-    if body_radius_km is None:
-        body_radius_km = R_MOON_KM if traj.central == "moon" else R_EARTH_KM
-    fig = Figure(figsize=(12, 4), layout="constrained")
-    axes = fig.subplots(1, 3)
-    theta = np.linspace(0, 2 * np.pi, 200)
-    for ax, (i, j, lab) in zip(axes[:2], [(0, 1, "x-y"), (0, 2, "x-z")]):
-        ax.fill(body_radius_km * np.cos(theta), body_radius_km * np.sin(theta), color="0.8")
-        ax.plot(traj.r_km[i], traj.r_km[j], lw=0.8)
-        ax.plot(traj.r_km[i, 0], traj.r_km[j, 0], "go", ms=4, label="start")
-        ax.set_aspect("equal")
-        ax.set_xlabel(f"{'xyz'[i]} [km]")
-        ax.set_ylabel(f"{'xyz'[j]} [km]")
-        ax.set_title(f"{traj.central}-centred ICRF, {lab}")
-        ax.legend(loc="upper right", fontsize=8)
-    rn = np.linalg.norm(traj.r_km, axis=0)
-    axes[2].plot(traj.t_s / 3600.0, rn - body_radius_km)
-    axes[2].set_xlabel("time since epoch [h]")
-    axes[2].set_ylabel(f"altitude above {body_radius_km:g} km sphere [km]")
-    axes[2].set_title("altitude")
-    return fig

@@ -33,7 +33,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from lupex.orbits import _validate
+from lupex.orbits._validate import gm as _check_gm
+from lupex.orbits._validate import real as _check_real
+from lupex.orbits._validate import vectors as _check_vectors
 
 TWO_PI = 2.0 * np.pi
 
@@ -78,8 +80,8 @@ def semimajor_axis(p_km, ecc):
     Negative for hyperbolic orbits (the usual convention, Vallado 2013 eq. 2-57),
     ``inf`` for a parabola.
     """
-    p_km = _validate.real("p_km", p_km, low=0.0, low_open=True, unit="km")
-    ecc = _validate.real("ecc", ecc, low=0.0)
+    p_km = _check_real("p_km", p_km, low=0.0, low_open=True, unit="km")
+    ecc = _check_real("ecc", ecc, low=0.0)
     with np.errstate(divide="ignore"):
         return p_km / (1.0 - ecc * ecc)
 
@@ -118,13 +120,13 @@ def coe2rv(mu, p_km, ecc, inc_rad, raan_rad, argp_rad, nu_rad):
         For ``mu <= 0``, ``p <= 0``, ``ecc < 0``, non-finite input, or a true
         anomaly beyond the asymptote of an open orbit (``1 + e cos nu <= 0``).
     """
-    mu = _validate.gm(mu)
-    p = _validate.real("p_km", p_km, low=0.0, low_open=True, unit="km")
-    e = _validate.real("ecc", ecc, low=0.0)
-    inc = _validate.real("inc_rad", inc_rad)
-    raan = _validate.real("raan_rad", raan_rad)
-    argp = _validate.real("argp_rad", argp_rad)
-    nu = _validate.real("nu_rad", nu_rad)
+    mu = _check_gm(mu)
+    p = _check_real("p_km", p_km, low=0.0, low_open=True, unit="km")
+    e = _check_real("ecc", ecc, low=0.0)
+    inc = _check_real("inc_rad", inc_rad)
+    raan = _check_real("raan_rad", raan_rad)
+    argp = _check_real("argp_rad", argp_rad)
+    nu = _check_real("nu_rad", nu_rad)
     p, e, inc, raan, argp, nu = np.broadcast_arrays(p, e, inc, raan, argp, nu)
 
     cnu, snu = np.cos(nu), np.sin(nu)
@@ -183,9 +185,9 @@ def rv2coe(mu, r_km, v_kms, tol=1e-8):
     ClassicalElements
         Arrays shaped like ``r_km[..., 0]``.
     """
-    mu = _validate.gm(mu)
-    r = _validate.vectors("r_km", r_km)
-    v = _validate.vectors("v_kms", v_kms)
+    mu = _check_gm(mu)
+    r = _check_vectors("r_km", r_km)
+    v = _check_vectors("v_kms", v_kms)
     r, v = np.broadcast_arrays(r, v)
     rn = _norm(r)
     h = np.cross(r, v)
@@ -221,9 +223,9 @@ def rv2coe(mu, r_km, v_kms, tol=1e-8):
 
 def specific_energy(mu, r_km, v_kms):
     """Specific orbital energy ``eps = v^2/2 - mu/r`` [km^2/s^2] (vis-viva)."""
-    mu = _validate.gm(mu)
-    r = _validate.vectors("r_km", r_km)
-    v = _validate.vectors("v_kms", v_kms)
+    mu = _check_gm(mu)
+    r = _check_vectors("r_km", r_km)
+    v = _check_vectors("v_kms", v_kms)
     return 0.5 * _dot(v, v) - mu / _norm(r)
 
 
@@ -247,15 +249,15 @@ def v_infinity(mu, r_km, v_kms):
 
 def periapsis(p_km, ecc):
     """Periapsis radius ``r_p = p / (1 + e)`` [km] (any conic)."""
-    p_km = _validate.real("p_km", p_km, low=0.0, low_open=True, unit="km")
-    ecc = _validate.real("ecc", ecc, low=0.0)
+    p_km = _check_real("p_km", p_km, low=0.0, low_open=True, unit="km")
+    ecc = _check_real("ecc", ecc, low=0.0)
     return p_km / (1.0 + ecc)
 
 
 def apoapsis(p_km, ecc):
     """Apoapsis radius ``r_a = p / (1 - e)`` [km]; ``inf`` for ``e >= 1`` (open orbits)."""
-    p_km = _validate.real("p_km", p_km, low=0.0, low_open=True, unit="km")
-    ecc = _validate.real("ecc", ecc, low=0.0)
+    p_km = _check_real("p_km", p_km, low=0.0, low_open=True, unit="km")
+    ecc = _check_real("ecc", ecc, low=0.0)
     with np.errstate(divide="ignore"):
         return np.where(ecc < 1.0, p_km / np.where(ecc < 1.0, 1.0 - ecc, 1.0), np.inf)
 
@@ -270,6 +272,6 @@ def period(mu, a_km):
     a_km : array_like
         Semi-major axis [km], > 0 (open orbits have no period).
     """
-    mu = _validate.gm(mu)
-    a = _validate.real("a_km", a_km, low=0.0, low_open=True, unit="km (bound orbits only)")
+    mu = _check_gm(mu)
+    a = _check_real("a_km", a_km, low=0.0, low_open=True, unit="km (bound orbits only)")
     return TWO_PI * np.sqrt(a**3 / mu)

@@ -1,7 +1,7 @@
 """Gravitational accelerations on a spacecraft near the Earth and Moon, as plain array functions.
 
-Every function takes positions in km (``(3,)`` or ``(3, n)``, xyz first) in ICRF axes
-centred on the *central body* and returns km/s^2 of the same shape. Time enters only through
+Every function takes positions in km (``(..., 3)``, xyz last) in ICRF axes centred on the
+*central body* and returns km/s^2 of the same shape. Time enters only through
 the body positions and orientations the caller supplies; ``EphemerisTable`` tabulates those
 from DE421 (``lupex.ephemeris``) once per propagation, so the integrator's many right-hand
 side calls never re-read the kernels.
@@ -27,10 +27,19 @@ GM_KM3S2 = {"sun": GM_SUN_KM3S2, "earth": GM_EARTH_KM3S2, "moon": GM_MOON_KM3S2}
 # Cbar_20 = -4.84165143790815e-4 -> J2 = 1.08262668e-3; R = 6378.137 km).
 
 
+def _per_vector(x):
+    """A per-vector quantity (shape ``r.shape[:-1]``) made to broadcast against (..., 3).
+
+    A single vector's quantity stays a scalar, so the integrator's hot path does scalar
+    arithmetic (numpy's array ``**`` may round differently from the scalar one).
+    """
+    return x[..., None] if np.ndim(x) else x
+
+
 def point_mass(r_km, gm_km3s2: float) -> np.ndarray:
     """Two-body acceleration -GM r / |r|^3 [km/s^2] (Vallado 2013, eq. 1-22)."""
     r = np.asarray(r_km, dtype=float)
-    return -gm_km3s2 * r / np.linalg.norm(r, axis=0) ** 3
+    return -gm_km3s2 * r / _per_vector(np.linalg.norm(r, axis=-1) ** 3)
 
 
 def battin_f(q) -> np.ndarray:
@@ -56,15 +65,24 @@ def third_body(r_km, s_km, gm_km3s2: float) -> np.ndarray:
 
     Parameters
     ----------
-    r_km : (3,) or (3, n)  spacecraft position from the central body [km]
-    s_km : (3,) or (3, n)  third body's position from the central body [km]
-    gm_km3s2 : float       third body's GM [km^3/s^2]
+    r_km : array_like, shape (..., 3)
+        Spacecraft position from the central body [km].
+    s_km : array_like, shape (..., 3)
+        Third body's position from the central body [km].
+    gm_km3s2 : float
+        Third body's GM [km^3/s^2].
+
+    Returns
+    -------
+    numpy.ndarray
+        Acceleration [km/s^2], shape (..., 3).
     """
     r = np.asarray(r_km, dtype=float)
     s = np.asarray(s_km, dtype=float)
     d = r - s
-    q = np.sum(r * (r - 2.0 * s), axis=0) / np.sum(s * s, axis=0)
-    return -gm_km3s2 / np.linalg.norm(d, axis=0) ** 3 * (r + battin_f(q) * s)
+    q = np.sum(r * (r - 2.0 * s), axis=-1) / np.sum(s * s, axis=-1)
+    return (_per_vector(-gm_km3s2 / np.linalg.norm(d, axis=-1) ** 3)
+            * (r + _per_vector(battin_f(q)) * s))
 
 
 def j2_acceleration(r_km, gm_km3s2: float, j2: float, radius_km: float,
@@ -76,15 +94,15 @@ def j2_acceleration(r_km, gm_km3s2: float, j2: float, radius_km: float,
     (Vallado 2013 eq. 8-30 written in vector form; for p = e_z it is the textbook form).
     """
     r = np.asarray(r_km, dtype=float)
-    p = np.asarray(pole, dtype=float).reshape(3, *([1] * (r.ndim - 1)))
-    rn2 = np.sum(r * r, axis=0)
-    z = np.sum(r * p, axis=0)
+    p = np.asarray(pole, dtype=float)
+    rn2 = np.sum(r * r, axis=-1)
+    z = np.sum(r * p, axis=-1)
     fac = -1.5 * j2 * gm_km3s2 * radius_km**2 / rn2**2.5
-    return fac * ((1.0 - 5.0 * z * z / rn2) * r + 2.0 * z * p)
+    return _per_vector(fac) * (_per_vector(1.0 - 5.0 * z * z / rn2) * r + _per_vector(2.0 * z) * p)
 
 
 def earth_pole_icrf(jd_tdb) -> np.ndarray:
-    """Earth's celestial intermediate pole (CIP) in ICRF axes at ``jd_tdb``, unit (3,) or (3, n).
+    """Earth's celestial intermediate pole (CIP) in ICRF axes at ``jd_tdb``, unit (..., 3).
 
     Third row of the IAU 2006/2000A bias-precession-nutation matrix (ERFA ``pnm06a``).
     It is 0.1-0.2 degrees from ICRF z in the 2020s (precession since J2000); using ICRF z
@@ -94,22 +112,37 @@ def earth_pole_icrf(jd_tdb) -> np.ndarray:
 
     jd = np.asarray(jd_tdb, dtype=float)
     m = erfa.pnm06a(jd, 0.0)
-    return np.moveaxis(m[..., 2, :], -1, 0)
+    return m[..., 2, :]
 
 
 def moon_field_acceleration(r_icrf_km, icrf_to_pa, field: GravityField,
                             degree: int | None = None, order: int | None = None) -> np.ndarray:
     """Acceleration of the Moon's spherical-harmonic field at Moon-centred ICRF positions.
 
-    The GRAIL fields are in MOON_PA, so r is rotated into PA with ``icrf_to_pa`` ((3, 3) or
-    (3, 3, n), e.g. ``lupex.ephemeris.icrf_to_moon_pa``), evaluated, and rotated back. The
-    result includes the central term (Cbar_00 = 1).
+    The GRAIL fields are in MOON_PA, so r is rotated into PA with ``icrf_to_pa`` ((..., 3, 3),
+    e.g. ``lupex.ephemeris.icrf_to_moon_pa``), evaluated, and rotated back. The result
+    includes the central term (Cbar_00 = 1).
+
+    Parameters
+    ----------
+    r_icrf_km : array_like, shape (..., 3)
+        Moon-centred ICRF positions [km].
+    icrf_to_pa : array_like, shape (..., 3, 3)
+        ICRF -> MOON_PA rotation at each position's time.
+    field : GravityField
+    degree, order : int, optional
+        Truncation of ``field`` (default: all of it).
+
+    Returns
+    -------
+    numpy.ndarray
+        Acceleration [km/s^2], ICRF axes, shape (..., 3).
     """
     r = np.asarray(r_icrf_km, dtype=float)
     m = np.asarray(icrf_to_pa, dtype=float)
-    r_pa = np.einsum("ij...,j...->i...", m, r)
+    r_pa = np.einsum("...ij,...j->...i", m, r)
     a_pa = sh_acceleration(r_pa, field, degree, order)
-    return np.einsum("ji...,j...->i...", m, a_pa)
+    return np.einsum("...ji,...j->...i", m, a_pa)
 
 
 @dataclass(frozen=True)
@@ -134,35 +167,60 @@ class EphemerisTable:
     _rot: CubicSpline | None
 
     def position(self, body: str, t_s) -> np.ndarray:
-        """Position of ``body`` relative to the central body [km], (3,) or (3, n)."""
+        """Position of ``body`` relative to the central body [km], shape ``t_s.shape + (3,)``.
+
+        Parameters
+        ----------
+        body : {"sun", "earth", "moon"}
+        t_s : float or array_like
+            Seconds past the table's epoch [s].
+        """
         if body == self.central:
-            return np.zeros((3,) + np.shape(t_s))
-        return self._pos[body](t_s).T
+            return np.zeros(np.shape(t_s) + (3,))
+        return self._pos[body](t_s)
 
     def velocity(self, body: str, t_s) -> np.ndarray:
-        """Velocity of ``body`` relative to the central body [km/s] (derivative of the
-        Hermite interpolant, which matches DE421's velocities at the nodes)."""
+        """Velocity of ``body`` relative to the central body [km/s], shape ``t_s.shape + (3,)``
+        (derivative of the Hermite interpolant, which matches DE421's velocities at the nodes).
+        """
         if body == self.central:
-            return np.zeros((3,) + np.shape(t_s))
-        return self._pos[body](t_s, 1).T
+            return np.zeros(np.shape(t_s) + (3,))
+        return self._pos[body](t_s, 1)
 
     def icrf_to_moon_pa(self, t_s) -> np.ndarray:
-        """Rotation ICRF -> MOON_PA at ``t_s`` seconds past the epoch, (3, 3) or (3, 3, n)."""
+        """Rotation ICRF -> MOON_PA at ``t_s`` seconds past the epoch, shape
+        ``t_s.shape + (3, 3)``."""
         if self._rot is None:
             raise ValueError("icrf_to_moon_pa: the table was built without the Moon's rotation")
-        m = self._rot(t_s)
-        if np.ndim(t_s) == 0:
-            return m.reshape(3, 3)
-        return np.moveaxis(m.reshape(-1, 3, 3), 0, -1)
+        return self._rot(t_s).reshape(np.shape(t_s) + (3, 3))
 
 
 def tabulate_ephemeris(central: str, epoch_jd_tdb: float, t0_s: float, t1_s: float,
                        step_s: float = 1800.0, bodies=("sun", "earth", "moon"),
                        moon_rotation: bool = True) -> EphemerisTable:
-    """Build an ``EphemerisTable`` covering [t0_s, t1_s] seconds past ``epoch_jd_tdb`` (TDB).
+    """Tabulate DE421 body positions (and the Moon's orientation) over a propagation span.
 
     The grid extends two steps beyond each end so the interpolants are never evaluated in
     their less accurate end intervals.
+
+    Parameters
+    ----------
+    central : {"earth", "moon"}
+        Origin of the tabulated positions.
+    epoch_jd_tdb : float
+        Time origin, TDB Julian date [d].
+    t0_s, t1_s : float
+        Span to cover, seconds past the epoch [s] (either order).
+    step_s : float
+        Grid step [s].
+    bodies : tuple of {"sun", "earth", "moon"}
+        Bodies to tabulate (the central one is implicit: zero).
+    moon_rotation : bool
+        Also tabulate the ICRF -> MOON_PA rotation (needed by a lunar gravity field).
+
+    Returns
+    -------
+    EphemerisTable
     """
     if central not in ("earth", "moon"):
         raise ValueError(f"central: must be 'earth' or 'moon', got {central!r}")
@@ -179,11 +237,11 @@ def tabulate_ephemeris(central: str, epoch_jd_tdb: float, t0_s: float, t1_s: flo
         if body == central:
             continue
         rb, vb = eph.barycentric_state(body, jd)
-        pos[body] = CubicHermiteSpline(t, (rb - rc).T, (vb - vc).T)
+        pos[body] = CubicHermiteSpline(t, rb - rc, vb - vc)
     rot = None
     if moon_rotation:
-        m = eph.icrf_to_moon_pa(jd)            # (3, 3, n)
-        rot = CubicSpline(t, np.moveaxis(m, -1, 0).reshape(n, 9))
+        m = eph.icrf_to_moon_pa(jd)            # (n, 3, 3)
+        rot = CubicSpline(t, m.reshape(n, 9))
     return EphemerisTable(central, float(epoch_jd_tdb), float(lo), float(hi), pos, rot)
 
 
@@ -243,8 +301,24 @@ class ForceModel:
 
 def total_acceleration(t_s, r_km, model: ForceModel, table: EphemerisTable,
                        earth_pole=(0.0, 0.0, 1.0)) -> np.ndarray:
-    """Sum of the accelerations of ``model`` at times ``t_s`` [s past the table's epoch]
-    and central-body ICRF positions ``r_km`` ((3,) with scalar t, or (3, n) with (n,)) [km/s^2].
+    """Sum of the accelerations of ``model`` on a spacecraft.
+
+    Parameters
+    ----------
+    t_s : float or array_like, shape (n,)
+        Seconds past the table's epoch [s].
+    r_km : array_like, shape (3,) with a scalar ``t_s``, or (n, 3)
+        Central-body ICRF positions [km].
+    model : ForceModel
+    table : EphemerisTable
+        Body positions over the span (same central body and epoch).
+    earth_pole : array_like, shape (3,)
+        Unit vector of the Earth's pole in ICRF, for ``model.earth_j2``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Acceleration [km/s^2], shape of ``r_km``.
     """
     r = np.asarray(r_km, dtype=float)
     if model.gravity_field is not None:

@@ -18,21 +18,17 @@ overflow (the normalised values stay O(1)); subnormal underflow near the poles i
 which bounds the supported degree to about 300 (beyond that use extended-range arithmetic,
 Holmes & Featherstone 2002). The acceleration is then
 Montenbruck & Gill eq. 3.33 with the normalisation ratios folded into fixed per-(n, m)
-factors (derived in ``_accel_factors``). Everything is vectorised over positions (3, n);
+factors (derived in ``_accel_factors``). Everything is vectorised over positions (..., 3);
 the only Python loops run over degree and order, never over points.
 
-Readers for three published file formats return one frozen ``GravityField``:
-ICGEM ``.gfc`` (Barthelmes & Förste 2011, "The ICGEM format"), PDS SHADR ``.tab`` + ``.lbl``
-(GRAIL/LRO PDS archives), and GMAT ``.cof`` (GMAT ``GravityFileUtil``: ``POTFIELD`` header,
-``RECOEF`` records, ``END``). Units inside: km, km^3/s^2, s.
+Coefficient files are read by :mod:`lupex.orbits.gravity_files`; a low-degree GRAIL field
+ships in :mod:`lupex.orbits.grgm660prim`. Units inside: km, km^3/s^2, s.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -233,17 +229,18 @@ def _vw(x, y, z, radius_km: float, nmax: int, t: _Tables) -> np.ndarray:
     return zz
 
 
-def _as_points(r_km) -> tuple[np.ndarray, bool]:
+def _as_points(r_km) -> tuple[np.ndarray, tuple]:
+    """Positions (..., 3) as a (3, n) work array, and the leading shape to restore."""
     r = np.asarray(r_km, dtype=float)
-    if r.ndim == 0 or r.shape[0] != 3 or r.ndim > 2:
-        raise ValueError(f"r_km: must have shape (3,) or (3, n), got {r.shape}")
-    single = r.ndim == 1
-    r = r.reshape(3, -1)
+    if r.ndim == 0 or r.shape[-1] != 3:
+        raise ValueError(f"r_km: must have shape (..., 3), got {r.shape}")
+    lead = r.shape[:-1]
+    r = r.reshape(-1, 3).T
     if not np.all(np.isfinite(r)):
         raise ValueError("r_km: contains NaN or infinite coordinates")
     if np.any(np.sum(r * r, axis=0) == 0.0):
         raise ValueError("r_km: the field is singular at the body's centre (r = 0)")
-    return r, single
+    return r, lead
 
 
 def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
@@ -252,7 +249,7 @@ def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
 
     Parameters
     ----------
-    r_km : array_like (3,) or (3, n)
+    r_km : array_like, shape (..., 3)
         Positions in the field's body-fixed frame (``field.frame``) [km]. Valid outside the
         Brillouin sphere; at the lunar surface the series converges slowly but is still
         what orbit codes use.
@@ -262,7 +259,7 @@ def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
 
     Returns
     -------
-    ndarray, same shape as ``r_km``
+    numpy.ndarray, shape (..., 3) like ``r_km``
         Acceleration including the central GM/r^2 term [km/s^2].
 
     Notes
@@ -274,7 +271,7 @@ def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
     Cost O(N^2) per point, vectorised over points and chunked so work arrays stay below
     ~80 MB.
     """
-    r, single = _as_points(r_km)
+    r, lead = _as_points(r_km)
     degree, order = check_degree_order(field, degree, order)
     t = _tables(field, degree, order)
     out = np.empty_like(r)
@@ -290,7 +287,7 @@ def sh_acceleration(r_km, field: GravityField, degree: int | None = None,
         # Z_{n+1,m-1}: shift right by one column; the m = 0 entry has K2 = 0.
         s2 = np.einsum("nm,nmp->p", t.k2[:, 1:], zp[:, :-2])
         out[:, i:i + chunk] = gm_r2 * np.array([(-s1 + s2).real, (-s1 - s2).imag, -s3.real])
-    return out[:, 0] if single else out
+    return out.T.reshape(lead + (3,))
 
 
 def sh_potential(r_km, field: GravityField, degree: int | None = None,
@@ -298,9 +295,22 @@ def sh_potential(r_km, field: GravityField, degree: int | None = None,
     """Gravitational potential U of ``field`` at body-fixed positions [km^2/s^2].
 
     Sign convention: U > 0, acceleration = +grad U (geodesy convention); U = GM/r for
-    ``degree=0``: U = GM/R Re(sum (Cbar - i Sbar) Z). Returns (n,) or a scalar.
+    ``degree=0``: U = GM/R Re(sum (Cbar - i Sbar) Z).
+
+    Parameters
+    ----------
+    r_km : array_like, shape (..., 3)
+        Positions in the field's body-fixed frame [km].
+    field : GravityField
+    degree, order : int, optional
+        Truncation (default: all the field holds).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Potential [km^2/s^2], shape ``r_km.shape[:-1]``.
     """
-    r, single = _as_points(r_km)
+    r, lead = _as_points(r_km)
     degree, order = check_degree_order(field, degree, order)
     t = _tables(field, degree, order)
     out = np.empty(r.shape[1])
@@ -310,240 +320,4 @@ def sh_potential(r_km, field: GravityField, degree: int | None = None,
         zz = _vw(x, y, z, field.radius_km, degree, t)
         out[i:i + chunk] = np.einsum("nm,nmp->p", t.k0, zz).real
     out *= field.gm_km3s2 / field.radius_km
-    return out[0] if single else out
-
-
-# ---------------------------------------------------------------------------------------
-# Readers
-# ---------------------------------------------------------------------------------------
-
-def _float(text: str, path, lineno: int, what: str) -> float:
-    try:
-        return float(text.replace("D", "E").replace("d", "e"))
-    except ValueError:
-        raise ValueError(f"{path}: line {lineno}: cannot read {what} from {text!r}") from None
-
-
-def _int(text: str, path, lineno: int, what: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"{path}: line {lineno}: cannot read {what} from {text!r}") from None
-
-
-def _fill(records, nfile: int, degree, order, path) -> tuple[np.ndarray, np.ndarray]:
-    """Place (lineno, n, m, C, S) records into (N+1, N+1) arrays, truncating."""
-    nmax = nfile if degree is None else int(degree)
-    if not 0 <= nmax <= nfile:
-        raise ValueError(f"degree: must be in [0, {nfile}] for {path}, got {degree}")
-    mmax = nmax if order is None else int(order)
-    if not 0 <= mmax <= nmax:
-        raise ValueError(f"order: must be in [0, degree={nmax}], got {order}")
-    c = np.zeros((nmax + 1, nmax + 1))
-    s = np.zeros((nmax + 1, nmax + 1))
-    for lineno, n, m, cnm, snm in records:
-        if n < 0 or m < 0 or m > n:
-            raise ValueError(f"{path}: line {lineno}: invalid degree/order n={n}, m={m} "
-                             "(need 0 <= m <= n)")
-        if n > nfile:
-            raise ValueError(f"{path}: line {lineno}: degree {n} exceeds the header's "
-                             f"max degree {nfile}")
-        if not (np.isfinite(cnm) and np.isfinite(snm)):
-            raise ValueError(f"{path}: line {lineno}: non-finite coefficient")
-        if n <= nmax and m <= mmax:
-            c[n, m], s[n, m] = cnm, snm
-    return c, s
-
-
-def read_icgem(path, degree: int | None = None, order: int | None = None,
-               frame: str = "MOON_PA") -> GravityField:
-    """Read an ICGEM ``.gfc`` file (Barthelmes & Förste 2011, ICGEM format v1.0).
-
-    Header keywords ``modelname``, ``earth_gravity_constant``/``gravity_constant``
-    [m^3/s^2], ``radius`` [m], ``max_degree`` and ``norm`` are read up to ``end_of_head``;
-    then ``gfc n m C S [sigmaC sigmaS]`` records. Time-variable keys (``gfct``, ``trnd``,
-    ``acos``, ``asin``) are rejected. The ICGEM header does not state the frame: pass it
-    (GRAIL fields: ``"MOON_PA"``). C00 = 1 is set if the file omits it.
-    """
-    path = Path(path)
-    header: dict[str, tuple[int, str]] = {}
-    records = []
-    in_head = None
-    with path.open("r", encoding="latin-1") as fh:
-        for lineno, line in enumerate(fh, 1):
-            tok = line.split()
-            if not tok:
-                continue
-            if in_head is None:
-                if tok[0] == "begin_of_head":
-                    in_head = True
-                elif tok[0] == "end_of_head":
-                    in_head = False
-                continue
-            if in_head:
-                if tok[0] == "end_of_head":
-                    in_head = False
-                elif len(tok) >= 2:
-                    header[tok[0].lower()] = (lineno, tok[1])
-                continue
-            key = tok[0].lower()
-            if key != "gfc":
-                if key in ("gfct", "trnd", "acos", "asin", "dot"):
-                    raise ValueError(f"{path}: line {lineno}: time-variable key {tok[0]!r} "
-                                     "is not supported")
-                raise ValueError(f"{path}: line {lineno}: unknown record key {tok[0]!r}")
-            if len(tok) < 5:
-                raise ValueError(f"{path}: line {lineno}: gfc record needs n m C S, got "
-                                 f"{len(tok) - 1} fields")
-            records.append((lineno, _int(tok[1], path, lineno, "degree"),
-                            _int(tok[2], path, lineno, "order"),
-                            _float(tok[3], path, lineno, "C"), _float(tok[4], path, lineno, "S")))
-    if in_head is None or in_head:
-        raise ValueError(f"{path}: no 'begin_of_head' ... 'end_of_head' block: not an ICGEM file")
-    for key in ("radius", "max_degree"):
-        if key not in header:
-            raise ValueError(f"{path}: header lacks required keyword {key!r}")
-    gm_key = "gravity_constant" if "gravity_constant" in header else "earth_gravity_constant"
-    if gm_key not in header:
-        raise ValueError(f"{path}: header lacks 'gravity_constant'")
-    norm = header.get("norm", (0, "fully_normalized"))[1].lower()
-    if norm != "fully_normalized":
-        raise ValueError(f"{path}: line {header['norm'][0]}: norm {norm!r} not supported "
-                         "(only fully_normalized)")
-    gm = _float(header[gm_key][1], path, header[gm_key][0], gm_key) / 1e9
-    radius = _float(header["radius"][1], path, header["radius"][0], "radius") / 1e3
-    nfile = _int(header["max_degree"][1], path, header["max_degree"][0], "max_degree")
-    c, s = _fill(records, nfile, degree, order, path)
-    if c[0, 0] == 0.0:
-        c[0, 0] = 1.0
-    name = header.get("modelname", (0, path.stem))[1]
-    return make_field(name, gm, radius, c, s, frame, str(path))
-
-
-def _pds_label(path: Path) -> dict[str, str]:
-    """Top-level ``KEY = value`` pairs of a PDS3 label (strings stripped of quotes)."""
-    out = {}
-    for line in path.read_text(encoding="latin-1").splitlines():
-        mt = re.match(r"^\s*([A-Z0-9_^]+)\s*=\s*(.*?)\s*$", line)
-        if mt and mt.group(1) not in out:
-            out[mt.group(1)] = mt.group(2).strip('"')
-    return out
-
-
-def read_shadr(path, label_path=None, degree: int | None = None, order: int | None = None,
-               frame: str = "MOON_PA") -> GravityField:
-    """Read a PDS SHADR spherical-harmonic table (``.tab``, with its ``.lbl`` if given).
-
-    Header record: R [km], GM [km^3/s^2], sigma GM, degree, order, normalisation state
-    (1 = normalised), reference longitude, latitude; then one ``n, m, C, S, sC, sS`` record
-    per line (PDS SHADR label, GRAIL GGGRX products). The label supplies the product name
-    and is checked for ``TARGET_NAME``; without it the name is the file's stem.
-    """
-    path = Path(path)
-    name = path.stem.upper()
-    if label_path is not None:
-        lbl = _pds_label(Path(label_path))
-        name = lbl.get("ORIGINAL_PRODUCT_ID", name)
-    records = []
-    head = None
-    with path.open("r", encoding="latin-1") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            fields = [f.strip() for f in line.split(",")]
-            if head is None:
-                if len(fields) < 6:
-                    raise ValueError(f"{path}: line {lineno}: SHADR header needs 8 "
-                                     f"comma-separated fields, got {len(fields)}")
-                head = (lineno, fields)
-                continue
-            if len(fields) < 4:
-                raise ValueError(f"{path}: line {lineno}: coefficient record needs n, m, C, S; "
-                                 f"got {len(fields)} fields")
-            records.append((lineno, _int(fields[0], path, lineno, "degree"),
-                            _int(fields[1], path, lineno, "order"),
-                            _float(fields[2], path, lineno, "C"),
-                            _float(fields[3], path, lineno, "S")))
-    if head is None:
-        raise ValueError(f"{path}: empty file")
-    hl, hf = head
-    radius = _float(hf[0], path, hl, "reference radius")
-    gm = _float(hf[1], path, hl, "GM")
-    nfile = _int(hf[3], path, hl, "degree of field")
-    norm = _int(hf[5], path, hl, "normalization state")
-    if norm != 1:
-        raise ValueError(f"{path}: line {hl}: normalization state {norm} not supported "
-                         "(only 1 = fully normalised)")
-    c, s = _fill(records, nfile, degree, order, path)
-    if c[0, 0] == 0.0:
-        c[0, 0] = 1.0
-    return make_field(name, gm, radius, c, s, frame, str(path))
-
-
-def read_gmat_cof(path, degree: int | None = None, order: int | None = None,
-                  frame: str = "MOON_PA") -> GravityField:
-    """Read a GMAT ``.cof`` gravity file (normalised coefficients).
-
-    Layout, as GMAT's ``GravityFileUtil::ReadCofFile`` parses it: lines starting with ``C``
-    are comments; ``POTFIELD`` with degree in columns 9-11 and order in 12-14 (I3), then
-    free-format: an integer flag, GM [m^3/s^2], reference radius [m], a flag; ``RECOEF``
-    with n in columns 9-11, m in 12-14, C in 18-38 and S in 39-59 (blank for m = 0), both
-    E21.14-like; ``END`` stops. Fixed columns, because negative values often abut.
-    """
-    path = Path(path)
-    records = []
-    nfile = gm = radius = None
-    with path.open("r", encoding="latin-1") as fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.rstrip("\n")
-            key = line[:8].strip()
-            if not line.strip() or line.startswith("C"):
-                continue
-            if key == "END":
-                break
-            if key == "POTFIELD":
-                nfile = _int(line[8:11], path, lineno, "degree (columns 9-11)")
-                _int(line[11:14], path, lineno, "order (columns 12-14)")
-                rest = line[14:].split()
-                if len(rest) < 3:
-                    raise ValueError(f"{path}: line {lineno}: POTFIELD needs flag, GM, radius")
-                gm = _float(rest[1], path, lineno, "GM") / 1e9
-                radius = _float(rest[2], path, lineno, "radius") / 1e3
-            elif key == "RECOEF":
-                if nfile is None:
-                    raise ValueError(f"{path}: line {lineno}: RECOEF before the POTFIELD header")
-                s_text = line[38:59].strip()
-                snm = _float(s_text, path, lineno, "S (columns 39-59)") if s_text else 0.0
-                records.append((lineno, _int(line[8:11], path, lineno, "degree"),
-                                _int(line[11:14], path, lineno, "order"),
-                                _float(line[17:38], path, lineno, "C (columns 18-38)"), snm))
-            else:
-                raise ValueError(f"{path}: line {lineno}: unknown record {key!r} "
-                                 "(expected POTFIELD, RECOEF, END or a C comment)")
-    if nfile is None:
-        raise ValueError(f"{path}: no POTFIELD header line: not a GMAT .cof file")
-    c, s = _fill(records, nfile, degree, order, path)
-    if c[0, 0] == 0.0:
-        c[0, 0] = 1.0
-    return make_field(path.stem.upper(), gm, radius, c, s, frame, str(path))
-
-
-def read_field(path, degree: int | None = None, order: int | None = None, **kwargs) -> GravityField:
-    """Read a gravity field choosing the reader by suffix (``.gfc``, ``.tab``, ``.cof``).
-
-    For ``.tab`` a label beside it with suffix ``.lbl`` is used when present.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".gfc":
-        return read_icgem(path, degree, order, **kwargs)
-    if suffix == ".cof":
-        return read_gmat_cof(path, degree, order, **kwargs)
-    if suffix == ".tab":
-        lbl = kwargs.pop("label_path", None)
-        if lbl is None:
-            cands = sorted(path.parent.glob("*.lbl")) + sorted(path.parent.glob("*.LBL"))
-            same = [p for p in cands if path.stem.lower().startswith(p.stem.lower())]
-            lbl = same[0] if same else None
-        return read_shadr(path, lbl, degree, order, **kwargs)
-    raise ValueError(f"path: unknown gravity file suffix {suffix!r} (expected .gfc, .tab, .cof)")
+    return out[0] if lead == () else out.reshape(lead)

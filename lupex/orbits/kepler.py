@@ -24,7 +24,9 @@ broadcasts with ``tof.shape`` by NumPy rules.  N orbits to the same M epochs:
 
 import numpy as np
 
-from lupex.orbits import _validate
+from lupex.orbits._validate import gm as _check_gm
+from lupex.orbits._validate import real as _check_real
+from lupex.orbits._validate import vectors as _check_vectors
 
 #: Points handled per vectorised block (bounds memory to ~30 arrays of this size).
 CHUNK = 1 << 18
@@ -201,10 +203,10 @@ def propagate(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
     Rectilinear orbits (r0 parallel to v0) are not supported: the iteration
     works, but the Lagrange form is singular at the centre.
     """
-    mu = _validate.gm(mu)
-    r0 = _validate.vectors("r0_km", r0_km)
-    v0 = _validate.vectors("v0_kms", v0_kms)
-    tof = _validate.real("tof_s", tof_s, unit="s")
+    mu = _check_gm(mu)
+    r0 = _check_vectors("r0_km", r0_km)
+    v0 = _check_vectors("v0_kms", v0_kms)
+    tof = _check_real("tof_s", tof_s, unit="s")
     if r0.shape != v0.shape:
         r0, v0 = np.broadcast_arrays(r0, v0)
     if chunk < 1:
@@ -269,9 +271,9 @@ def propagate_grid(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
     Thin wrapper over :func:`propagate` with ``r0[:, None, :]``; see there for
     units and method.
     """
-    r0 = _validate.vectors("r0_km", r0_km)
-    v0 = _validate.vectors("v0_kms", v0_kms)
-    tof = _validate.real("tof_s", tof_s, unit="s")
+    r0 = _check_vectors("r0_km", r0_km)
+    v0 = _check_vectors("v0_kms", v0_kms)
+    tof = _check_real("tof_s", tof_s, unit="s")
     if r0.ndim != 2 or v0.shape != r0.shape or tof.ndim != 1:
         raise ValueError(
             "propagate_grid wants r0_km and v0_kms shaped (N, 3) and tof_s shaped (M,); "

@@ -33,7 +33,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupex.orbits import _validate
+from lupex.orbits._validate import gm as _check_gm
+from lupex.orbits._validate import real as _check_real
+from lupex.orbits._validate import vectors as _check_vectors
 
 
 @dataclass(frozen=True)
@@ -198,10 +200,10 @@ def lambert(mu, r1_km, r2_km, tof_s, revs=0, prograde=True, infeasible="raise",
         Bad shapes or values; r1 and r2 collinear (0 or 180 deg transfer: the
         plane is undefined); ``tof`` too short for ``revs`` with ``infeasible="raise"``.
     """
-    mu = _validate.gm(mu)
-    r1 = _validate.vectors("r1_km", r1_km)
-    r2 = _validate.vectors("r2_km", r2_km)
-    tof = _validate.real("tof_s", tof_s, low=0.0, low_open=True, unit="s")
+    mu = _check_gm(mu)
+    r1 = _check_vectors("r1_km", r1_km)
+    r2 = _check_vectors("r2_km", r2_km)
+    tof = _check_real("tof_s", tof_s, low=0.0, low_open=True, unit="s")
     if not isinstance(revs, (int, np.integer)) or revs < 0:
         raise ValueError(f"revs must be an integer >= 0; got {revs!r}")
     revs = int(revs)

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupex.constants import GM_MOON_KM3S2, R_MOON_KM
-from lupex.orbits import _validate
+from lupex.orbits._validate import gm as _check_gm
+from lupex.orbits._validate import real as _check_real
 from lupex.orbits.elements import coe2rv, period, specific_energy
 from lupex.orbits.kepler import propagate_grid
 from lupex.orbits.maneuvers import apply_impulse, hohmann
@@ -100,16 +101,16 @@ def plan_lunar_orbit(parking_alt_km=100.0, inc_deg=90.0, raan_deg=0.0, v_inf_kms
     >>> round(plan.period_s / 60, 1)
     117.8
     """
-    alt = float(_validate.real("parking_alt_km", parking_alt_km, 0.0, 20000.0, low_open=True, unit="km"))
-    inc = float(_validate.real("inc_deg", inc_deg, 0.0, 180.0, unit="deg"))
-    raan = float(_validate.real("raan_deg", raan_deg, 0.0, 360.0, high_open=True, unit="deg"))
-    vinf = float(_validate.real("v_inf_kms", v_inf_kms, 0.0, 5.0, unit="km/s"))
-    hp = float(_validate.real("perilune_alt_km", perilune_alt_km, 0.0, alt, low_open=True, unit="km"))
-    nper = float(_validate.real("n_periods", n_periods, 0.0, 1000.0, low_open=True))
+    alt = float(_check_real("parking_alt_km", parking_alt_km, 0.0, 20000.0, low_open=True, unit="km"))
+    inc = float(_check_real("inc_deg", inc_deg, 0.0, 180.0, unit="deg"))
+    raan = float(_check_real("raan_deg", raan_deg, 0.0, 360.0, high_open=True, unit="deg"))
+    vinf = float(_check_real("v_inf_kms", v_inf_kms, 0.0, 5.0, unit="km/s"))
+    hp = float(_check_real("perilune_alt_km", perilune_alt_km, 0.0, alt, low_open=True, unit="km"))
+    nper = float(_check_real("n_periods", n_periods, 0.0, 1000.0, low_open=True))
     if int(n_samples) != n_samples or not 2 <= n_samples <= 1_000_000:
         raise ValueError(f"n_samples must be an integer in [2, 1000000]; got {n_samples!r}")
-    mu = _validate.gm(mu_km3s2)
-    rb = float(_validate.real("body_radius_km", body_radius_km, 0.0, low_open=True, unit="km"))
+    mu = _check_gm(mu_km3s2)
+    rb = float(_check_real("body_radius_km", body_radius_km, 0.0, low_open=True, unit="km"))
 
     r_park = rb + alt
     v_circ = np.sqrt(mu / r_park)
@@ -141,28 +142,3 @@ def plan_lunar_orbit(parking_alt_km=100.0, inc_deg=90.0, raan_deg=0.0, v_inf_kms
         descent_t_s=td, descent_r_km=rd[0], descent_alt_km=np.linalg.norm(rd[0], axis=-1) - rb,
         max_energy_drift_rel=drift,
     )
-
-
-def to_summary(plan):
-    """Every reported figure of a :class:`LunarOrbitPlan` as ``{"value", "unit"}`` (JSON-ready)."""
-    def q(value, unit):
-        return {"value": float(value), "unit": unit}
-
-    return {
-        "parking_alt": q(plan.parking_alt_km, "km"),
-        "inclination": q(plan.inc_deg, "deg"),
-        "raan": q(plan.raan_deg, "deg"),
-        "v_infinity": q(plan.v_inf_kms, "km/s"),
-        "parking_period": q(plan.period_s / 60.0, "min"),
-        "circular_speed": q(plan.circular_speed_kms, "km/s"),
-        "loi_dv": q(plan.loi_dv_kms * 1000.0, "m/s"),
-        "doi_dv": q(plan.doi_dv_kms * 1000.0, "m/s"),
-        "total_dv": q((plan.loi_dv_kms + plan.doi_dv_kms) * 1000.0, "m/s"),
-        "perilune_alt": q(plan.perilune_alt_km, "km"),
-        "doi_to_perilune": q(plan.doi_to_perilune_s / 60.0, "min"),
-        "descent_orbit_period": q(plan.descent_orbit_period_s / 60.0, "min"),
-        "perilune_speed": q(plan.perilune_speed_kms, "km/s"),
-        "perilune_latitude": q(plan.perilune_lat_deg, "deg"),
-        "propagated_arc": q(plan.t_s[-1] / 3600.0, "h"),
-        "max_energy_drift": q(plan.max_energy_drift_rel, "1"),
-    }

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupex.orbits import _validate
+from lupex.orbits._validate import gm as _check_gm
+from lupex.orbits._validate import real as _check_real
+from lupex.orbits._validate import vectors as _check_vectors
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class TransferCost:
 
 
 def _radius(name, r):
-    return _validate.real(name, r, low=0.0, low_open=True, unit="km")
+    return _check_real(name, r, low=0.0, low_open=True, unit="km")
 
 
 def vis_viva_speed(mu_km3s2, r_km, a_km):
@@ -88,7 +90,7 @@ def hohmann(mu, r1_km, r2_km):
     TransferCost
         Two burns.
     """
-    mu = _validate.gm(mu)
+    mu = _check_gm(mu)
     r1 = _radius("r1_km", r1_km)
     r2 = _radius("r2_km", r2_km)
     at = 0.5 * (r1 + r2)
@@ -115,7 +117,7 @@ def bielliptic(mu, r1_km, rb_km, r2_km):
     TransferCost
         Three burns.
     """
-    mu = _validate.gm(mu)
+    mu = _check_gm(mu)
     r1 = _radius("r1_km", r1_km)
     rb = _radius("rb_km", rb_km)
     r2 = _radius("r2_km", r2_km)
@@ -138,8 +140,8 @@ def plane_change_dv(v_kms, dinc_rad):
     dinc_rad : array_like
         Angle between the old and new velocity (the plane rotation) [rad], in [0, pi].
     """
-    v = _validate.real("v_kms", v_kms, low=0.0, unit="km/s")
-    di = _validate.real("dinc_rad", dinc_rad, low=0.0, high=np.pi, unit="rad")
+    v = _check_real("v_kms", v_kms, low=0.0, unit="km/s")
+    di = _check_real("dinc_rad", dinc_rad, low=0.0, high=np.pi, unit="rad")
     return 2.0 * v * np.sin(0.5 * di)
 
 
@@ -157,9 +159,9 @@ def combined_plane_change_dv(v1_kms, v2_kms, dinc_rad):
     dinc_rad : array_like
         Angle between the two velocity vectors [rad], in [0, pi].
     """
-    v1 = _validate.real("v1_kms", v1_kms, low=0.0, unit="km/s")
-    v2 = _validate.real("v2_kms", v2_kms, low=0.0, unit="km/s")
-    di = _validate.real("dinc_rad", dinc_rad, low=0.0, high=np.pi, unit="rad")
+    v1 = _check_real("v1_kms", v1_kms, low=0.0, unit="km/s")
+    v2 = _check_real("v2_kms", v2_kms, low=0.0, unit="km/s")
+    di = _check_real("dinc_rad", dinc_rad, low=0.0, high=np.pi, unit="rad")
     return np.sqrt(np.maximum(v1 * v1 + v2 * v2 - 2.0 * v1 * v2 * np.cos(di), 0.0))
 
 
@@ -178,8 +180,8 @@ def local_frame(r_km, v_kms, frame="vnb"):
     ndarray, shape (..., 3, 3)
         ``M`` with ``M @ x_inertial = x_local`` and ``M.T @ x_local = x_inertial``.
     """
-    r = _validate.vectors("r_km", r_km)
-    v = _validate.vectors("v_kms", v_kms)
+    r = _check_vectors("r_km", r_km)
+    v = _check_vectors("v_kms", v_kms)
     r, v = np.broadcast_arrays(r, v)
     h = np.cross(r, v)
     hn = np.linalg.norm(h, axis=-1, keepdims=True)
@@ -213,9 +215,9 @@ def apply_impulse(r_km, v_kms, dv_kms, frame="inertial"):
     r_km, v_kms : ndarray, shape broadcast(...) + (3,)
         State just after the burn (inertial).
     """
-    r = _validate.vectors("r_km", r_km)
-    v = _validate.vectors("v_kms", v_kms)
-    dv = _validate.vectors("dv_kms", dv_kms)
+    r = _check_vectors("r_km", r_km)
+    v = _check_vectors("v_kms", v_kms)
+    dv = _check_vectors("dv_kms", dv_kms)
     if frame == "inertial":
         dv_in = dv
     else:

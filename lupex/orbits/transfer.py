@@ -45,7 +45,12 @@ def _lambert_v1(r1_km, r2_km, tof_s: float, mu: float) -> np.ndarray:
 class TransferResult:
     """A targeted direct Earth-Moon transfer (impulsive TLI and LOI).
 
-    Vectors are Earth-centred ICRF at the TLI epoch unless stated.
+    Vectors are Earth-centred ICRF at the TLI epoch unless stated, shape (3,): ``r_tli_km``
+    the TLI point [km], ``v_parking_kms`` the parking-orbit velocity there and
+    ``dv_tli_kms`` the TLI impulse [km/s]. Scalars: C3 [km^2/s^2], time of flight to
+    periselene [s], periselene altitude [km], inclination and latitude to the Moon's ME
+    equator [deg], periselene speed and LOI impulse [km/s]. ``trajectory`` is the
+    corrected full-model arc (Earth-centred, ending at periselene).
     """
 
     epoch_tli_jd_tdb: float
@@ -66,12 +71,13 @@ class TransferResult:
 
     @property
     def dv_tli_mag_kms(self) -> float:
+        """Magnitude of the TLI impulse [km/s]."""
         return float(np.linalg.norm(self.dv_tli_kms))
 
 
 def _moon_pole_icrf(jd_tdb):
     """MOON_ME z axis in ICRF (third row of ICRF -> ME)."""
-    return eph.icrf_to_moon_me(jd_tdb)[2]
+    return eph.icrf_to_moon_me(jd_tdb)[..., 2, :]
 
 
 def _periselene(traj: Trajectory, name: str):
@@ -82,7 +88,7 @@ def _periselene(traj: Trajectory, name: str):
     jd = traj.epoch_jd_tdb + t[0] / 86400.0
     rm, vm = eph.barycentric_state("moon", jd)
     re, ve = eph.barycentric_state("earth", jd)
-    y = traj.event_states[name][:, 0]
+    y = traj.event_states[name][0]
     return t[0], jd, y[:3] - (rm - re), y[3:] - (vm - ve)
 
 
@@ -176,7 +182,7 @@ def design_transfer(epoch_jd_tdb: float, parking_alt_km: float = 200.0,
         tr = run(dv)
         p = _periselene(tr, "periselene")
         if p is None:
-            d = np.linalg.norm(tr.r_km - table.position("moon", tr.t_s), axis=0).min()
+            d = np.linalg.norm(tr.r_km - table.position("moon", tr.t_s), axis=-1).min()
             return np.array([(d - rp) / 100.0, 0.0])
         _, jd, d, dvv = p
         return np.array([(np.linalg.norm(d) - rp) / 100.0,     # 100 km <-> 1 unit
@@ -201,55 +207,3 @@ def design_transfer(epoch_jd_tdb: float, parking_alt_km: float = 200.0,
         float(r_p - R_MOON_KM), float(_inclination_deg(d, dvv, jd_p)), float(lat),
         float(v_p), float(v_p - np.sqrt(MU_M / r_p)), ok, float(np.linalg.norm(sol.fun)),
         int(sol.nfev), tr)
-
-
-def to_summary(res: TransferResult) -> dict:
-    """Reported figures of a transfer, each ``{"value": ..., "unit": ...}`` (JSON-ready)."""
-    return {
-        "tli_epoch_jd_tdb": {"value": res.epoch_tli_jd_tdb, "unit": "d"},
-        "tli_delta_v": {"value": res.dv_tli_mag_kms, "unit": "km/s"},
-        "tli_delta_v_vector_icrf": {"value": res.dv_tli_kms.tolist(), "unit": "km/s"},
-        "c3": {"value": res.c3_km2s2, "unit": "km^2/s^2"},
-        "time_of_flight": {"value": res.tof_s / 86400.0, "unit": "d"},
-        "periselene_altitude": {"value": res.periselene_alt_km, "unit": "km"},
-        "periselene_inclination_me": {"value": res.periselene_inclination_deg, "unit": "deg"},
-        "periselene_latitude_me": {"value": res.periselene_latitude_deg, "unit": "deg"},
-        "periselene_speed": {"value": res.v_periselene_kms, "unit": "km/s"},
-        "loi_delta_v": {"value": res.dv_loi_kms, "unit": "km/s"},
-        "converged": {"value": res.success, "unit": ""},
-    }
-
-
-def plot_transfer(res: TransferResult):
-    """Figure: the transfer in Earth-centred ICRF (with the Moon's path) and the final day
-    in Moon-centred ICRF."""
-    from matplotlib.figure import Figure
-
-    tr = res.trajectory
-    jd = tr.jd_tdb
-    rm, _ = eph.barycentric_state("moon", jd)
-    re, _ = eph.barycentric_state("earth", jd)
-    moon = rm - re
-    rel = tr.r_km - moon
-    fig = Figure(figsize=(11, 5), layout="constrained")
-    ax1, ax2 = fig.subplots(1, 2)
-    th = np.linspace(0, 2 * np.pi, 100)
-    ax1.plot(tr.r_km[0] / 1e3, tr.r_km[1] / 1e3, lw=1, label="spacecraft")
-    ax1.plot(moon[0] / 1e3, moon[1] / 1e3, "--", lw=1, color="0.5", label="Moon (DE421)")
-    ax1.plot(0, 0, "bo", ms=5, label="Earth")
-    ax1.set_aspect("equal")
-    ax1.set_xlabel("x [1000 km]")
-    ax1.set_ylabel("y [1000 km]")
-    ax1.set_title(f"Earth-centred ICRF: TOF {res.tof_s / 86400:.2f} d, C3 {res.c3_km2s2:.2f} km²/s²")
-    ax1.legend(fontsize=8)
-    last = tr.t_s > tr.t_s[-1] - 86400.0
-    ax2.fill(R_MOON_KM * np.cos(th), R_MOON_KM * np.sin(th), color="0.8")
-    ax2.plot(rel[1, last], rel[2, last], lw=1)
-    ax2.plot(rel[1, -1], rel[2, -1], "r*", ms=8, label="periselene")
-    ax2.set_aspect("equal")
-    ax2.set_xlabel("y [km]")
-    ax2.set_ylabel("z [km]")
-    ax2.set_title(f"Moon-centred ICRF (y-z), last day: h_p {res.periselene_alt_km:.1f} km, "
-                  f"i {res.periselene_inclination_deg:.1f}°")
-    ax2.legend(fontsize=8)
-    return fig

@@ -7,13 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from ..constants import GM_MOON_KM3S2, R_MOON_KM
-from ..orbits import budget as B
-from ..orbits import descent as D
+from ..lander import descent as D
+from ..lander import propellant as B
 from ..orbits.lunar_orbit import LunarOrbitPlan, plan_lunar_orbit
-from ..orbits.plots import plot_lunar_orbit
+from ..report.lander import budget_figures, budget_report, budget_summary
 from ..scenario import Scenario
 from .base import Progress, Stage
 
@@ -68,64 +67,5 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> BudgetResult
     return BudgetResult(v_inf, final_plan, descent, budget, assumptions)
 
 
-def summary(r: BudgetResult) -> dict:
-    b = r.budget
-    return {
-        "arrival_v_inf": {"value": r.v_inf_kms, "unit": "km/s"},
-        "lunar_orbit_period": {"value": r.plan.period_s / 60.0, "unit": "min"},
-        "burns": [{"name": x.name, "dv": {"value": x.dv_kms * 1e3, "unit": "m/s"},
-                   "propellant": {"value": x.propellant_kg, "unit": "kg"},
-                   "mass_after": {"value": x.mass_after_kg, "unit": "kg"}} for x in b.lines],
-        "total_dv": {"value": b.total_dv_kms * 1e3, "unit": "m/s"},
-        "propellant_used": {"value": b.propellant_used_kg, "unit": "kg"},
-        "propellant_loaded": {"value": b.propellant_loaded_kg, "unit": "kg"},
-        "propellant_margin": {"value": b.propellant_margin_kg, "unit": "kg"},
-        "feasible": b.propellant_margin_kg >= 0.0,
-        "descent": {
-            "ignition_altitude": {"value": r.descent.ignition_alt_km, "unit": "km"},
-            "ignition_speed": {"value": r.descent.ignition_speed_kms * 1e3, "unit": "m/s"},
-            "duration": {"value": r.descent.duration_s, "unit": "s"},
-            "downrange": {"value": float(r.descent.downrange_km[-1]), "unit": "km"},
-            "gravity_loss": {"value": r.descent.gravity_loss_kms * 1e3, "unit": "m/s"},
-        },
-        "assumptions": list(r.assumptions),
-    }
-
-
-def report(r: BudgetResult) -> str:
-    b = r.budget
-    rows = ["| burn | Δv (m/s) | propellant (kg) | mass after (kg) |", "|---|---|---|---|"]
-    rows += [f"| {x.name} | {x.dv_kms * 1e3:.0f} | {x.propellant_kg:.0f} | {x.mass_after_kg:.0f} |"
-             for x in b.lines]
-    rows.append(f"| **total** | **{b.total_dv_kms * 1e3:.0f}** | **{b.propellant_used_kg:.0f}** | |")
-    verdict = ("enough" if b.propellant_margin_kg >= 0 else "**NOT enough**")
-    d = r.descent
-    return "\n".join(rows + [
-        "",
-        (f"Propellant loaded {b.propellant_loaded_kg:.0f} kg, used {b.propellant_used_kg:.0f} kg: "
-        f"{verdict} (margin {b.propellant_margin_kg:+.0f} kg)."),
-        (f"Powered descent from {d.ignition_alt_km:.1f} km at {d.ignition_speed_kms * 1e3:.0f} m/s, "
-        f"{d.duration_s:.0f} s, {d.downrange_km[-1]:.0f} km downrange, gravity loss "
-        f"{d.gravity_loss_kms * 1e3:.0f} m/s."),
-        "",
-        "Assumptions: " + " ".join(r.assumptions),
-    ])
-
-
-def figures(r: BudgetResult) -> dict:
-    d = r.descent
-    fig = Figure(figsize=(11, 3.6), layout="constrained")
-    a1, a2, a3 = fig.subplots(1, 3)
-    a1.plot(d.downrange_km, d.alt_km)
-    a1.set(xlabel="downrange (km)", ylabel="altitude (km)", title="Powered descent")
-    a2.plot(d.t_s, d.speed_kms * 1e3, label="speed")
-    a2.set(xlabel="time since ignition (s)", ylabel="speed (m/s)", title="Braking")
-    lines = r.budget.lines
-    a3.barh([x.name for x in lines][::-1], [x.dv_kms * 1e3 for x in lines][::-1], color="tab:purple")
-    a3.set(xlabel="Δv (m/s)", title=f"Δv budget, total {r.budget.total_dv_kms * 1e3:.0f} m/s")
-    for ax in (a1, a2, a3):
-        ax.grid(alpha=0.3)
-    return {"descent_and_dv_budget": fig, "lunar_orbit": plot_lunar_orbit(r.plan)}
-
-
-STAGE = Stage("budget", "Delta-v and mass budget", ("transfer",), run, summary, report, figures)
+STAGE = Stage("budget", "Delta-v and mass budget", ("transfer",), run, budget_summary,
+              budget_report, budget_figures)

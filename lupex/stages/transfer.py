@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from ..orbits import transfer as T
+from ..report.transfer import transfer_figures, transfer_report, transfer_summary
 from ..scenario import Scenario
 from ..timescale import tdb_grid
 from .base import Progress, Stage
@@ -34,23 +35,5 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> T.TransferRe
     return res
 
 
-def report(res: T.TransferResult) -> str:
-    return "\n".join([
-        "| quantity | value |", "|---|---|",
-        f"| TLI Δv from the parking orbit | {res.dv_tli_mag_kms * 1e3:.0f} m/s |",
-        f"| C3 | {res.c3_km2s2:.3f} km²/s² |",
-        f"| time of flight | {res.tof_s / 86400:.2f} days |",
-        (f"| periselene altitude / inclination (ME) | {res.periselene_alt_km:.1f} km / "
-         f"{res.periselene_inclination_deg:.2f}° |"),
-        f"| LOI Δv into the circular orbit | {res.dv_loi_kms * 1e3:.0f} m/s |",
-        "",
-        ("Impulsive TLI at lift-off + 30 min, targeted by shooting through DE421 point masses "
-         "and Earth J2; the Moon is a point mass on the way."),
-    ])
-
-
-def figures(res: T.TransferResult) -> dict:
-    return {"transfer": T.plot_transfer(res)}
-
-
-STAGE = Stage("transfer", "Earth-Moon transfer", (), run, T.to_summary, report, figures)
+STAGE = Stage("transfer", "Earth-Moon transfer", (), run, transfer_summary, transfer_report,
+              transfer_figures)

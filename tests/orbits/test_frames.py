@@ -29,23 +29,23 @@ def spice():
 
 def test_moon_me_state_matches_spice_including_rotation_term(spice):
     jd = 2451545.0 + spice["ets"] / 86400.0
-    ms = spice["moon_ssb_j2000"].T          # Moon w.r.t. SSB, J2000
-    r, v = convert_state(-ms[:3], -ms[3:], jd, "moon_icrf", "moon_me")
-    ref = spice["ssb_moon_me"].T
+    ms = spice["moon_ssb_j2000"]            # Moon w.r.t. SSB, J2000
+    r, v = convert_state(-ms[:, :3], -ms[:, 3:], jd, "moon_icrf", "moon_me")
+    ref = spice["ssb_moon_me"]
     # ephemeris.py's ME frame agrees with SPICE to 0.004 arcsec = 2e-8 rad; measured 4e-11.
     # Dropping omega x r would be wrong by 100 %, a 1 s timing slip by 3e-6.
-    assert np.max(np.linalg.norm(r - ref[:3], axis=0) / np.linalg.norm(ref[:3], axis=0)) < 1e-9
-    assert np.max(np.linalg.norm(v - ref[3:], axis=0) / np.linalg.norm(ref[3:], axis=0)) < 1e-9
+    assert np.max(np.linalg.norm(r - ref[:, :3], axis=-1) / np.linalg.norm(ref[:, :3], axis=-1)) < 1e-9
+    assert np.max(np.linalg.norm(v - ref[:, 3:], axis=-1) / np.linalg.norm(ref[:, 3:], axis=-1)) < 1e-9
 
 
 def test_moon_centre_in_earth_frame_matches_spice(spice):
     jd = 2451545.0 + spice["ets"] / 86400.0
     n = jd.size
-    r, v = convert_state(np.zeros((3, n)), np.zeros((3, n)), jd, "moon_icrf", "earth_icrf")
-    me = spice["moon_earth_j2000"].T   # the Moon as seen from the Earth
+    r, v = convert_state(np.zeros((n, 3)), np.zeros((n, 3)), jd, "moon_icrf", "earth_icrf")
+    me = spice["moon_earth_j2000"]     # the Moon as seen from the Earth
     # DE421 vs the SPICE run's kernel: 1 m agreement is what ephemeris.py documents.
-    assert np.max(np.linalg.norm(r - me[:3], axis=0)) < 2e-3
-    assert np.max(np.linalg.norm(v - me[3:], axis=0)) < 1e-6
+    assert np.max(np.linalg.norm(r - me[:, :3], axis=-1)) < 2e-3
+    assert np.max(np.linalg.norm(v - me[:, 3:], axis=-1)) < 1e-6
 
 
 def test_rate_matrix_matches_finite_difference():
@@ -63,12 +63,12 @@ def test_surface_point_fixed_in_me_moves_at_rotation_speed():
     jd = np.full(4, 2460100.25)
     lat = np.radians([0.0, 30.0, -60.0, -89.9])
     r_me = eph.site_vector_me(lat, np.zeros(4))
-    r_i, v_i = convert_state(r_me, np.zeros((3, 4)), jd, "moon_me", "moon_icrf")
+    r_i, v_i = convert_state(r_me, np.zeros((4, 3)), jd, "moon_me", "moon_icrf")
     # Sidereal rotation 27.3217 d -> omega = 2.6617e-6 rad/s; speed = omega * R cos(lat),
     # with a few percent from the physical librations' rates.
     expect = 2 * np.pi / (27.321661 * 86400) * 1737.4 * np.cos(lat)
-    np.testing.assert_allclose(np.linalg.norm(v_i, axis=0)[:3], expect[:3], rtol=0.05)
-    assert np.linalg.norm(v_i[:, 3]) < 0.05 * expect[0]
+    np.testing.assert_allclose(np.linalg.norm(v_i, axis=-1)[:3], expect[:3], rtol=0.05)
+    assert np.linalg.norm(v_i[3]) < 0.05 * expect[0]
     r_b, v_b = convert_state(r_i, v_i, jd, "moon_icrf", "moon_me")
     np.testing.assert_allclose(r_b, r_me, atol=1e-9)
     np.testing.assert_allclose(v_b, 0.0, atol=1e-13)
@@ -94,7 +94,7 @@ def test_bad_input():
     with pytest.raises(ValueError, match="r_km"):
         convert_state(np.ones((2, 4)), np.ones((2, 4)), 2460000.5, "moon_icrf", "moon_me")
     with pytest.raises(ValueError, match="jd_tdb"):
-        convert_state(np.ones((3, 4)), np.ones((3, 4)), np.ones(3) * 2460000.5,
+        convert_state(np.ones((4, 3)), np.ones((4, 3)), np.ones(3) * 2460000.5,
                       "moon_icrf", "moon_me")
     with pytest.raises(ValueError, match="outside"):
         convert_state(np.ones(3), np.ones(3), 2400000.5, "moon_icrf", "moon_me")

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from scipy.special import gammaln, lpmv
 
 from lupex.orbits import gravity as g
-from lupex.orbits.gravity_data import GRGM660PRIM_LOW_DEGREE, grgm660prim_low_degree
+from lupex.orbits import gravity_files as gf
+from lupex.orbits.grgm660prim import GRGM660PRIM_LOW_DEGREE, grgm660prim_low_degree
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "gravity"
 GFC = DATA / "GRGM660PRIM_to150.gfc"
@@ -31,12 +32,12 @@ def need(path):
 @pytest.fixture(scope="module")
 def gfc30():
     need(GFC)
-    return g.read_icgem(GFC, degree=30)
+    return gf.read_icgem(GFC, degree=30)
 
 
 def test_icgem_header_matches_published_grgm660prim():
     need(GFC)
-    f = g.read_icgem(GFC)
+    f = gf.read_icgem(GFC)
     # Published GRGM660PRIM (ICGEM header / Lemoine et al. 2013): R = 1738 km,
     # GM = 4.902799806931690e12 m^3/s^2, d/o 150 in this cut; Cbar_20, Cbar_22 from the table.
     assert f.name == "GRGM660PRIM"
@@ -51,7 +52,7 @@ def test_icgem_header_matches_published_grgm660prim():
 
 def test_shadr_reader_matches_published_grgm1200a():
     need(TAB)
-    f = g.read_shadr(TAB, LBL if LBL.exists() else None)
+    f = gf.read_shadr(TAB, LBL if LBL.exists() else None)
     # Header record of the PDS product: R = 1738.0 km, GM = 4902.8001224453 km^3/s^2,
     # degree 100 in this cut, normalisation state 1.
     assert f.radius_km == 1738.0
@@ -63,23 +64,23 @@ def test_shadr_reader_matches_published_grgm1200a():
     # Two independent GRAIL solutions agree on J2 to 2e-5 relative (their formal sigma is
     # ~1e-10 absolute but the 1200A solution used the extended mission and DE430).
     need(GFC)
-    f660 = g.read_icgem(GFC, degree=4)
+    f660 = gf.read_icgem(GFC, degree=4)
     assert abs(f.c[2, 0] - f660.c[2, 0]) < 2e-9
 
 
 def test_read_field_dispatches_by_suffix_and_truncates():
     need(TAB)
-    f = g.read_field(TAB, degree=10, order=3)
+    f = gf.read_field(TAB, degree=10, order=3)
     assert f.max_degree == 10
     assert np.all(f.c[:, 4:] == 0) and np.all(f.s[:, 4:] == 0)
     assert f.c[10, 3] != 0.0
     with pytest.raises(ValueError, match="suffix"):
-        g.read_field(TAB.with_suffix(".xyz"))
+        gf.read_field(TAB.with_suffix(".xyz"))
 
 
 def test_shipped_table_matches_shared_gfc():
     need(GFC)
-    f = g.read_icgem(GFC, degree=8)
+    f = gf.read_icgem(GFC, degree=8)
     shipped = grgm660prim_low_degree()
     assert len(GRGM660PRIM_LOW_DEGREE) == 45  # every (n, m) with n <= 8
     np.testing.assert_array_equal(shipped.c, f.c)
@@ -106,14 +107,14 @@ def test_gmat_cof_round_trip(tmp_path):
     ref = grgm660prim_low_degree(6)
     p = tmp_path / "moon6.cof"
     _write_cof(p, ref)
-    f = g.read_gmat_cof(p)
+    f = gf.read_gmat_cof(p)
     assert f.max_degree == 6
     assert f.gm_km3s2 == pytest.approx(ref.gm_km3s2, rel=1e-14)
     assert f.radius_km == ref.radius_km
     # 15 significant digits written: agreement to 1e-14 relative.
     np.testing.assert_allclose(f.c, ref.c, rtol=1e-13, atol=1e-25)
     np.testing.assert_allclose(f.s, ref.s, rtol=1e-13, atol=1e-25)
-    assert g.read_field(p, degree=3).max_degree == 3
+    assert gf.read_field(p, degree=3).max_degree == 3
 
 
 HEAD = "begin_of_head\nradius 1738000\nmax_degree 2\ngravity_constant 4.9e12\nend_of_head\n"
@@ -130,7 +131,7 @@ def test_icgem_malformed_names_the_line(tmp_path, text, where):
     p = tmp_path / "bad.gfc"
     p.write_text(text)
     with pytest.raises(ValueError, match=where):
-        g.read_icgem(p)
+        gf.read_icgem(p)
 
 
 def test_shadr_and_cof_malformed_name_the_line(tmp_path):
@@ -138,18 +139,19 @@ def test_shadr_and_cof_malformed_name_the_line(tmp_path):
     p.write_text("1738.0, 4902.8, 0.0, 2, 2, 1, 0.0, 0.0\n2, 0, -9e-5, 0.0, 0, 0\n"
                  "2, 1, nan?, 0.0, 0, 0\n")
     with pytest.raises(ValueError, match="line 3"):
-        g.read_shadr(p)
+        gf.read_shadr(p)
     q = tmp_path / "bad.cof"
     q.write_text("POTFIELD  2  2  1 4.9e12 1738000.0 1.0\nRECOEF    2  0   -9.0e-05\n"
                  f"RECOEF    2  3   {1e-5:21.14e}{0.0:21.14e}\nEND\n")
     with pytest.raises(ValueError, match="line 3"):
-        g.read_gmat_cof(q)
+        gf.read_gmat_cof(q)
     q.write_text("RECOEF    2  0   -9.0e-05\n")
     with pytest.raises(ValueError, match="line 1"):
-        g.read_gmat_cof(q)
+        gf.read_gmat_cof(q)
 
 
 def _sphere_points(n, radius_km, seed=0):
+    """(3, n) points for the reference formulas; the functions take the transpose (n, 3)."""
     v = np.random.default_rng(seed).normal(size=(3, n))
     return v / np.linalg.norm(v, axis=0) * radius_km
 
@@ -166,7 +168,7 @@ def test_c20_acceleration_matches_closed_form_j2():
     a_ref = -mu * r / rn**3 - 1.5 * j2 * mu * re**2 / rn**5 * np.array(
         [x * (1 - k), y * (1 - k), z * (3 - k)])
     # Both are double-precision evaluations of the same expression: 1e-14 relative.
-    np.testing.assert_allclose(g.sh_acceleration(r, f), a_ref, rtol=1e-13, atol=1e-20)
+    np.testing.assert_allclose(g.sh_acceleration(r.T, f).T, a_ref, rtol=1e-13, atol=1e-20)
 
 
 def test_potential_matches_scipy_legendre_series():
@@ -185,7 +187,7 @@ def test_potential_matches_scipy_legendre_series():
             u += (f.radius_km / rn) ** n * pnm * (f.c[n, m] * np.cos(m * lam)
                                                   + f.s[n, m] * np.sin(m * lam))
     u *= f.gm_km3s2 / rn
-    np.testing.assert_allclose(g.sh_potential(r, f), u, rtol=1e-13)
+    np.testing.assert_allclose(g.sh_potential(r.T, f), u, rtol=1e-13)
 
 
 @settings(max_examples=25, deadline=None)
@@ -215,13 +217,13 @@ def test_poles_are_regular_and_continuous(gfc30):
 
 def test_degree_zero_is_point_mass_and_shapes(gfc30):
     r = _sphere_points(7, 2000.0)
-    a = g.sh_acceleration(r, gfc30, degree=0)
+    a = g.sh_acceleration(r.T, gfc30, degree=0).T
     rn = np.linalg.norm(r, axis=0)
     np.testing.assert_allclose(a, -gfc30.gm_km3s2 * r / rn**3, rtol=1e-14)
     assert g.sh_acceleration(r[:, 0], gfc30).shape == (3,)
     assert np.ndim(g.sh_potential(r[:, 0], gfc30)) == 0
     # Chunking over points gives the same answer as one-at-a-time evaluation.
-    many = g.sh_acceleration(r, gfc30)
+    many = g.sh_acceleration(r.T, gfc30).T
     one = np.stack([g.sh_acceleration(r[:, k], gfc30) for k in range(7)], axis=1)
     np.testing.assert_allclose(many, one, rtol=1e-14)
 
@@ -244,15 +246,15 @@ def test_bad_input_raises_clear_valueerror(gfc30):
 @pytest.mark.slow
 def test_degree_150_gradient_and_many_points():
     need(GFC)
-    f = g.read_icgem(GFC)
+    f = gf.read_icgem(GFC)
     r = _sphere_points(3000, 1788.0, seed=5)
-    a = g.sh_acceleration(r, f)
+    a = g.sh_acceleration(r.T, f).T
     assert a.shape == (3, 3000) and np.all(np.isfinite(a))
     # The harmonics at 50 km altitude perturb gravity by < 0.3 % of the central term.
     central = f.gm_km3s2 / 1788.0**2
     assert np.max(np.abs(np.linalg.norm(a, axis=0) / central - 1)) < 3e-3
     h = 1e-2
     p = r[:, :4]
-    grad = np.stack([(g.sh_potential(p + h * e[:, None], f) - g.sh_potential(p - h * e[:, None], f))
-                     / (2 * h) for e in np.eye(3)])
+    grad = np.stack([(g.sh_potential((p + h * e[:, None]).T, f)
+                      - g.sh_potential((p - h * e[:, None]).T, f)) / (2 * h) for e in np.eye(3)])
     assert np.max(np.linalg.norm(a[:, :4] - grad, axis=0)) < 1e-8 * central

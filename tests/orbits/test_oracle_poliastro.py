@@ -249,7 +249,7 @@ def test_interop_without_poliastro_says_why():
         pass
     else:
         pytest.skip("poliastro is importable here; the missing-package path cannot be shown")
-    from lupex.orbits.interop import to_poliastro
+    from poliastro_interop import to_poliastro  # tests/orbits/oracle, on sys.path (conftest)
 
     with pytest.raises(ImportError, match="Python <= 3.10"):
         to_poliastro([7000.0, 0, 0], [0, 7.5, 0], GM_EARTH_KM3S2)

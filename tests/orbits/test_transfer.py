@@ -1,8 +1,6 @@
 """Earth-Moon transfer targeting: Lambert against two-body propagation, and the targeted
 direct transfer against closed-form and published mission figures."""
 
-import json
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -11,7 +9,7 @@ from hypothesis import strategies as st
 from lupex.orbits.cowell import ForceModel, propagate
 from lupex.orbits.forces import GM_KM3S2
 from lupex.orbits.lambert import lambert as izzo_lambert
-from lupex.orbits.transfer import design_transfer, plot_transfer, to_summary
+from lupex.orbits.transfer import design_transfer
 
 MU_E = GM_KM3S2["earth"]
 EARTH_2BODY = ForceModel("earth", third_bodies=())
@@ -38,8 +36,8 @@ def test_lambert_solution_reaches_target_under_two_body_propagation(angle, r2, f
     tr = propagate(r1v, v1, 2460000.5, tof, EARTH_2BODY)
     # Cowell at rtol 1e-12 is an independent two-body truth; Izzo's iteration converges to
     # machine precision, so the miss is ~1e-9 of the distance.
-    assert np.linalg.norm(tr.r_km[:, -1] - r2v) < 1e-6 * np.linalg.norm(r2v)
-    assert np.linalg.norm(tr.v_kms[:, -1] - v2) < 1e-6 * np.linalg.norm(v2)
+    assert np.linalg.norm(tr.r_km[-1] - r2v) < 1e-6 * np.linalg.norm(r2v)
+    assert np.linalg.norm(tr.v_kms[-1] - v2) < 1e-6 * np.linalg.norm(v2)
 
 
 def test_hohmann_c3_closed_form():
@@ -65,7 +63,7 @@ def test_bad_transfer_input():
 
 
 @pytest.mark.slow
-def test_direct_transfer_to_100km_polar_orbit(tmp_path):
+def test_direct_transfer_to_100km_polar_orbit():
     res = design_transfer(2461041.5)   # TLI 2026-01-01 00:00 TDB
     assert res.success
     # Commanded 100 km, 90 deg: converged to 1 km and 0.05 deg (the solver's stop test).
@@ -80,8 +78,3 @@ def test_direct_transfer_to_100km_polar_orbit(tmp_path):
     # LOI to a 100 km circle from v_inf ~0.85 km/s: 0.83 km/s; Apollo 11's LOI-1 into a
     # 111 x 313 km ellipse was 889 m/s (Apollo 11 Mission Report, MSC-00171, 1969).
     assert 0.7 < res.dv_loi_kms < 1.0
-    s = to_summary(res)
-    json.dumps(s)
-    assert s["c3"]["unit"] == "km^2/s^2"
-    fig = plot_transfer(res)
-    fig.savefig(tmp_path / "transfer.png")

@@ -6,9 +6,9 @@ The input holds one block of arrays per category (keys prefixed ``coe_``,
 ``kep_``, ``lam_``, ``hoh_``, ``bie_``, ``int_``); every category present is
 answered with poliastro and written to OUTPUT.npz with the same prefixes.
 The lupex side compares in the main (3.11) interpreter.  Only poliastro's own
-routines compute the answers, except the ``int_`` block, which exercises
-``lupex.orbits.interop`` itself under Python 3.10 / NumPy 1.x / astropy 5
-(lupex must be on PYTHONPATH for that block).
+routines compute the answers, except the ``int_`` block, which exercises the
+conversion helpers of ``poliastro_interop.py`` (next to this script) under
+Python 3.10 / NumPy 1.x / astropy 5.
 """
 
 import sys
@@ -104,8 +104,7 @@ def transfer_block(d):
 
 def interop_block(d):
     from astropy.time import Time
-
-    from lupex.orbits.interop import from_poliastro, to_poliastro
+    from poliastro_interop import from_poliastro, to_poliastro  # this script's directory
 
     mu = float(d["int_mu"])
     epoch = Time("2027-03-01T00:00:00", scale="tdb")

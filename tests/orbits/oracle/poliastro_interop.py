@@ -1,4 +1,5 @@
-"""Conversion between lupex's plain (km, km/s) states and ``poliastro.twobody.Orbit``.
+"""Conversion between lupex's plain (km, km/s) states and ``poliastro.twobody.Orbit``, for the
+poliastro oracle (``poliastro_oracle.py``, run in a Python 3.10 venv).
 
 poliastro (0.17, archived) installs only on Python <= 3.10, so this module
 must stay importable there too: it imports nothing beyond NumPy at module

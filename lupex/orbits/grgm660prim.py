@@ -1,4 +1,4 @@
-"""Low-degree coefficients of the GRAIL lunar gravity field GRGM660PRIM, shipped in the package.
+"""The GRAIL lunar gravity field GRGM660PRIM to degree and order 8, shipped in the code as a table.
 
 Source: Lemoine, F. G., et al. (2013), "High-degree gravity models from GRAIL primary mission
 data", J. Geophys. Res. Planets 118, 1676-1698, doi:10.1002/jgre.20118; the published
@@ -9,7 +9,7 @@ from which the entries below (degree and order 0-8) are transcribed: fully norma
 
 Use: a dependable field without any data file (e.g. degree 8 for mission design, where the
 terms beyond 8 change a 100 km polar orbit's 1-day prediction by kilometres but not its
-character). ``tests/orbits/test_gravity.py`` checks every entry against the shared .gfc.
+character). ``tests/orbits/test_gravity.py`` checks every entry against the shared .gfc file.
 For orientation: Cbar_20 = -9.0883e-5 is the unnormalised J2 = -sqrt(5) Cbar_20 = 2.0322e-4.
 """
 

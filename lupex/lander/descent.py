@@ -24,8 +24,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq
 
 from lupex.constants import G0_KMS2, GM_MOON_KM3S2, R_MOON_KM
-
-from .maneuvers import vis_viva_speed
+from lupex.orbits.maneuvers import vis_viva_speed
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,26 @@ def powered_descent(mass0_kg: float, thrust_n: float, isp_s: float, orbit_alt_km
                     mu_km3s2: float = GM_MOON_KM3S2, radius_km: float = R_MOON_KM) -> DescentResult:
     """Full-thrust gravity-turn descent from the periselene of a descent orbit whose aposelene
     is the circular orbit at ``orbit_alt_km``, to rest at the surface.
+
+    Parameters
+    ----------
+    mass0_kg : float
+        Lander mass at ignition [kg].
+    thrust_n : float
+        Engine thrust, held constant [N].
+    isp_s : float
+        Specific impulse [s].
+    orbit_alt_km : float
+        Altitude of the circular orbit the descent orbit starts from [km], 10-1000.
+    mu_km3s2, radius_km : float
+        The Moon's GM [km^3/s^2] and reference radius [km].
+
+    Returns
+    -------
+    DescentResult
+        Time histories (time [s], altitude [km], downrange [km], speed [km/s], mass [kg])
+        and the ignition altitude [km] and speed [km/s], delta-v and gravity loss [km/s],
+        propellant [kg] and duration [s].
 
     Raises
     ------

@@ -1,4 +1,4 @@
-"""The spacecraft's velocity-change (delta-v) and mass budget, burn by burn.
+"""The lander's propellant and mass budget, burn by burn.
 
 Each burn spends propellant by the rocket equation (Tsiolkovsky):
 m_after = m_before * exp(-dv / (Isp g0)) (Curtis, *Orbital Mechanics for Engineering
@@ -11,26 +11,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupex.constants import G0_KMS2, GM_EARTH_KM3S2, MOON_MEAN_DISTANCE_KM
-
-from .maneuvers import hohmann
+from lupex.constants import G0_KMS2
 
 
 def mass_after_burn(m0_kg, dv_kms, isp_s):
-    """Mass after a burn of ``dv_kms`` at specific impulse ``isp_s``: m0 exp(-dv/(Isp g0))."""
+    """Mass after a burn, by the rocket equation m = m0 exp(-dv / (Isp g0)).
+
+    Parameters
+    ----------
+    m0_kg : array_like
+        Mass before the burn [kg].
+    dv_kms : array_like
+        Velocity change [km/s].
+    isp_s : array_like
+        Specific impulse [s].
+
+    Returns
+    -------
+    numpy.ndarray
+        Mass after the burn [kg].
+    """
     return np.asarray(m0_kg, dtype=float) * np.exp(-np.asarray(dv_kms) / (np.asarray(isp_s) * G0_KMS2))
-
-
-def lunar_arrival_vinf(r_park_km: float, moon_distance_km: float = MOON_MEAN_DISTANCE_KM,
-                       mu_earth_km3s2: float = GM_EARTH_KM3S2) -> float:
-    """Patched-conic estimate of the approach speed relative to the Moon [km/s] for a
-    Hohmann-type transfer from a circular parking orbit to the Moon's (circular) orbit:
-    v_inf = v_moon - v_apo (the transfer's apogee speed, Curtis sec. 8.5)."""
-    return float(hohmann(mu_earth_km3s2, r_park_km, moon_distance_km).dv_kms[..., 1])
 
 
 @dataclass(frozen=True)
 class BurnLine:
+    """One burn of a :class:`MassBudget`: its delta-v [km/s] and the mass before/after [kg]."""
+
     name: str
     dv_kms: float
     mass_before_kg: float
@@ -43,6 +50,8 @@ class BurnLine:
 
 @dataclass(frozen=True)
 class MassBudget:
+    """Burns in flight order and the propellant loaded [kg]; totals as properties."""
+
     lines: tuple[BurnLine, ...]
     propellant_loaded_kg: float
 
@@ -62,7 +71,25 @@ class MassBudget:
 
 def mass_budget(m0_kg: float, burns: list[tuple[str, float]], isp_s: float,
                 propellant_loaded_kg: float) -> MassBudget:
-    """Chain burns ``(name, dv_kms)`` from initial mass ``m0_kg`` by the rocket equation."""
+    """Chain burns by the rocket equation, each starting from the mass the previous one left.
+
+    Parameters
+    ----------
+    m0_kg : float
+        Mass before the first burn [kg].
+    burns : list of (str, float)
+        Burn name and velocity change [km/s], >= 0, in flight order.
+    isp_s : float
+        Specific impulse of every burn [s].
+    propellant_loaded_kg : float
+        Propellant on board [kg], for the margin.
+
+    Returns
+    -------
+    MassBudget
+        One ``BurnLine`` per burn (dv [km/s], mass before and after [kg]) and the loaded
+        propellant [kg].
+    """
     lines, m = [], float(m0_kg)
     for name, dv in burns:
         if not np.isfinite(dv) or dv < 0:
