@@ -83,7 +83,7 @@ class BodyTrack:
 def _position_me_km(body: str, jd: np.ndarray, chunk: int) -> np.ndarray:
     """The body's MOON_ME position [km], shape (nt, 3): the package's one ephemeris call."""
     return np.concatenate([ephemeris.body_position_me(body, jd[i:i + chunk])
-                           for i in range(0, jd.size, chunk)], axis=1).T
+                           for i in range(0, jd.size, chunk)], axis=0)
 
 
 def body_track(body: str, jd_tdb, chunk: int = 50_000) -> BodyTrack:

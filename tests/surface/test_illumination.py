@@ -69,7 +69,7 @@ def test_flat_horizon_matches_independent_sky_track(body):
     az, el, dist = np.empty(jd.size), np.empty(jd.size), np.empty(jd.size)
     for i, t in enumerate(jd):
         v = ephemeris.body_position_me(body, t, site_me_km=site)
-        a, e = ephemeris.azimuth_elevation(v[:, None], lat, lon)
+        a, e = ephemeris.azimuth_elevation(v[None, :], lat, lon)
         az[i], el[i], dist[i] = a[0], e[0], np.linalg.norm(v)
     ref = disk_fraction(el / angular_radius(BODY_RADIUS_KM[body], dist))
     # Sun: lupex uses the direction from the Moon's centre (parallax 1.2e-5 rad), times
