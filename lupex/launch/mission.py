@@ -4,8 +4,7 @@
 inclination, within Tanegashima's range), optimises the pitch kick, finds
 the largest payload when none is given, flies the mission with recording
 on, and packs events, trajectory and final orbit into a
-:class:`LaunchResult`.  :func:`to_summary` turns results into
-JSON-serialisable ``{"value": ..., "unit": ...}`` figures.
+:class:`LaunchResult`.
 """
 from __future__ import annotations
 
@@ -24,16 +23,8 @@ from .ascent import (
     fly_mission,
     optimise_kick,
 )
-from .budget import DeltaVBudget
 from .elements import state_to_elements
-from .performance import (
-    MODEL_BIAS_NOTE,
-    Margin,
-    PayloadSolution,
-    PerformanceCurve,
-    default_azimuth_deg,
-    max_payload,
-)
+from .performance import default_azimuth_deg, max_payload
 from .site import check_azimuth
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
 from .vehicle import load_vehicle
@@ -238,69 +229,3 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
         propellant_margin_kg=float(out["margin_kg"]), feasible=feasible, message=message,
         launch_time=launch_time, final_state_gcrs=gcrs)
 
-
-def _q(value, unit):
-    v = float(value)
-    return {"value": v if np.isfinite(v) else None, "unit": unit}
-
-
-def to_summary(result) -> dict:
-    """JSON-serialisable figures of a launch result, performance curve, margin or payload.
-
-    Every number is ``{"value": ..., "unit": "..."}`` (``None`` for
-    infinite/undefined values such as the apogee of an escape orbit).
-    """
-    if isinstance(result, LaunchResult):
-        ev = {e.name: {"time": _q(e.t_s, "s"), "altitude": _q(e.alt_km, "km"),
-                       "speed": _q(e.speed_kms, "km/s"), "downrange": _q(e.downrange_km, "km")}
-              for e in result.events}
-        out = {"vehicle": result.vehicle, "target": type(result.target).__name__,
-               "feasible": result.feasible, "message": result.message,
-               "payload_mass": _q(result.payload_kg, "kg"),
-               "launch_azimuth": _q(result.azimuth_deg, "deg"),
-               "pitch_kick": _q(result.kick_deg, "deg"),
-               "max_dynamic_pressure": _q(result.max_q_pa / 1000.0, "kPa"),
-               "max_dynamic_pressure_time": _q(result.t_max_q_s, "s"),
-               "peak_axial_acceleration": _q(result.max_axial_accel_g, "g0"),
-               "peak_axial_acceleration_time": _q(result.t_max_accel_s, "s"),
-               "perigee_altitude": _q(result.perigee_alt_km, "km"),
-               "apogee_altitude": _q(result.apogee_alt_km, "km"),
-               "inclination": _q(result.inclination_deg, "deg"),
-               "argument_of_perigee": _q(result.arg_perigee_deg, "deg"),
-               "c3": _q(result.c3_km2s2, "km2/s2"),
-               "upper_stage_propellant_margin": _q(result.propellant_margin_kg, "kg"),
-               "events": ev}
-        if result.final_state_gcrs is not None:
-            out["final_position_gcrs"] = {"value": list(result.final_state_gcrs[:3]),
-                                          "unit": "km"}
-            out["final_velocity_gcrs"] = {"value": list(result.final_state_gcrs[3:]),
-                                          "unit": "km/s"}
-        return out
-    if isinstance(result, PerformanceCurve):
-        return {"vehicle": result.vehicle,
-                "c3": {"value": [float(x) for x in result.c3_km2s2], "unit": "km2/s2"},
-                "payload_mass": {"value": [None if not np.isfinite(x) else float(x)
-                                           for x in result.payload_kg], "unit": "kg"},
-                "parking_orbit_altitude": _q(result.parking_alt_km, "km"),
-                "launch_azimuth": _q(result.azimuth_deg, "deg"),
-                "pitch_kick": _q(result.kick_deg, "deg"), "caveat": MODEL_BIAS_NOTE}
-    if isinstance(result, Margin):
-        return {"c3": _q(result.c3_km2s2, "km2/s2"),
-                "capability": _q(result.capability_kg, "kg"),
-                "spacecraft_mass": _q(result.spacecraft_mass_kg, "kg"),
-                "margin": _q(result.margin_kg, "kg"), "feasible": result.feasible,
-                "message": result.message, "caveat": MODEL_BIAS_NOTE}
-    if isinstance(result, DeltaVBudget):
-        return {"window_start": _q(result.t0_s, "s"), "window_end": _q(result.t1_s, "s"),
-                "ideal_delta_v": _q(result.ideal_dv_ms, "m/s"),
-                "gravity_loss": _q(result.gravity_loss_ms, "m/s"),
-                "drag_loss": _q(result.drag_loss_ms, "m/s"),
-                "back_pressure_loss": _q(result.back_pressure_loss_ms, "m/s"),
-                "steering_loss": _q(result.steering_loss_ms, "m/s"),
-                "speed_gain": _q(result.speed_gain_ms, "m/s")}
-    if isinstance(result, PayloadSolution):
-        return {"payload_mass": _q(result.payload_kg, "kg"),
-                "launch_azimuth": _q(result.azimuth_deg, "deg"),
-                "pitch_kick": _q(result.kick_deg, "deg")}
-    raise ValueError("to_summary takes a LaunchResult, PerformanceCurve, Margin, "
-                     f"PayloadSolution or DeltaVBudget; got {type(result).__name__}")
