@@ -37,6 +37,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq, least_squares, minimize_scalar
 
 from lupex.constants import G0_MS2, GM_EARTH_WGS84_KM3S2, OMEGA_EARTH_RADS, R_EARTH_KM
+from lupex.orbits.elements import rv2coe
 
 from .aero import drag_coefficient, free_molecular_heating
 from .atmosphere import atmosphere_scalar, standard_atmosphere
@@ -53,7 +54,6 @@ from .dynamics import (
     specific_energy,
 )
 from .earth import ecef_from_geodetic, geodetic_from_rz, great_circle_km, subpoint
-from .elements import state_to_elements
 from .site import TANEGASHIMA_LP2
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
 from .vehicle import Vehicle
@@ -515,8 +515,8 @@ def geo_delta_v_kms(r_km, v_kms):
 
 
 def _time_to_apoapsis(y) -> float:
-    el = state_to_elements(y[:3], y[3:6])
-    a, e, nu = float(el["a_km"]), float(el["ecc"]), float(el["nu_rad"])
+    el = rv2coe(GM_EARTH_WGS84_KM3S2, y[:3], y[3:6])
+    a, e, nu = float(el.a_km), float(el.ecc), float(el.nu_rad)
     n = sqrt(GM_EARTH_WGS84_KM3S2 / a ** 3)
     ea = 2 * np.arctan(np.sqrt((1 - e) / (1 + e)) * np.tan(nu / 2))
     m_now = ea - e * np.sin(ea)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupex.constants import GM_EARTH_WGS84_KM3S2, OMEGA_EARTH_RADS, R_EARTH_KM
+from lupex.orbits.elements import apoapsis, c3, periapsis, rv2coe
 
 from .ascent import (
     AscentFailure,
@@ -23,7 +24,6 @@ from .ascent import (
     fly_mission,
     optimise_kick,
 )
-from .elements import state_to_elements
 from .performance import default_azimuth_deg, max_payload
 from .site import check_azimuth
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
@@ -136,8 +136,8 @@ def _coast_for_argp(veh, payload, target, az, kick, guess):
     for _ in range(4):
         _, out = fly_mission(veh, payload, target, az, kick, coast_s=coast, guidance_guess=guess)
         y = out["y_end"]
-        el = state_to_elements(y[:3], y[3:6])
-        err = (np.radians(target.arg_perigee_deg) - float(el["argp_rad"]) + np.pi) \
+        el = rv2coe(GM_EARTH_WGS84_KM3S2, y[:3], y[3:6])
+        err = (np.radians(target.arg_perigee_deg) - float(el.argp_rad) + np.pi) \
             % (2 * np.pi) - np.pi
         if abs(err) < np.radians(0.05):
             break
@@ -214,7 +214,7 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
     traj = build_trajectory(fl)
     events = build_events(fl)
     y = out["y_end"]
-    el = state_to_elements(y[:3], y[3:6])
+    el = rv2coe(GM_EARTH_WGS84_KM3S2, y[:3], y[3:6])
     iq, ia = int(np.argmax(traj.q_pa)), int(np.argmax(traj.axial_accel_g))
     gcrs = None if launch_time is None else _to_gcrs(launch_time, out["t_end"], y)
     return LaunchResult(
@@ -222,10 +222,11 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
         kick_deg=float(kick_deg), events=events, trajectory=traj,
         max_q_pa=float(traj.q_pa[iq]), t_max_q_s=float(traj.t_s[iq]),
         max_axial_accel_g=float(traj.axial_accel_g[ia]), t_max_accel_s=float(traj.t_s[ia]),
-        perigee_alt_km=float(el["rp_km"]) - R_EARTH_KM,
-        apogee_alt_km=float(el["ra_km"]) - R_EARTH_KM,
-        inclination_deg=float(np.degrees(el["inc_rad"])),
-        arg_perigee_deg=float(np.degrees(el["argp_rad"])), c3_km2s2=float(el["c3_km2s2"]),
+        perigee_alt_km=float(periapsis(el.p_km, el.ecc)) - R_EARTH_KM,
+        apogee_alt_km=float(apoapsis(el.p_km, el.ecc)) - R_EARTH_KM,
+        inclination_deg=float(np.degrees(el.inc_rad)),
+        arg_perigee_deg=float(np.degrees(el.argp_rad)),
+        c3_km2s2=float(c3(GM_EARTH_WGS84_KM3S2, y[:3], y[3:6])),
         propellant_margin_kg=float(out["margin_kg"]), feasible=feasible, message=message,
         launch_time=launch_time, final_state_gcrs=gcrs)
 
