@@ -37,6 +37,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq, least_squares, minimize_scalar
 
 from lupex.constants import G0_MS2, GM_EARTH_WGS84_KM3S2, OMEGA_EARTH_RADS, R_EARTH_KM
+from lupex.geometry import enu_basis
 from lupex.orbits.elements import rv2coe
 
 from .aero import drag_coefficient, free_molecular_heating
@@ -507,10 +508,19 @@ def geo_delta_v_kms(r_km, v_kms):
     ``sqrt(mu / R_GEO)``; for a GTO apogee on the equator at R_GEO this is
     the classical combined circularisation and plane change
     ``sqrt(v_a^2 + v_geo^2 - 2 v_a v_geo cos(i))`` (Vallado 2013, eq. 6-68).
+
+    Parameters
+    ----------
+    r_km, v_kms : array_like, shape (..., 3)
+        Position [km] and velocity [km/s] in the integration frame (z along the spin axis).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 3)
+        Delta-v [km/s].
     """
     r = np.asarray(r_km, dtype=float)
-    east = np.cross([0.0, 0.0, 1.0], r)
-    east /= np.linalg.norm(east)
+    east = enu_basis(0.0, np.arctan2(r[..., 1], r[..., 0]))[0]   # east at the equator below
     return sqrt(GM_EARTH_WGS84_KM3S2 / R_GEO_KM) * east - np.asarray(v_kms, dtype=float)
 
 
@@ -654,7 +664,8 @@ def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
 class Trajectory:
     """Sampled ascent, vectorised quantities derived from the integrated states.
 
-    All arrays share the sample axis (last).  Units in names; angles in deg.
+    All arrays share the sample axis (first); ``r_km`` and ``v_kms`` are ``(n, 3)``
+    (inertial frame ``I``), the others ``(n,)``.  Units in names; angles in deg.
     """
     t_s: np.ndarray
     r_km: np.ndarray
@@ -683,11 +694,11 @@ def build_trajectory(fl: _Flight, site=TANEGASHIMA_LP2) -> Trajectory:
     y = np.concatenate(fl.y_parts, axis=1)
     eng = np.concatenate(fl.eng_parts)
     area = np.concatenate(fl.area_parts)
-    r, v, m = y[:3], y[3:6], y[6]
+    r, v, m = np.ascontiguousarray(y[:3].T), np.ascontiguousarray(y[3:6].T), y[6]
     lat, lon, alt = subpoint(r, t)
     rho, p, a_snd = standard_atmosphere(np.maximum(alt, -0.9))
-    v_rel = v - np.cross([0.0, 0.0, OMEGA_EARTH_RADS], r, axisb=0).T
-    vr_ms = np.linalg.norm(v_rel, axis=0) * 1000.0
+    v_rel = v - np.cross([0.0, 0.0, OMEGA_EARTH_RADS], r)
+    vr_ms = np.linalg.norm(v_rel, axis=-1) * 1000.0
     mach = vr_ms / a_snd
     q = 0.5 * rho * vr_ms ** 2
     pr = fl.prop
@@ -701,9 +712,9 @@ def build_trajectory(fl: _Flight, site=TANEGASHIMA_LP2) -> Trajectory:
                   + np.where(eng & UPPER, pr.upper_thrust_n, 0.0))
     drag = q * drag_coefficient(mach) * area
     accel_g = (thrust - drag) / m / G0_MS2
-    speed = np.linalg.norm(v, axis=0)
-    fpa = np.degrees(np.arcsin(np.clip(np.sum(r * v, axis=0) /
-                                       (np.linalg.norm(r, axis=0) * speed), -1, 1)))
+    speed = np.linalg.norm(v, axis=-1)
+    fpa = np.degrees(np.arcsin(np.clip(np.sum(r * v, axis=-1) /
+                                       (np.linalg.norm(r, axis=-1) * speed), -1, 1)))
     lat0, lon0 = np.radians(site[0]), np.radians(site[1])
     down = great_circle_km(lat0, lon0, lat, lon)
     return Trajectory(t, r, v, m, alt, np.degrees(lat), np.degrees(lon), down, speed,
@@ -714,9 +725,9 @@ def build_events(fl: _Flight, site=TANEGASHIMA_LP2) -> tuple[Event, ...]:
     """Timeline events with altitude, inertial speed and downrange (vectorised)."""
     names = [e[0] for e in fl.events]
     t = np.array([e[1] for e in fl.events])
-    y = np.stack([e[2] for e in fl.events], axis=1)
-    lat, lon, alt = subpoint(y[:3], t)
-    speed = np.linalg.norm(y[3:6], axis=0)
+    y = np.stack([e[2] for e in fl.events])
+    lat, lon, alt = subpoint(y[:, :3], t)
+    speed = np.linalg.norm(y[:, 3:6], axis=-1)
     down = great_circle_km(np.radians(site[0]), np.radians(site[1]), lat, lon)
     order = np.argsort(t, kind="stable")
     return tuple(Event(names[i], float(t[i]), float(alt[i]), float(speed[i]), float(down[i]))

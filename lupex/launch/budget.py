@@ -84,9 +84,9 @@ def delta_v_budget(trajectory, t0_s: float = 0.0, t1_s: float = np.inf) -> Delta
     if not t0_s < t1_s:
         raise ValueError(f"t0_s must be smaller than t1_s; got {t0_s}, {t1_s}")
     t, m = tr.t_s, tr.mass_kg
-    r = np.linalg.norm(tr.r_km, axis=0)
-    v = np.linalg.norm(tr.v_kms, axis=0)
-    g_along_ms2 = GM_EARTH_WGS84_KM3S2 / r ** 2 * np.sum(tr.r_km * tr.v_kms, axis=0) / (r * v) * 1e3
+    r = np.linalg.norm(tr.r_km, axis=-1)
+    v = np.linalg.norm(tr.v_kms, axis=-1)
+    g_along_ms2 = GM_EARTH_WGS84_KM3S2 / r ** 2 * np.sum(tr.r_km * tr.v_kms, axis=-1) / (r * v) * 1e3
     on = (tr.thrust_vac_n > 0.0) & (t >= t0_s) & (t <= t1_s)
     step = on[1:] & on[:-1] & (np.diff(t) > 0.0)
 

@@ -65,9 +65,9 @@ class LaunchResult:
         then burns to depletion and the final orbit is what was reached).
     message : str
     launch_time : astropy.time.Time or None
-    final_state_gcrs : tuple or None
-        ``(x, y, z [km], vx, vy, vz [km/s])`` at payload separation in GCRS,
-        when ``launch_time`` was given.
+    final_r_gcrs_km, final_v_gcrs_kms : numpy.ndarray, shape (3,), or None
+        Position [km] and velocity [km/s] at payload separation in GCRS, when
+        ``launch_time`` was given.
     """
     vehicle: str
     target: object
@@ -89,7 +89,8 @@ class LaunchResult:
     feasible: bool
     message: str
     launch_time: object = None
-    final_state_gcrs: tuple | None = None
+    final_r_gcrs_km: np.ndarray | None = None
+    final_v_gcrs_kms: np.ndarray | None = None
 
     def event(self, name: str) -> Event:
         """The first event called ``name`` (``KeyError`` if absent)."""
@@ -100,7 +101,8 @@ class LaunchResult:
 
 
 def _to_gcrs(t_launch, t_s, y):
-    """State in the integration frame at ``t_s`` -> GCRS (astropy ITRS->GCRS).
+    """State in the integration frame at ``t_s`` -> GCRS position [km] and velocity [km/s],
+    each (3,) (astropy ITRS->GCRS).
 
     Nothing may download at run time, so astropy's IERS auto-download is
     switched off: dates beyond the bundled IERS-B table use UT1 = UTC and
@@ -127,7 +129,7 @@ def _to_gcrs(t_launch, t_s, y):
         g = ITRS(rep, obstime=obstime).transform_to(GCRS(obstime=obstime))
     rg = g.cartesian.xyz.to_value(u.km)
     vg = g.cartesian.differentials["s"].d_xyz.to_value(u.km / u.s)
-    return tuple(float(x) for x in np.concatenate([rg, vg]))
+    return rg, vg
 
 
 def _coast_for_argp(veh, payload, target, az, kick, guess):
@@ -216,7 +218,8 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
     y = out["y_end"]
     el = rv2coe(GM_EARTH_WGS84_KM3S2, y[:3], y[3:6])
     iq, ia = int(np.argmax(traj.q_pa)), int(np.argmax(traj.axial_accel_g))
-    gcrs = None if launch_time is None else _to_gcrs(launch_time, out["t_end"], y)
+    r_gcrs, v_gcrs = (None, None) if launch_time is None else \
+        _to_gcrs(launch_time, out["t_end"], y)
     return LaunchResult(
         vehicle=veh.name, target=target, payload_kg=float(payload_kg), azimuth_deg=float(az),
         kick_deg=float(kick_deg), events=events, trajectory=traj,
@@ -228,5 +231,6 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
         arg_perigee_deg=float(np.degrees(el.argp_rad)),
         c3_km2s2=float(c3(GM_EARTH_WGS84_KM3S2, y[:3], y[3:6])),
         propellant_margin_kg=float(out["margin_kg"]), feasible=feasible, message=message,
-        launch_time=launch_time, final_state_gcrs=gcrs)
+        launch_time=launch_time, final_r_gcrs_km=r_gcrs,
+        final_v_gcrs_kms=v_gcrs)
 

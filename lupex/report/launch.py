@@ -50,9 +50,9 @@ def flight_summary(flight: LaunchResult) -> dict:
            "c3": quantity(flight.c3_km2s2, "km^2/s^2"),
            "upper_stage_propellant_margin": quantity(flight.propellant_margin_kg, "kg"),
            "events": events}
-    if flight.final_state_gcrs is not None:
-        out["final_position_gcrs"] = quantity(list(flight.final_state_gcrs[:3]), "km")
-        out["final_velocity_gcrs"] = quantity(list(flight.final_state_gcrs[3:]), "km/s")
+    if flight.final_r_gcrs_km is not None:
+        out["final_position_gcrs"] = quantity(flight.final_r_gcrs_km, "km")
+        out["final_velocity_gcrs"] = quantity(flight.final_v_gcrs_kms, "km/s")
     return out
 
 
