@@ -12,7 +12,7 @@ atmosphere co-rotates with the Earth)::
 The right-hand side is written on plain floats (``math``), not NumPy, since
 ``solve_ivp`` calls it once per stage with a 7-vector and NumPy's per-call
 overhead would dominate; everything vectorised (post-processing, plots)
-lives in :mod:`lupex.launch.ascent`.
+lives in :mod:`lupex.launch.trajectory`.
 
 Thrust direction modes (``Mode``): vertical rise along the geodetic normal;
 pitch-over kick, a linear ramp of the thrust away from vertical towards the

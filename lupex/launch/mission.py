@@ -4,7 +4,7 @@
 inclination, within Tanegashima's range), optimises the pitch kick, finds
 the largest payload when none is given, flies the mission with recording
 on, and packs events, trajectory and final orbit into a
-:class:`LaunchResult`.
+:class:`LaunchFlight`.
 """
 from __future__ import annotations
 
@@ -15,23 +15,17 @@ import numpy as np
 from lupex.constants import GM_EARTH_WGS84_KM3S2, OMEGA_EARTH_RADS, R_EARTH_KM
 from lupex.orbits.elements import apoapsis, c3, periapsis, rv2coe
 
-from .ascent import (
-    AscentFailure,
-    Event,
-    Trajectory,
-    build_events,
-    build_trajectory,
-    fly_mission,
-    optimise_kick,
-)
+from .flight import AscentFailure
+from .guidance import fly_mission, optimise_kick
 from .performance import default_azimuth_deg, max_payload
 from .site import check_azimuth
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
+from .trajectory import Event, Trajectory, build_events, build_trajectory
 from .vehicle import load_vehicle
 
 
 @dataclass(frozen=True)
-class LaunchResult:
+class LaunchFlight:
     """Outcome of :func:`simulate_launch`.
 
     Attributes
@@ -153,7 +147,7 @@ def _coast_for_argp(veh, payload, target, az, kick, guess):
 
 def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
                     payload_kg: float | None = None, kick_deg: float | None = None
-                    ) -> LaunchResult:
+                    ) -> LaunchFlight:
     """Simulate an H3 launch from Tanegashima to a target.
 
     Parameters
@@ -176,7 +170,7 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
 
     Returns
     -------
-    LaunchResult
+    LaunchFlight
         ``feasible`` is False when ``payload_kg`` is more than the vehicle
         can deliver (the flight then shows what it does reach).
     """
@@ -220,7 +214,7 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
     iq, ia = int(np.argmax(traj.q_pa)), int(np.argmax(traj.axial_accel_g))
     r_gcrs, v_gcrs = (None, None) if launch_time is None else \
         _to_gcrs(launch_time, out["t_end"], y)
-    return LaunchResult(
+    return LaunchFlight(
         vehicle=veh.name, target=target, payload_kg=float(payload_kg), azimuth_deg=float(az),
         kick_deg=float(kick_deg), events=events, trajectory=traj,
         max_q_pa=float(traj.q_pa[iq]), t_max_q_s=float(traj.t_s[iq]),

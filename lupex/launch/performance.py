@@ -1,7 +1,7 @@
 """Payload performance of a launch vehicle: payload versus C3, to GTO, and margins.
 
 Every payload figure comes from full ascent simulations
-(:func:`lupex.launch.ascent.fly_mission`), never from a rocket-equation
+(:func:`lupex.launch.guidance.fly_mission`), never from a rocket-equation
 surrogate:
 
 * ``payload_vs_c3``: for a grid of payload masses the vehicle flies to a
@@ -24,7 +24,8 @@ from scipy.interpolate import PchipInterpolator
 
 from lupex.constants import G0_MS2, GM_EARTH_WGS84_KM3S2
 
-from .ascent import R_GEO_KM, AscentFailure, fly_mission, optimise_kick
+from .flight import R_GEO_KM, AscentFailure
+from .guidance import fly_mission, optimise_kick
 from .site import check_azimuth, launch_azimuth_deg
 from .targets import GTO, CircularOrbit, LunarTransfer
 from .vehicle import Vehicle, load_vehicle

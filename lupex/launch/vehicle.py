@@ -290,6 +290,11 @@ def vehicle_from_dict(data: dict, source: str = "<dict>") -> Vehicle:
 _VEHICLE_ADAPTER = TypeAdapter(Vehicle)
 
 
+def vehicle_names() -> tuple[str, ...]:
+    """Names of the vehicle files shipped with lupex (e.g. ``"h3-24l"``), sorted."""
+    return tuple(sorted(q.stem for q in VEHICLE_DIR.glob("*.yaml")))
+
+
 def load_vehicle(name_or_path: str | Path) -> Vehicle:
     """Read and validate a vehicle description.
 

@@ -16,19 +16,19 @@ from matplotlib.figure import Figure
 from lupex.launch import (
     MODEL_BIAS_NOTE,
     TANEGASHIMA_LP2,
-    LaunchResult,
+    LaunchFlight,
     Margin,
     PayloadSolution,
     PerformanceCurve,
     load_vehicle,
 )
-from lupex.launch.budget import DeltaVBudget
+from lupex.launch.losses import AscentLosses
 from lupex.report.quantity import quantity
 
 # -- summary figures -----------------------------------------------------------------
 
 
-def flight_summary(flight: LaunchResult) -> dict:
+def flight_summary(flight: LaunchFlight) -> dict:
     """Figures of one flown launch: timeline events, loads, final orbit and GCRS state."""
     events = {e.name: {"time": quantity(e.t_s, "s"), "altitude": quantity(e.alt_km, "km"),
                        "speed": quantity(e.speed_kms, "km/s"),
@@ -75,7 +75,7 @@ def margin_summary(margin: Margin) -> dict:
             "message": margin.message, "caveat": MODEL_BIAS_NOTE}
 
 
-def losses_summary(budget: DeltaVBudget) -> dict:
+def losses_summary(budget: AscentLosses) -> dict:
     """Figures of one powered phase's ideal Delta-v and its losses [m/s]."""
     return {"window_start": quantity(budget.t0_s, "s"), "window_end": quantity(budget.t1_s, "s"),
             "ideal_delta_v": quantity(budget.ideal_dv_ms, "m/s"),
@@ -167,12 +167,12 @@ def _mark_events(ax, flight, t_max):
             ax.axvline(e.t_s, color="0.6", lw=0.6, ls=":")
 
 
-def plot_ascent_profile(flight: LaunchResult, t_max_s: float | None = None) -> Figure:
+def plot_ascent_profile(flight: LaunchFlight, t_max_s: float | None = None) -> Figure:
     """Altitude, speed, flight-path angle, dynamic pressure and axial acceleration vs time.
 
     Parameters
     ----------
-    flight : lupex.launch.LaunchResult
+    flight : lupex.launch.LaunchFlight
     t_max_s : float, optional
         Right edge of the time axis [s]; default 30 s after the first cut-off (SECO1).
     """
@@ -208,12 +208,12 @@ def plot_ascent_profile(flight: LaunchResult, t_max_s: float | None = None) -> F
     return fig
 
 
-def plot_ground_track(flight: LaunchResult) -> Figure:
+def plot_ground_track(flight: LaunchFlight) -> Figure:
     """Sub-vehicle track from Tanegashima on longitude/latitude axes [deg] (no coastlines).
 
     Parameters
     ----------
-    flight : lupex.launch.LaunchResult
+    flight : lupex.launch.LaunchFlight
     """
     tr = flight.trajectory
     lon = np.degrees(np.unwrap(np.radians(tr.lon_deg)))

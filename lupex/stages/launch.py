@@ -23,7 +23,7 @@ class LaunchStageResult:
     c3_source: str
     curve: L.PerformanceCurve
     margin: L.Margin
-    flight: L.LaunchResult | None  # None when no feasible ascent could be flown
+    flight: L.LaunchFlight | None  # None when no feasible ascent could be flown
     flown_payload_kg: float
     note: str
 

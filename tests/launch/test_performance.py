@@ -46,7 +46,7 @@ def test_curve_bad_c3(c3):
 
 
 def test_too_heavy_spacecraft_is_flagged(curve_24l):
-    r = simulate_launch("h3-24l", LunarTransfer(-2.0), payload_kg=12_000.0,
+    result = simulate_launch("h3-24l", LunarTransfer(-2.0), payload_kg=12_000.0,
                         kick_deg=curve_24l.kick_deg)
-    assert not r.feasible and "too heavy" in r.message
-    assert r.c3_km2s2 < -2.0                 # burnt to depletion short of the target
+    assert not result.feasible and "too heavy" in result.message
+    assert result.c3_km2s2 < -2.0                 # burnt to depletion short of the target

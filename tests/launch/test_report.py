@@ -6,7 +6,7 @@ import pytest
 
 from lupex.constants import GM_EARTH_WGS84_KM3S2, R_EARTH_KM
 from lupex.launch import margin_kg
-from lupex.launch.budget import ascent_budgets
+from lupex.launch.losses import losses_by_phase
 from lupex.report.launch import (
     flight_summary,
     losses_summary,
@@ -57,7 +57,7 @@ def test_payload_plot_shows_published_lower_bounds(curve_24l):
 
 
 def test_budget_summary_is_json_with_units(f26_result):
-    s = losses_summary(ascent_budgets(f26_result)["boost"])
+    s = losses_summary(losses_by_phase(f26_result)["boost"])
     json.dumps(s)
     assert s["gravity_loss"]["unit"] == "m/s"
     assert s["ideal_delta_v"]["value"] > s["speed_gain"]["value"] > 0

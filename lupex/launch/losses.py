@@ -34,7 +34,7 @@ from lupex.constants import GM_EARTH_WGS84_KM3S2
 
 
 @dataclass(frozen=True)
-class DeltaVBudget:
+class AscentLosses:
     """Delta-v budget of one powered phase (all in m/s).
 
     Attributes
@@ -64,19 +64,19 @@ class DeltaVBudget:
                 + self.steering_loss_ms)
 
 
-def delta_v_budget(trajectory, t0_s: float = 0.0, t1_s: float = np.inf) -> DeltaVBudget:
+def ascent_losses(trajectory, t0_s: float = 0.0, t1_s: float = np.inf) -> AscentLosses:
     """Delta-v budget of the powered flight between two times.
 
     Parameters
     ----------
     trajectory : lupex.launch.ascent.Trajectory
-        A recorded ascent (``LaunchResult.trajectory``).
+        A recorded ascent (``LaunchFlight.trajectory``).
     t0_s, t1_s : float
         Window [s from lift-off], ``t0_s < t1_s``; only thrusting intervals count.
 
     Returns
     -------
-    DeltaVBudget
+    AscentLosses
     """
     tr = trajectory
     if tr.thrust_vac_n is None or tr.drag_n is None:
@@ -98,26 +98,28 @@ def delta_v_budget(trajectory, t0_s: float = 0.0, t1_s: float = np.inf) -> Delta
     drag = integral(tr.drag_n / m)
     grav = integral(g_along_ms2)
     gain = float(np.sum((np.diff(v) * 1e3)[step]))
-    return DeltaVBudget(float(t0_s), float(min(t1_s, t[-1])), ideal, back, drag, grav,
+    return AscentLosses(float(t0_s), float(min(t1_s, t[-1])), ideal, back, drag, grav,
                         ideal - back - drag - grav - gain, gain)
 
 
-def ascent_budgets(result) -> dict:
-    """Budgets of the boost phase (lift-off to MECO) and of the upper stage (SSI1 on).
+def losses_by_phase(flight) -> dict:
+    """Ideal Delta-v and losses of the boost phase (lift-off to MECO) and of the upper
+    stage (SSI1 on).
 
     Parameters
     ----------
-    result : LaunchResult
+    flight : LaunchFlight
+        A flown launch (:func:`lupex.launch.simulate_launch`).
 
     Returns
     -------
     dict
-        ``{"boost": DeltaVBudget, "upper": DeltaVBudget}``.
+        ``{"boost": AscentLosses, "upper": AscentLosses}``.
     """
-    t_meco = result.event("MECO").t_s
-    t_ssi = result.event("SSI1").t_s
-    return {"boost": delta_v_budget(result.trajectory, 0.0, t_meco),
-            "upper": delta_v_budget(result.trajectory, t_ssi, np.inf)}
+    t_meco = flight.event("MECO").t_s
+    t_ssi = flight.event("SSI1").t_s
+    return {"boost": ascent_losses(flight.trajectory, 0.0, t_meco),
+            "upper": ascent_losses(flight.trajectory, t_ssi, np.inf)}
 
 
-__all__ = ["DeltaVBudget", "ascent_budgets", "delta_v_budget"]
+__all__ = ["AscentLosses", "ascent_losses", "losses_by_phase"]

@@ -1,4 +1,4 @@
-"""Ascent of the launch vehicle from lift-off to spacecraft separation.
+"""Flight integration and events: the ascent flown segment by segment with fixed steering.
 
 Flight profile (times from lift-off):
 
@@ -29,18 +29,15 @@ equator crossing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import radians, sqrt
 
 import numpy as np
 from scipy.integrate import solve_ivp
-from scipy.optimize import brentq, least_squares, minimize_scalar
 
 from lupex.constants import G0_MS2, GM_EARTH_WGS84_KM3S2, OMEGA_EARTH_RADS, R_EARTH_KM
 from lupex.geometry import enu_basis
 from lupex.orbits.elements import rv2coe
 
-from .aero import drag_coefficient, free_molecular_heating
 from .atmosphere import atmosphere_scalar, standard_atmosphere
 from .dynamics import (
     BOOSTERS,
@@ -54,9 +51,9 @@ from .dynamics import (
     make_rhs,
     specific_energy,
 )
-from .earth import ecef_from_geodetic, geodetic_from_rz, great_circle_km, subpoint
+from .earth import ecef_from_geodetic, geodetic_from_rz
 from .site import TANEGASHIMA_LP2
-from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
+from .targets import GTO, CircularOrbit, EllipticOrbit
 from .vehicle import Vehicle
 
 _RTOL = 1e-9          # recorded (reported) flights
@@ -65,35 +62,11 @@ _ATOL = np.array([1e-6, 1e-6, 1e-6, 1e-9, 1e-9, 1e-9, 1e-3])
 #: geostationary radius [km] (42,164.17 km: mu^(1/3) / n_sidereal^(2/3)).
 R_GEO_KM = (GM_EARTH_WGS84_KM3S2 / OMEGA_EARTH_RADS ** 2) ** (1.0 / 3.0)
 
-
 class AscentFailure(RuntimeError):
     """The trajectory hit the ground or could not reach its target."""
 
 
-@dataclass(frozen=True)
-class Event:
-    """One timeline event.
-
-    Attributes
-    ----------
-    name : str
-    t_s : float
-        Time from lift-off [s].
-    alt_km : float
-        Height above WGS-84 [km].
-    speed_kms : float
-        Inertial speed [km/s].
-    downrange_km : float
-        Great-circle distance from the pad on the mean sphere [km].
-    """
-    name: str
-    t_s: float
-    alt_km: float
-    speed_kms: float
-    downrange_km: float
-
-
-class _Flight:
+class FlightLog:
     """Mutable bookkeeping of one simulated flight (internal)."""
 
     def __init__(self, veh: Vehicle, payload_kg: float, record: bool):
@@ -177,7 +150,6 @@ class _Flight:
         self.y_parts.append(y)
         self.eng_parts.append(np.full(t.shape, seg.engines, dtype=np.int8))
         self.area_parts.append(np.full(t.shape, seg.area_m2))
-
 
 def _dynamic_pressure(y):
     """Dynamic pressure [Pa] of states ``y`` (7, n) (vectorised)."""
@@ -285,7 +257,7 @@ def _sequence_marks(veh: Vehicle):
     return sorted(marks)
 
 
-def fly_phase(flight: _Flight, t0: float, y0, t1: float, azimuth_deg: float, kick_deg: float,
+def fly_phase(flight: FlightLog, t0: float, y0, t1: float, azimuth_deg: float, kick_deg: float,
               lts=None, t_guid: float = np.inf):
     """Fly the fixed-time sequence from ``t0`` to ``t1`` (<= second-stage ignition).
 
@@ -327,7 +299,7 @@ def fly_phase(flight: _Flight, t0: float, y0, t1: float, azimuth_deg: float, kic
     return t, y
 
 
-def fly_first_stage(flight: _Flight, azimuth_deg: float, kick_deg: float, site=TANEGASHIMA_LP2):
+def fly_first_stage(flight: FlightLog, azimuth_deg: float, kick_deg: float, site=TANEGASHIMA_LP2):
     """Lift-off to the start of closed-loop guidance; returns ``(t, y)``."""
     veh = flight.veh
     y = _pad_state(site, veh.liftoff_mass_kg + flight.payload_kg)
@@ -338,12 +310,11 @@ def fly_first_stage(flight: _Flight, azimuth_deg: float, kick_deg: float, site=T
     flight.mark("lift-off", 0.0, y)
     return fly_phase(flight, 0.0, y, guidance_start_s(flight.veh), azimuth_deg, kick_deg)
 
-
 def _ignition_time(veh: Vehicle) -> float:
     return veh.core.burn_time_s + veh.sequence.upper_ignition_delay_s
 
 
-def _lts_burn(flight: _Flight, t0, y0, tan0, rate, energy_target, t_ref=None):
+def _lts_burn(flight: FlightLog, t0, y0, tan0, rate, energy_target, t_ref=None):
     """Upper-stage linear-tangent burn until ``energy_target`` or depletion."""
     seg = Segment(Mode.LINEAR_TANGENT, UPPER, flight.area(), tan0=tan0, tan_rate=rate,
                   t_ref_s=t0 if t_ref is None else t_ref)
@@ -353,7 +324,7 @@ def _lts_burn(flight: _Flight, t0, y0, tan0, rate, energy_target, t_ref=None):
     return t, y, fired is not None
 
 
-def guided_ascent(flight: _Flight, t_g: float, y_g, lts, energy_target, azimuth_deg, kick_deg):
+def guided_ascent(flight: FlightLog, t_g: float, y_g, lts, energy_target, azimuth_deg, kick_deg):
     """Linear-tangent flight from ``t_g`` through MECO and staging to SECO1.
 
     Returns ``(t, y, reached)``; ``reached`` is False on upper-stage depletion.
@@ -361,63 +332,6 @@ def guided_ascent(flight: _Flight, t_g: float, y_g, lts, energy_target, azimuth_
     t_ign = _ignition_time(flight.veh)
     t, y = fly_phase(flight, t_g, y_g, t_ign, azimuth_deg, kick_deg, lts=lts, t_guid=t_g)
     return _lts_burn(flight, t, y, lts[0], lts[1], energy_target, t_ref=t_g)
-
-
-def _insertion_residual(r_target, y):
-    r = np.linalg.norm(y[:3])
-    v = y[3:6]
-    sin_fpa = float(np.dot(y[:3], v)) / (r * np.linalg.norm(v))
-    return np.array([(r - r_target) / 100.0, sin_fpa * 10.0])
-
-
-def solve_upper_guidance(flight: _Flight, t0, y0, rp_km, ra_km, guess=None,
-                         azimuth_deg=90.0, kick_deg=0.0):
-    """Linear-tangent coefficients, from the guidance start ``(t0, y0)``, that put
-    the upper stage at perigee ``rp_km`` of an orbit with apogee ``ra_km``
-    (radii, km) when the cut-off energy is reached.  Returns ``(tan0, rate [1/s])``.
-
-    Shooting: ``scipy.optimize.least_squares`` on [radius error, sin(fpa),
-    energy shortfall], from ``guess`` or the best of a small grid.
-
-    Raises
-    ------
-    AscentFailure
-        If the stage cannot reach the target energy or the shooting fails.
-    """
-    a = 0.5 * (rp_km + ra_km)
-    e_t = -GM_EARTH_WGS84_KM3S2 / (2 * a)
-    fairing0, boosters0 = flight.fairing_on, flight.boosters_on
-
-    def resid(p):
-        probe = _Flight(flight.veh, flight.payload_kg, record=False)
-        probe.fairing_on, probe.boosters_on = fairing0, boosters0
-        try:
-            _, y, ok = guided_ascent(probe, t0, y0, (p[0], p[1] * 1e-3), e_t, azimuth_deg,
-                                     kick_deg)
-        except AscentFailure:   # steering that dives into the ground
-            return np.array([-10.0, -10.0, 10.0])
-        shortfall = 0.0 if ok else (e_t - specific_energy(y)) / abs(e_t)
-        return np.append(_insertion_residual(rp_km, y), 10.0 * shortfall)
-
-    def solve(start):
-        return least_squares(resid, np.array(start, dtype=float),
-                             bounds=([-2.0, -5.0], [6.0, 20.0]),
-                             xtol=1e-10, ftol=1e-10, gtol=1e-10, diff_step=1e-6)
-
-    sol = solve(guess) if guess is not None else None
-    if sol is None or np.max(np.abs(sol.fun)) > 1e-3:
-        # multi-start from the three best of a grid of steering laws
-        grid = [(a_, b_) for a_ in (0.0, 0.3, 0.6, 1.0, 1.5) for b_ in (0.5, 1.5, 3.0, 5.0)]
-        cost = [float(np.sum(resid(g) ** 2)) for g in grid]
-        for j in np.argsort(cost)[:3]:
-            sol = solve(grid[j])
-            if np.max(np.abs(sol.fun)) <= 1e-3:
-                break
-    if np.max(np.abs(sol.fun)) > 1e-3:
-        raise AscentFailure(f"upper-stage guidance did not converge (residual {sol.fun}: "
-                            "[radius error/100 km, 10 sin(fpa), 10 energy shortfall])")
-    return float(sol.x[0]), float(sol.x[1]) * 1e-3
-
 
 def _coast_to(flight, t0, y0, t1=None, stop=None):
     seg = Segment(Mode.COAST, 0, flight.area())
@@ -433,29 +347,58 @@ def _prograde_burn(flight, t0, y0, stop):
     return flight.run(seg, t0, t_dep, y0, stop_events=[] if stop is None else [stop],
                       max_step=20.0)
 
+def insertion_radii_km(target) -> tuple[float, float]:
+    """Perigee and apogee radii [km] of the orbit the first upper-stage burn enters.
 
-def fly_mission(veh: Vehicle, payload_kg: float, target, azimuth_deg: float, kick_deg: float,
-                record: bool = False, guidance=None, coast_s: float | None = None,
-                burn_to_depletion: bool = False, guidance_guess=None):
-    """Fly a complete mission; return the ``_Flight`` and a dict of outcomes.
-
-    ``burn_to_depletion`` (GTO/lunar targets) ignores the energy/apogee stop
-    and burns the second burn until the usable propellant is gone (used to
-    find the highest C3 a payload can reach).  ``guidance`` fixes the
-    linear-tangent coefficients ``(tan0, rate [1/s])``; otherwise they are
-    solved, starting from ``guidance_guess``.
+    The target orbit itself for :class:`CircularOrbit` and :class:`EllipticOrbit`, the
+    circular parking orbit for :class:`GTO` and :class:`LunarTransfer`.
     """
-    fl = _Flight(veh, payload_kg, record)
-    t, y = fly_first_stage(fl, azimuth_deg, kick_deg)
     if isinstance(target, CircularOrbit):
         rp = ra = R_EARTH_KM + target.alt_km
     elif isinstance(target, EllipticOrbit):
         rp, ra = R_EARTH_KM + target.perigee_alt_km, R_EARTH_KM + target.apogee_alt_km
     else:
         rp = ra = R_EARTH_KM + target.parking_alt_km
-    if guidance is None:
-        guidance = solve_upper_guidance(fl, t, y, rp, ra, guess=guidance_guess,
-                                        azimuth_deg=azimuth_deg, kick_deg=kick_deg)
+    return rp, ra
+
+
+def fly_guided(fl: FlightLog, t: float, y, target, guidance, azimuth_deg: float,
+               kick_deg: float, coast_s: float | None = None,
+               burn_to_depletion: bool = False) -> dict:
+    """Fly from the guidance start ``(t, y)`` to payload separation with fixed guidance.
+
+    Parameters
+    ----------
+    fl : FlightLog
+        The flight, as left by :func:`fly_first_stage` (events are appended).
+    t : float
+        Guidance start [s from lift-off].
+    y : array_like, shape (7,)
+        ODE state there (km, km/s, kg).
+    target : CircularOrbit, EllipticOrbit, GTO or LunarTransfer
+    guidance : tuple of float
+        Linear-tangent coefficients ``(tan0, rate [1/s])``.
+    azimuth_deg, kick_deg : float
+        Launch azimuth and pitch kick [deg] (for the fixed-time sequence up to SSI1).
+    coast_s : float, optional
+        Parking-orbit coast before the second burn of a lunar transfer [s]; default 60 s.
+    burn_to_depletion : bool
+        GTO/lunar targets: ignore the energy/apogee stop and burn the second burn until
+        the usable propellant is gone.
+
+    Returns
+    -------
+    dict
+        ``guidance``, ``t_end`` [s], ``y_end`` (ODE state), ``margin_kg`` (usable
+        upper-stage propellant left [kg]), and for GTO the apogee-burn figures.
+
+    Raises
+    ------
+    AscentFailure
+        If the upper stage runs out of propellant before a cut-off.
+    """
+    veh = fl.veh
+    rp, ra = insertion_radii_km(target)
     e_t = -GM_EARTH_WGS84_KM3S2 / (rp + ra)
     t, y, ok = guided_ascent(fl, t, y, guidance, e_t, azimuth_deg, kick_deg)
     if not ok:
@@ -463,7 +406,7 @@ def fly_mission(veh: Vehicle, payload_kg: float, target, azimuth_deg: float, kic
     fl.mark("SECO1", t, y)
     out = {"guidance": guidance}
     if isinstance(target, (CircularOrbit, EllipticOrbit)):
-        return fl, _finish(fl, t, y, out)
+        return _finish(fl, t, y, out)
 
     # parking-orbit coast
     if isinstance(target, GTO):
@@ -497,7 +440,8 @@ def fly_mission(veh: Vehicle, payload_kg: float, target, azimuth_deg: float, kic
         out.update(dv_full_kms=dv_full, dv_apogee_burn_kms=dv_burn, apogee_burn_kg=m_burn,
                    dv_to_geo_left_kms=float(np.linalg.norm(geo_delta_v_kms(y[:3], y[3:6]))))
         fl.mark("SECO3", t, y)
-    return fl, _finish(fl, t, y, out)
+    return _finish(fl, t, y, out)
+
 
 
 def geo_delta_v_kms(r_km, v_kms):
@@ -533,7 +477,7 @@ def _time_to_apoapsis(y) -> float:
     return float((np.pi - m_now) % (2 * np.pi) / n)
 
 
-def _finish(fl: _Flight, t, y, out):
+def _finish(fl: FlightLog, t, y, out):
     seq = fl.veh.sequence
     margin = fl.upper_usable_left_kg(y)
     if fl.record and seq.payload_separation_delay_s > 0:
@@ -541,214 +485,3 @@ def _finish(fl: _Flight, t, y, out):
     fl.mark("payload separation", t, y)
     out.update(t_end=t, y_end=y, margin_kg=float(margin))
     return out
-
-
-def _fpa_at_guidance_start_deg(veh: Vehicle, payload_kg: float, azimuth_deg: float,
-                               kick_deg: float) -> float:
-    fl = _Flight(veh, payload_kg, False)
-    _, y = fly_first_stage(fl, azimuth_deg, kick_deg)
-    r, v = y[:3], y[3:6]
-    return float(np.degrees(np.arcsin(np.dot(r, v) / (np.linalg.norm(r) * np.linalg.norm(v)))))
-
-
-def kick_for_srb_sep_fpa(veh: Vehicle, payload_kg: float, azimuth_deg: float, fpa_deg: float,
-                         kick_max_deg: float = 45.0) -> float:
-    """Pitch kick [deg] whose gravity turn reaches inertial flight-path angle ``fpa_deg``
-    at the start of guidance (SRB separation).
-
-    The angle falls monotonically as the kick grows; solved with Brent's method.
-
-    Raises
-    ------
-    AscentFailure
-        If no kick in ``[0.3, kick_max_deg]`` reaches that angle.
-    """
-    def f(k):
-        try:
-            return _fpa_at_guidance_start_deg(veh, payload_kg, azimuth_deg, k) - fpa_deg
-        except AscentFailure:   # a kick so large the vehicle falls back: angle far too low
-            return -90.0
-    lo, hi = 0.3, kick_max_deg
-    f_lo, f_hi = f(lo), f(hi)
-    if f_lo < 0.0 or f_hi > 0.0:
-        raise AscentFailure(f"no pitch kick in {lo}-{kick_max_deg} deg gives a flight-path angle "
-                            f"of {fpa_deg} deg at SRB separation (range {f_hi + fpa_deg:.1f}-"
-                            f"{f_lo + fpa_deg:.1f} deg)")
-    return float(brentq(f, lo, hi, xtol=0.01))
-
-
-def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
-                  kick_max_deg: float = 45.0, n_scan: int = 4, xatol: float = 0.5):
-    """Pitch-kick angle [deg] maximising the upper-stage propellant left at SECO1.
-
-    The kick sets how early the gravity turn leans over: larger kicks fly
-    flatter (less gravity loss) but through denser air and, past a point,
-    into the ground.  Kicks on a coarse grid are first flown to the
-    guidance start only (cheap) and kept if the peak dynamic pressure stays
-    under ``sequence.max_q_limit_kpa`` and the vehicle is still climbing
-    (above 40 km, flight-path angle > 12 deg); the margin at SECO1 is then
-    sampled at ``n_scan`` kicks across that range and refined with a
-    bounded ``minimize_scalar``.  When the vehicle file gives the flight-path
-    angle its flown pitch programme reaches at SRB separation
-    (``sequence.srb_sep_fpa_deg``), the kick reaching it is flown instead
-    (:func:`kick_for_srb_sep_fpa`).
-    Returns ``(kick_deg, margin_kg, guidance)``.
-
-    Raises
-    ------
-    AscentFailure
-        If no kick reaches the insertion orbit within the q limit.
-    """
-    insert = CircularOrbit(target.parking_alt_km) if isinstance(target, (GTO, LunarTransfer)) \
-        else target
-    if veh.sequence.srb_sep_fpa_deg is not None:
-        # the vehicle file pins the flown pitch programme: fly it, do not optimise
-        kick = kick_for_srb_sep_fpa(veh, payload_kg, azimuth_deg, veh.sequence.srb_sep_fpa_deg,
-                                    kick_max_deg)
-        out = fly_mission(veh, payload_kg, insert, azimuth_deg, kick)[1]
-        return kick, float(out["margin_kg"]), out["guidance"]
-    q_lim = veh.sequence.max_q_limit_kpa * 1e3
-    cache = {}
-    last = [None]
-
-    def margin(kick):
-        kick = float(kick)
-        if kick not in cache:
-            try:
-                cache[kick] = fly_mission(veh, payload_kg, insert, azimuth_deg, kick,
-                                          guidance_guess=last[0])[1]
-                g = cache[kick]["guidance"]
-                last[0] = (g[0], g[1] * 1e3)
-            except AscentFailure:
-                cache[kick] = None
-        return -np.inf if cache[kick] is None else cache[kick]["margin_kg"]
-
-    def first_phase(k):
-        """(excess of max-q over the limit, feasible for guidance) for kick ``k``."""
-        fl = _Flight(veh, payload_kg, False)
-        try:
-            _, y = fly_first_stage(fl, azimuth_deg, k)
-        except AscentFailure:
-            return 1.0, False
-        r, v = y[:3], y[3:6]
-        sin_fpa = float(np.dot(r, v)) / (np.linalg.norm(r) * np.linalg.norm(v))
-        # guidance needs the vehicle still climbing out of the dense air
-        ok = altitude_km(y) > 40.0 and sin_fpa > np.sin(np.radians(12.0))
-        return fl.max_q_pa / q_lim - 1.0, ok
-
-    grid = np.unique(np.concatenate([np.geomspace(0.3, 3.0, 4),
-                                     np.linspace(5.0, kick_max_deg, 9)]))
-    phase = {float(k): first_phase(k) for k in grid}
-    ok = [k for k, (dq, good) in phase.items() if dq <= 0 and good]
-    if not ok:
-        raise AscentFailure(f"no pitch kick in 0.3-{kick_max_deg:.0f} deg keeps max-q under "
-                            f"{q_lim / 1e3:.0f} kPa and leaves the vehicle climbing at the "
-                            "start of guidance")
-    k_lo, k_hi = min(ok), max(ok)
-    kicks = np.linspace(k_lo, k_hi, n_scan) if k_hi > k_lo else np.array([k_lo])
-    scores = [margin(k) for k in kicks]
-    if not np.any(np.isfinite(scores)):
-        raise AscentFailure(f"no pitch kick in {k_lo:.1f}-{k_hi:.1f} deg reaches the "
-                            f"insertion orbit with a {payload_kg:.0f} kg payload")
-    i = int(np.argmax(scores))
-    step = max(kicks[1] - kicks[0], 0.2) if len(kicks) > 1 else 0.5
-    minimize_scalar(lambda k: -margin(k) if np.isfinite(margin(k)) else 1e9,
-                    bounds=(max(kicks[i] - step, 0.1), kicks[i] + step),
-                    method="bounded", options={"xatol": xatol})
-    feasible = {k: o for k, o in cache.items() if o is not None}
-    best = max(feasible, key=lambda k: feasible[k]["margin_kg"])
-    return best, float(feasible[best]["margin_kg"]), feasible[best]["guidance"]
-
-
-@dataclass(frozen=True)
-class Trajectory:
-    """Sampled ascent, vectorised quantities derived from the integrated states.
-
-    All arrays share the sample axis (first); ``r_km`` and ``v_kms`` are ``(n, 3)``
-    (inertial frame ``I``), the others ``(n,)``.  Units in names; angles in deg.
-    """
-    t_s: np.ndarray
-    r_km: np.ndarray
-    v_kms: np.ndarray
-    mass_kg: np.ndarray
-    alt_km: np.ndarray
-    lat_deg: np.ndarray
-    lon_deg: np.ndarray
-    downrange_km: np.ndarray
-    speed_kms: np.ndarray
-    airspeed_kms: np.ndarray
-    fpa_deg: np.ndarray
-    q_pa: np.ndarray
-    mach: np.ndarray
-    thrust_n: np.ndarray
-    axial_accel_g: np.ndarray
-    #: thrust the engines would give in vacuum [N] (their mass flow times Isp_vac g0)
-    thrust_vac_n: np.ndarray | None = None
-    #: axial drag force [N]
-    drag_n: np.ndarray | None = None
-
-
-def build_trajectory(fl: _Flight, site=TANEGASHIMA_LP2) -> Trajectory:
-    """Concatenate the recorded segments and derive every plotted quantity (vectorised)."""
-    t = np.concatenate(fl.t_parts)
-    y = np.concatenate(fl.y_parts, axis=1)
-    eng = np.concatenate(fl.eng_parts)
-    area = np.concatenate(fl.area_parts)
-    r, v, m = np.ascontiguousarray(y[:3].T), np.ascontiguousarray(y[3:6].T), y[6]
-    lat, lon, alt = subpoint(r, t)
-    rho, p, a_snd = standard_atmosphere(np.maximum(alt, -0.9))
-    v_rel = v - np.cross([0.0, 0.0, OMEGA_EARTH_RADS], r)
-    vr_ms = np.linalg.norm(v_rel, axis=-1) * 1000.0
-    mach = vr_ms / a_snd
-    q = 0.5 * rho * vr_ms ** 2
-    pr = fl.prop
-    fb = pr.n_boosters * pr.booster_peak_n * np.interp(
-        t / max(pr.booster_burn_s, 1e-9), pr.booster_tau, pr.booster_f,
-        right=0.0) if pr.n_boosters else np.zeros_like(t)
-    thrust = np.where(eng & BOOSTERS, np.maximum(fb - pr.booster_exit_area_m2 * p, 0.0), 0.0)
-    thrust += np.where(eng & CORE, pr.core_thrust_vac_n - pr.core_exit_area_m2 * p, 0.0)
-    thrust += np.where(eng & UPPER, pr.upper_thrust_n, 0.0)
-    thrust_vac = (np.where(eng & BOOSTERS, fb, 0.0) + np.where(eng & CORE, pr.core_thrust_vac_n, 0.0)
-                  + np.where(eng & UPPER, pr.upper_thrust_n, 0.0))
-    drag = q * drag_coefficient(mach) * area
-    accel_g = (thrust - drag) / m / G0_MS2
-    speed = np.linalg.norm(v, axis=-1)
-    fpa = np.degrees(np.arcsin(np.clip(np.sum(r * v, axis=-1) /
-                                       (np.linalg.norm(r, axis=-1) * speed), -1, 1)))
-    lat0, lon0 = np.radians(site[0]), np.radians(site[1])
-    down = great_circle_km(lat0, lon0, lat, lon)
-    return Trajectory(t, r, v, m, alt, np.degrees(lat), np.degrees(lon), down, speed,
-                      vr_ms / 1000.0, fpa, q, mach, thrust, accel_g, thrust_vac, drag)
-
-
-def build_events(fl: _Flight, site=TANEGASHIMA_LP2) -> tuple[Event, ...]:
-    """Timeline events with altitude, inertial speed and downrange (vectorised)."""
-    names = [e[0] for e in fl.events]
-    t = np.array([e[1] for e in fl.events])
-    y = np.stack([e[2] for e in fl.events])
-    lat, lon, alt = subpoint(y[:, :3], t)
-    speed = np.linalg.norm(y[:, 3:6], axis=-1)
-    down = great_circle_km(np.radians(site[0]), np.radians(site[1]), lat, lon)
-    order = np.argsort(t, kind="stable")
-    return tuple(Event(names[i], float(t[i]), float(alt[i]), float(speed[i]), float(down[i]))
-                 for i in order)
-
-
-def heating_rate_wm2(traj: Trajectory) -> np.ndarray:
-    """Free-molecular heating rate 1/2 rho v^3 along a trajectory [W/m^2]."""
-    rho = standard_atmosphere(np.maximum(traj.alt_km, -0.9))[0]
-    return free_molecular_heating(rho, traj.airspeed_kms * 1000.0)
-
-
-__all__ = [
-    "R_GEO_KM",
-    "AscentFailure",
-    "Event",
-    "Trajectory",
-    "build_events",
-    "build_trajectory",
-    "fly_mission",
-    "kick_for_srb_sep_fpa",
-    "optimise_kick",
-    "solve_upper_guidance",
-]
