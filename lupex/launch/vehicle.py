@@ -1,6 +1,7 @@
 """Launch-vehicle description: stages, engines, fairing and event rules, read from YAML.
 
-A vehicle file (``configs/vehicles/<name>.yaml``) lists every stage's dry
+A vehicle file (package data ``lupex/data/vehicles/<name>.yaml``, or any YAML
+file a scenario names by path) lists every stage's dry
 and propellant mass, vacuum and sea-level thrust, vacuum Isp and burn time,
 the fairing mass and its jettison rule, and the fixed delays of the flight
 sequence.  :func:`load_vehicle` validates it (pydantic) and returns a frozen
@@ -17,6 +18,7 @@ Elements*, 9th ed., eq. 3-21); the mass flow is ``F_vac / (Isp_vac g0)``.
 from __future__ import annotations
 
 from dataclasses import field
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
@@ -36,7 +38,9 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 from lupex.constants import G0_MS2, P0_PA
 
 _CFG = ConfigDict(extra="forbid", frozen=True)
-VEHICLE_DIR = Path(__file__).resolve().parents[2] / "configs" / "vehicles"
+#: The vehicle files shipped with lupex: package data ``lupex/data/vehicles`` (a
+#: :class:`importlib.resources.abc.Traversable`, so a non-editable install finds them).
+VEHICLE_DIR = files("lupex") / "data" / "vehicles"
 
 
 class BoosterSpec(BaseModel):
@@ -292,7 +296,8 @@ _VEHICLE_ADAPTER = TypeAdapter(Vehicle)
 
 def vehicle_names() -> tuple[str, ...]:
     """Names of the vehicle files shipped with lupex (e.g. ``"h3-24l"``), sorted."""
-    return tuple(sorted(q.stem for q in VEHICLE_DIR.glob("*.yaml")))
+    return tuple(sorted(q.name[:-len(".yaml")] for q in VEHICLE_DIR.iterdir()
+                        if q.name.endswith(".yaml")))
 
 
 def load_vehicle(name_or_path: str | Path) -> Vehicle:
@@ -300,9 +305,10 @@ def load_vehicle(name_or_path: str | Path) -> Vehicle:
 
     Parameters
     ----------
-    name_or_path : str or pathlib.Path
-        A vehicle name found in ``configs/vehicles/`` (``"h3-24l"``,
-        ``"h3-22s"``, ``"h3-30s"``) or the path of a YAML file.
+    name_or_path : str, pathlib.Path or Vehicle
+        A shipped vehicle's name (:func:`vehicle_names`: ``"h3-24l"``,
+        ``"h3-22s"``, ``"h3-30s"``, ``"h2a-202"``), the path of a YAML file
+        (``.yaml``/``.yml``), or an already loaded vehicle (returned as is).
 
     Returns
     -------
@@ -319,7 +325,7 @@ def load_vehicle(name_or_path: str | Path) -> Vehicle:
     if p.suffix not in (".yaml", ".yml"):
         p = VEHICLE_DIR / f"{str(name_or_path).lower()}.yaml"
     if not p.is_file():
-        known = sorted(q.stem for q in VEHICLE_DIR.glob("*.yaml"))
+        known = list(vehicle_names())
         raise ValueError(f"vehicle {name_or_path!r} not found; known vehicles: {known}")
     try:
         data = yaml.safe_load(p.read_text())
