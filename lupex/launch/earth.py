@@ -1,16 +1,9 @@
-"""Earth model for the ascent: WGS-84 ellipsoid, J2 gravity and rotation.
+"""Earth model for the ascent: WGS-84 ellipsoid, J2 gravity, sub-points and ranges.
 
-Conventions
------------
-The integration frame ``I`` is inertial and coincides with the Earth-fixed
-(ECEF, WGS-84) frame at the launch instant ``t = 0``; the Earth then turns
-about ``+z`` at :data:`OMEGA_EARTH_RADS`.  Because that rotation preserves
-both ``z`` and ``sqrt(x**2 + y**2)``, geodetic latitude and altitude can be
-computed directly from inertial coordinates; only longitude needs the
-Earth-rotation angle ``OMEGA_EARTH_RADS * t``.
-
-All functions take and return plain float64 arrays in km, km/s, s and rad;
-vectors are ``(..., 3)``, last axis x, y, z.  The local east/north/up frame is
+The integration frame ``I`` is inertial and coincides with the Earth-fixed (WGS-84) frame
+at lift-off, ``t = 0``; the Earth then turns about ``+z`` at ``OMEGA_EARTH_RADS``, which
+preserves ``z`` and ``sqrt(x^2 + y^2)``, so only longitude needs the rotation angle.
+Units km, km/s, s, rad; vectors ``(..., 3)``.  The local east/north/up frame is
 :func:`lupex.geometry.enu_basis`.
 """
 from __future__ import annotations
@@ -152,7 +145,20 @@ def subpoint(r_km, t_s):
 
 
 def great_circle_km(lat1_rad, lon1_rad, lat2_rad, lon2_rad):
-    """Great-circle distance on the mean-radius sphere [km] (haversine form)."""
+    """Great-circle distance on the mean-radius sphere (haversine form).
+
+    Parameters
+    ----------
+    lat1_rad, lon1_rad : array_like
+        First point's latitude and east longitude [rad].
+    lat2_rad, lon2_rad : array_like
+        Second point's latitude and east longitude [rad].
+
+    Returns
+    -------
+    numpy.ndarray
+        Distance [km] on a sphere of radius ``R_EARTH_MEAN_KM``.
+    """
     dlat = np.asarray(lat2_rad) - lat1_rad
     dlon = np.asarray(lon2_rad) - lon1_rad
     h = np.sin(dlat / 2) ** 2 + np.cos(lat1_rad) * np.cos(lat2_rad) * np.sin(dlon / 2) ** 2

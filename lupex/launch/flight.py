@@ -1,31 +1,10 @@
 """Flight integration and events: the ascent flown segment by segment with fixed steering.
 
-Flight profile (times from lift-off):
-
-0. core ignition ``core.ignition_before_liftoff_s`` before lift-off: the
-   engines start and are checked with the vehicle held down, burning
-   ``core.pad_burn_kg`` of the load on the pad (the SRBs light at T-0);
-1. vertical rise (``sequence.vertical_rise_s``) along the geodetic normal;
-2. pitch-over kick: the thrust is ramped away from vertical by
-   ``kick_deg`` towards the launch azimuth over ``pitch_kick_duration_s``;
-3. gravity turn (zero angle of attack) through SRB burn-out and
-   separation, fairing jettison and MECO, then the staging coast;
-4. first upper-stage burn under linear-tangent steering,
-   ``tan(chi) = tan0 - c (t - t_ign)``, whose two coefficients are found by
-   shooting so that the cut-off (on reaching the target orbital energy)
-   happens at the target radius with zero flight-path angle -- the
-   deterministic equivalent of closed-loop linear-tangent guidance;
-5. for GTO and lunar transfer: parking-orbit coast, then a second burn
-   (thrust along the inertial velocity) to the target apogee or C3; for
-   GTO an impulsive apogee burn completes the long-coast profile;
-6. spacecraft separation ``payload_separation_delay_s`` after the last
-   cut-off.
-
-Integration: ``scipy.integrate.solve_ivp`` (DOP853) segment by segment,
-with staging at fixed times (booster burn-out, MECO: the burn times follow
-from propellant mass and flow) and terminal events for fairing jettison
-(heating-rate rule), ground impact, the target energy or apogee, and
-equator crossing.
+``scipy.integrate.solve_ivp`` (DOP853) integrates each segment; staging happens at fixed
+times (booster burn-out, MECO: burn times follow from propellant mass and flow) and
+terminal events stop segments at fairing jettison, ground impact, the target energy or
+apogee, and equator crossing.  :class:`FlightLog` records what was flown; the flight
+profile is described in :func:`lupex.launch.guidance.fly_mission`.
 """
 from __future__ import annotations
 
@@ -62,12 +41,23 @@ _ATOL = np.array([1e-6, 1e-6, 1e-6, 1e-9, 1e-9, 1e-9, 1e-3])
 #: geostationary radius [km] (42,164.17 km: mu^(1/3) / n_sidereal^(2/3)).
 R_GEO_KM = (GM_EARTH_WGS84_KM3S2 / OMEGA_EARTH_RADS ** 2) ** (1.0 / 3.0)
 
+
 class AscentFailure(RuntimeError):
     """The trajectory hit the ground or could not reach its target."""
 
 
 class FlightLog:
-    """Mutable bookkeeping of one simulated flight (internal)."""
+    """Mutable bookkeeping of one simulated flight: configuration, events, recorded states.
+
+    Parameters
+    ----------
+    veh : Vehicle
+    payload_kg : float
+        Spacecraft mass [kg].
+    record : bool
+        Keep every integrated segment (for :func:`lupex.launch.trajectory.build_trajectory`)
+        and integrate at the tighter reporting tolerance.
+    """
 
     def __init__(self, veh: Vehicle, payload_kg: float, record: bool):
         self.veh = veh
@@ -96,9 +86,11 @@ class FlightLog:
         return y[6] - self.upper_dry_stack_kg() - self.veh.upper.unburnt_propellant_kg
 
     def area(self) -> float:
+        """Drag reference area of the current configuration [m^2]."""
         return self.veh.reference_area_m2(self.boosters_on)
 
     def mark(self, name: str, t: float, y) -> None:
+        """Log event ``name`` at ``t`` [s from lift-off] with ODE state ``y``."""
         self.events.append((name, float(t), np.array(y, dtype=float)))
 
     # -- integration ------------------------------------------------------
@@ -139,6 +131,7 @@ class FlightLog:
             return t, y, fired[0] - offset
 
     def jettison_fairing(self, t, y) -> None:
+        """Drop the fairing's mass from state ``y`` (in place) and log the event."""
         self.mark("fairing separation", t, y)
         y[6] -= self.veh.fairing.mass_kg
         self.fairing_on = False
@@ -150,6 +143,7 @@ class FlightLog:
         self.y_parts.append(y)
         self.eng_parts.append(np.full(t.shape, seg.engines, dtype=np.int8))
         self.area_parts.append(np.full(t.shape, seg.area_m2))
+
 
 def _dynamic_pressure(y):
     """Dynamic pressure [Pa] of states ``y`` (7, n) (vectorised)."""
@@ -228,11 +222,17 @@ def _pad_state(site, mass_kg: float, t_s: float = 0.0) -> np.ndarray:
 
 
 def guidance_start_s(veh: Vehicle) -> float:
-    """Time closed-loop (linear-tangent) steering takes over from the gravity turn [s].
+    """Time closed-loop (linear-tangent) steering takes over from the gravity turn.
 
-    ``sequence.guidance_start_s`` if set, else SRB separation, else 120 s
-    (past max-q, where a non-zero angle of attack no longer loads the
-    structure).
+    Parameters
+    ----------
+    veh : Vehicle
+
+    Returns
+    -------
+    float
+        [s from lift-off]: ``sequence.guidance_start_s`` if set, else SRB separation, else
+        120 s (past max-q, where a non-zero angle of attack no longer loads the structure).
     """
     if veh.sequence.guidance_start_s is not None:
         return veh.sequence.guidance_start_s
@@ -261,9 +261,30 @@ def fly_phase(flight: FlightLog, t0: float, y0, t1: float, azimuth_deg: float, k
               lts=None, t_guid: float = np.inf):
     """Fly the fixed-time sequence from ``t0`` to ``t1`` (<= second-stage ignition).
 
-    Before ``t_guid`` the thrust follows vertical rise, kick and gravity
-    turn; from ``t_guid`` on, the linear-tangent law ``lts = (tan0, rate)``
-    referenced to ``t_guid``.  Staging masses are dropped at the marks.
+    Before ``t_guid`` the thrust follows vertical rise, kick and gravity turn; from
+    ``t_guid`` on, the linear-tangent law ``lts``.  Staging masses are dropped at the
+    sequence's marks, which are logged as events.
+
+    Parameters
+    ----------
+    flight : FlightLog
+    t0, t1 : float
+        Start and end [s from lift-off].
+    y0 : array_like, shape (7,)
+        ODE state at ``t0`` (km, km/s, kg).
+    azimuth_deg, kick_deg : float
+        Launch azimuth [deg clockwise from north] and pitch kick [deg].
+    lts : tuple of float, optional
+        Linear-tangent coefficients ``(tan0, rate [1/s])`` referenced to ``t_guid``.
+    t_guid : float
+        Start of linear-tangent steering [s from lift-off].
+
+    Returns
+    -------
+    t : float
+        Time reached [s from lift-off].
+    y : numpy.ndarray, shape (7,)
+        ODE state there.
     """
     veh, seq = flight.veh, flight.veh.sequence
     t_meco = veh.core.burn_time_s
@@ -300,7 +321,23 @@ def fly_phase(flight: FlightLog, t0: float, y0, t1: float, azimuth_deg: float, k
 
 
 def fly_first_stage(flight: FlightLog, azimuth_deg: float, kick_deg: float, site=TANEGASHIMA_LP2):
-    """Lift-off to the start of closed-loop guidance; returns ``(t, y)``."""
+    """Fly from the pad to the start of closed-loop guidance (:func:`guidance_start_s`).
+
+    Parameters
+    ----------
+    flight : FlightLog
+    azimuth_deg, kick_deg : float
+        Launch azimuth [deg clockwise from north] and pitch kick [deg].
+    site : tuple of float
+        Pad geodetic latitude [deg], east longitude [deg] and height [km].
+
+    Returns
+    -------
+    t : float
+        Guidance start [s from lift-off].
+    y : numpy.ndarray, shape (7,)
+        ODE state there (km, km/s, kg).
+    """
     veh = flight.veh
     y = _pad_state(site, veh.liftoff_mass_kg + flight.payload_kg)
     if veh.core.ignition_before_liftoff_s > 0:   # held down on the pad while the core starts
@@ -309,6 +346,7 @@ def fly_first_stage(flight: FlightLog, azimuth_deg: float, kick_deg: float, site
                     _pad_state(site, veh.gross_mass_kg + flight.payload_kg, t_ign))
     flight.mark("lift-off", 0.0, y)
     return fly_phase(flight, 0.0, y, guidance_start_s(flight.veh), azimuth_deg, kick_deg)
+
 
 def _ignition_time(veh: Vehicle) -> float:
     return veh.core.burn_time_s + veh.sequence.upper_ignition_delay_s
@@ -327,11 +365,33 @@ def _lts_burn(flight: FlightLog, t0, y0, tan0, rate, energy_target, t_ref=None):
 def guided_ascent(flight: FlightLog, t_g: float, y_g, lts, energy_target, azimuth_deg, kick_deg):
     """Linear-tangent flight from ``t_g`` through MECO and staging to SECO1.
 
-    Returns ``(t, y, reached)``; ``reached`` is False on upper-stage depletion.
+    Parameters
+    ----------
+    flight : FlightLog
+    t_g : float
+        Guidance start [s from lift-off].
+    y_g : array_like, shape (7,)
+        ODE state there (km, km/s, kg).
+    lts : tuple of float
+        Linear-tangent coefficients ``(tan0, rate [1/s])`` referenced to ``t_g``.
+    energy_target : float
+        Specific orbital energy at which the upper stage cuts off [km^2/s^2].
+    azimuth_deg, kick_deg : float
+        Launch azimuth and pitch kick [deg].
+
+    Returns
+    -------
+    t : float
+        Cut-off (or depletion) time [s from lift-off].
+    y : numpy.ndarray, shape (7,)
+        ODE state there.
+    reached : bool
+        False when the upper stage ran out of usable propellant first.
     """
     t_ign = _ignition_time(flight.veh)
     t, y = fly_phase(flight, t_g, y_g, t_ign, azimuth_deg, kick_deg, lts=lts, t_guid=t_g)
     return _lts_burn(flight, t, y, lts[0], lts[1], energy_target, t_ref=t_g)
+
 
 def _coast_to(flight, t0, y0, t1=None, stop=None):
     seg = Segment(Mode.COAST, 0, flight.area())
@@ -347,11 +407,20 @@ def _prograde_burn(flight, t0, y0, stop):
     return flight.run(seg, t0, t_dep, y0, stop_events=[] if stop is None else [stop],
                       max_step=20.0)
 
-def insertion_radii_km(target) -> tuple[float, float]:
-    """Perigee and apogee radii [km] of the orbit the first upper-stage burn enters.
 
-    The target orbit itself for :class:`CircularOrbit` and :class:`EllipticOrbit`, the
-    circular parking orbit for :class:`GTO` and :class:`LunarTransfer`.
+def insertion_radii_km(target) -> tuple[float, float]:
+    """Perigee and apogee radii of the orbit the first upper-stage burn enters.
+
+    Parameters
+    ----------
+    target : CircularOrbit, EllipticOrbit, GTO or LunarTransfer
+
+    Returns
+    -------
+    rp_km, ra_km : float
+        Radii [km]: the target orbit's for :class:`CircularOrbit` and
+        :class:`EllipticOrbit`, the circular parking orbit's for :class:`GTO` and
+        :class:`LunarTransfer` (altitudes above the equatorial radius).
     """
     if isinstance(target, CircularOrbit):
         rp = ra = R_EARTH_KM + target.alt_km
@@ -441,7 +510,6 @@ def fly_guided(fl: FlightLog, t: float, y, target, guidance, azimuth_deg: float,
                    dv_to_geo_left_kms=float(np.linalg.norm(geo_delta_v_kms(y[:3], y[3:6]))))
         fl.mark("SECO3", t, y)
     return _finish(fl, t, y, out)
-
 
 
 def geo_delta_v_kms(r_km, v_kms):

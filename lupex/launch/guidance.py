@@ -35,12 +35,31 @@ def _insertion_residual(r_target, y):
 
 def solve_upper_guidance(flight: FlightLog, t0, y0, rp_km, ra_km, guess=None,
                          azimuth_deg=90.0, kick_deg=0.0):
-    """Linear-tangent coefficients, from the guidance start ``(t0, y0)``, that put
-    the upper stage at perigee ``rp_km`` of an orbit with apogee ``ra_km``
-    (radii, km) when the cut-off energy is reached.  Returns ``(tan0, rate [1/s])``.
+    """Linear-tangent coefficients that put the upper stage at the perigee of the target
+    orbit when its cut-off energy is reached.
 
-    Shooting: ``scipy.optimize.least_squares`` on [radius error, sin(fpa),
-    energy shortfall], from ``guess`` or the best of a small grid.
+    Shooting: ``scipy.optimize.least_squares`` on [radius error, sin(fpa), energy
+    shortfall], from ``guess`` or the best of a small grid.
+
+    Parameters
+    ----------
+    flight : FlightLog
+        The flight at the guidance start (its fairing/booster configuration is copied).
+    t0 : float
+        Guidance start [s from lift-off].
+    y0 : array_like, shape (7,)
+        ODE state there (km, km/s, kg).
+    rp_km, ra_km : float
+        Perigee and apogee radii of the insertion orbit [km].
+    guess : tuple of float, optional
+        Starting coefficients ``(tan0, rate [1/ks])`` (the rate in 1/1000 s).
+    azimuth_deg, kick_deg : float
+        Launch azimuth and pitch kick [deg] (for the sequence up to SSI1).
+
+    Returns
+    -------
+    tuple of float
+        ``(tan0, rate [1/s])`` of ``tan(chi) = tan0 - rate (t - t0)``.
 
     Raises
     ------
@@ -84,13 +103,56 @@ def solve_upper_guidance(flight: FlightLog, t0, y0, rp_km, ra_km, guess=None,
 def fly_mission(veh: Vehicle, payload_kg: float, target, azimuth_deg: float, kick_deg: float,
                 record: bool = False, guidance=None, coast_s: float | None = None,
                 burn_to_depletion: bool = False, guidance_guess=None):
-    """Fly a complete mission; return the ``FlightLog`` and a dict of outcomes.
+    """Fly a complete mission from the pad to payload separation.
 
-    ``burn_to_depletion`` (GTO/lunar targets) ignores the energy/apogee stop
-    and burns the second burn until the usable propellant is gone (used to
-    find the highest C3 a payload can reach).  ``guidance`` fixes the
-    linear-tangent coefficients ``(tan0, rate [1/s])``; otherwise they are
-    solved, starting from ``guidance_guess``.
+    Parameters
+    ----------
+    veh : Vehicle
+    payload_kg : float
+        Spacecraft mass [kg].
+    target : CircularOrbit, EllipticOrbit, GTO or LunarTransfer
+    azimuth_deg, kick_deg : float
+        Launch azimuth [deg clockwise from north] and pitch kick [deg].
+    record : bool
+        Record every segment (for a :class:`~lupex.launch.trajectory.Trajectory`).
+    guidance : tuple of float, optional
+        Linear-tangent coefficients ``(tan0, rate [1/s])``; default solved by
+        :func:`solve_upper_guidance`, starting from ``guidance_guess``.
+    coast_s : float, optional
+        Parking-orbit coast of a lunar transfer [s]; default 60 s.
+    burn_to_depletion : bool
+        GTO/lunar targets: ignore the energy/apogee stop and burn the second burn until
+        the usable propellant is gone (the highest C3 a payload can reach).
+    guidance_guess : tuple of float, optional
+        Starting point ``(tan0, rate [1/ks])`` of the guidance shooting.
+
+    Returns
+    -------
+    flight : FlightLog
+    out : dict
+        See :func:`lupex.launch.flight.fly_guided`.
+
+    Notes
+    -----
+    Flight profile (times from lift-off):
+
+    0. core ignition ``core.ignition_before_liftoff_s`` before lift-off: the engines
+       start and are checked with the vehicle held down, burning ``core.pad_burn_kg``
+       on the pad (the SRBs light at T-0);
+    1. vertical rise (``sequence.vertical_rise_s``) along the geodetic normal;
+    2. pitch-over kick: the thrust is ramped away from vertical by ``kick_deg`` towards
+       the launch azimuth over ``pitch_kick_duration_s``;
+    3. gravity turn (zero angle of attack) through SRB burn-out and separation, fairing
+       jettison and MECO, then the staging coast;
+    4. first upper-stage burn under linear-tangent steering ``tan(chi) = tan0 - c (t -
+       t_ign)``, whose two coefficients are found by shooting so that the cut-off (on
+       reaching the target orbital energy) happens at the target radius with zero
+       flight-path angle -- the deterministic equivalent of closed-loop linear-tangent
+       guidance;
+    5. for GTO and lunar transfer: parking-orbit coast, then a second burn (thrust along
+       the inertial velocity) to the target apogee or C3; for GTO an impulsive apogee
+       burn completes the long-coast profile;
+    6. spacecraft separation ``payload_separation_delay_s`` after the last cut-off.
     """
     fl = FlightLog(veh, payload_kg, record)
     t, y = fly_first_stage(fl, azimuth_deg, kick_deg)
@@ -112,10 +174,27 @@ def _fpa_at_guidance_start_deg(veh: Vehicle, payload_kg: float, azimuth_deg: flo
 
 def kick_for_srb_sep_fpa(veh: Vehicle, payload_kg: float, azimuth_deg: float, fpa_deg: float,
                          kick_max_deg: float = 45.0) -> float:
-    """Pitch kick [deg] whose gravity turn reaches inertial flight-path angle ``fpa_deg``
-    at the start of guidance (SRB separation).
+    """Pitch kick whose gravity turn reaches a flight-path angle at the guidance start.
 
     The angle falls monotonically as the kick grows; solved with Brent's method.
+
+    Parameters
+    ----------
+    veh : Vehicle
+    payload_kg : float
+        Spacecraft mass [kg].
+    azimuth_deg : float
+        Launch azimuth [deg clockwise from north].
+    fpa_deg : float
+        Inertial flight-path angle to reach at the start of guidance (SRB separation)
+        [deg].
+    kick_max_deg : float
+        Largest kick tried [deg].
+
+    Returns
+    -------
+    float
+        Pitch kick [deg], to 0.01 deg.
 
     Raises
     ------
@@ -151,7 +230,31 @@ def optimise_kick(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
     angle its flown pitch programme reaches at SRB separation
     (``sequence.srb_sep_fpa_deg``), the kick reaching it is flown instead
     (:func:`kick_for_srb_sep_fpa`).
-    Returns ``(kick_deg, margin_kg, guidance)``.
+
+    Parameters
+    ----------
+    veh : Vehicle
+    payload_kg : float
+        Spacecraft mass [kg].
+    target : CircularOrbit, EllipticOrbit, GTO or LunarTransfer
+        GTO and lunar targets are optimised to their circular parking orbit.
+    azimuth_deg : float
+        Launch azimuth [deg clockwise from north].
+    kick_max_deg : float
+        Largest kick tried [deg].
+    n_scan : int
+        Kicks sampled across the admissible range before refining.
+    xatol : float
+        Tolerance of the refinement on the kick [deg].
+
+    Returns
+    -------
+    kick_deg : float
+        Best pitch kick [deg].
+    margin_kg : float
+        Usable upper-stage propellant left at insertion [kg].
+    guidance : tuple of float
+        Linear-tangent coefficients ``(tan0, rate [1/s])`` of that flight.
 
     Raises
     ------

@@ -1,28 +1,5 @@
-"""Delta-v budget of a simulated ascent: ideal (rocket-equation) Delta-v and its losses.
-
-Along a powered flight the rate of change of the inertial speed is
-
-    d|v|/dt = (F / m) cos(alpha) - D / m - g . v_hat
-
-with ``F`` the thrust at ambient pressure, ``alpha`` its angle to the
-inertial velocity, ``D`` the drag and ``g`` the gravitational
-acceleration.  Writing ``F = F_vac - A_e p`` and integrating over the
-burning time gives the classical budget of gravity, drag, back-pressure
-and steering losses (Sutton & Biblarz, *Rocket Propulsion Elements*, 9th
-ed., ch. 4, "Flight performance")::
-
-    Delta|v| = dv_ideal - dv_back_pressure - dv_drag - dv_gravity - dv_steering
-
-    dv_ideal         = int F_vac / m dt    (= sum of Isp_vac g0 ln(m0/m1) per element)
-    dv_back_pressure = int A_e p / m dt
-    dv_drag          = int D / m dt
-    dv_gravity       = int g . v_hat dt    (point-mass gravity mu / r^2)
-
-The steering loss ``int F/m (1 - cos alpha) dt`` is obtained as the
-closure of the budget, so it also carries the (small) J2 part of gravity
-and the quadrature error; for a burn along the velocity it must vanish,
-which the tests check.  Integration is trapezoidal over the recorded
-samples, restricted to intervals where thrust acts at both ends.
+"""Ascent losses: the ideal (rocket-equation) Delta-v of a recorded powered flight and
+what gravity, drag, nozzle back-pressure and steering take from it (:func:`ascent_losses`).
 """
 from __future__ import annotations
 
@@ -35,7 +12,7 @@ from lupex.constants import GM_EARTH_WGS84_KM3S2
 
 @dataclass(frozen=True)
 class AscentLosses:
-    """Delta-v budget of one powered phase (all in m/s).
+    """Ideal Delta-v and losses of one powered phase (all in m/s).
 
     Attributes
     ----------
@@ -44,7 +21,7 @@ class AscentLosses:
     ideal_dv_ms : float
         Rocket-equation Delta-v of the propellant burnt, with vacuum Isp.
     back_pressure_loss_ms, drag_loss_ms, gravity_loss_ms, steering_loss_ms : float
-        The losses; steering is the closure (see module doc).
+        The losses; steering is the closure (see :func:`ascent_losses`).
     speed_gain_ms : float
         Increase of the inertial speed while thrusting.
     """
@@ -65,11 +42,11 @@ class AscentLosses:
 
 
 def ascent_losses(trajectory, t0_s: float = 0.0, t1_s: float = np.inf) -> AscentLosses:
-    """Delta-v budget of the powered flight between two times.
+    """Ideal Delta-v and its losses over the powered flight between two times.
 
     Parameters
     ----------
-    trajectory : lupex.launch.ascent.Trajectory
+    trajectory : lupex.launch.trajectory.Trajectory
         A recorded ascent (``LaunchFlight.trajectory``).
     t0_s, t1_s : float
         Window [s from lift-off], ``t0_s < t1_s``; only thrusting intervals count.
@@ -77,6 +54,37 @@ def ascent_losses(trajectory, t0_s: float = 0.0, t1_s: float = np.inf) -> Ascent
     Returns
     -------
     AscentLosses
+
+    Raises
+    ------
+    ValueError
+        If the trajectory lacks thrust and drag samples or ``t0_s >= t1_s``.
+
+    Notes
+    -----
+    Along a powered flight the rate of change of the inertial speed is::
+
+        d|v|/dt = (F / m) cos(alpha) - D / m - g . v_hat
+
+    with ``F`` the thrust at ambient pressure, ``alpha`` its angle to the
+    inertial velocity, ``D`` the drag and ``g`` the gravitational
+    acceleration.  Writing ``F = F_vac - A_e p`` and integrating over the
+    burning time gives the classical budget of gravity, drag, back-pressure
+    and steering losses (Sutton & Biblarz, *Rocket Propulsion Elements*, 9th
+    ed., ch. 4, "Flight performance")::
+
+        Delta|v| = dv_ideal - dv_back_pressure - dv_drag - dv_gravity - dv_steering
+
+        dv_ideal         = int F_vac / m dt    (= sum of Isp_vac g0 ln(m0/m1) per element)
+        dv_back_pressure = int A_e p / m dt
+        dv_drag          = int D / m dt
+        dv_gravity       = int g . v_hat dt    (point-mass gravity mu / r^2)
+
+    The steering loss ``int F/m (1 - cos alpha) dt`` is obtained as the
+    closure of the budget, so it also carries the (small) J2 part of gravity
+    and the quadrature error; for a burn along the velocity it must vanish,
+    which the tests check.  Integration is trapezoidal over the recorded
+    samples, restricted to intervals where thrust acts at both ends.
     """
     tr = trajectory
     if tr.thrust_vac_n is None or tr.drag_n is None:

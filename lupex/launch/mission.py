@@ -87,7 +87,23 @@ class LaunchFlight:
     final_v_gcrs_kms: np.ndarray | None = None
 
     def event(self, name: str) -> Event:
-        """The first event called ``name`` (``KeyError`` if absent)."""
+        """The first event called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Event name, e.g. ``"MECO"``, ``"SECO1"``, ``"payload separation"``.
+
+        Returns
+        -------
+        Event
+            Its time [s from lift-off], altitude [km], speed [km/s] and downrange [km].
+
+        Raises
+        ------
+        KeyError
+            If the flight has no such event.
+        """
         for e in self.events:
             if e.name == name:
                 return e

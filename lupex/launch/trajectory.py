@@ -73,7 +73,19 @@ class Trajectory:
 
 
 def build_trajectory(fl: FlightLog, site=TANEGASHIMA_LP2) -> Trajectory:
-    """Concatenate the recorded segments and derive every plotted quantity (vectorised)."""
+    """Concatenate the recorded segments and derive every reported quantity (vectorised).
+
+    Parameters
+    ----------
+    fl : FlightLog
+        A flight flown with ``record=True``.
+    site : tuple of float
+        Pad geodetic latitude [deg], east longitude [deg] and height [km] (for downrange).
+
+    Returns
+    -------
+    Trajectory
+    """
     t = np.concatenate(fl.t_parts)
     y = np.concatenate(fl.y_parts, axis=1)
     eng = np.concatenate(fl.eng_parts)
@@ -106,7 +118,19 @@ def build_trajectory(fl: FlightLog, site=TANEGASHIMA_LP2) -> Trajectory:
 
 
 def build_events(fl: FlightLog, site=TANEGASHIMA_LP2) -> tuple[Event, ...]:
-    """Timeline events with altitude, inertial speed and downrange (vectorised)."""
+    """Timeline of a flight: its logged events with altitude, inertial speed and downrange.
+
+    Parameters
+    ----------
+    fl : FlightLog
+    site : tuple of float
+        Pad geodetic latitude [deg], east longitude [deg] and height [km] (for downrange).
+
+    Returns
+    -------
+    tuple of Event
+        Time-ordered (stable for events at the same time).
+    """
     names = [e[0] for e in fl.events]
     t = np.array([e[1] for e in fl.events])
     y = np.stack([e[2] for e in fl.events])
@@ -119,6 +143,16 @@ def build_events(fl: FlightLog, site=TANEGASHIMA_LP2) -> tuple[Event, ...]:
 
 
 def heating_rate_wm2(traj: Trajectory) -> np.ndarray:
-    """Free-molecular heating rate 1/2 rho v^3 along a trajectory [W/m^2]."""
+    """Free-molecular heating rate ``1/2 rho v^3`` along a trajectory.
+
+    Parameters
+    ----------
+    traj : Trajectory
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        Heating rate [W/m^2] at each sample.
+    """
     rho = standard_atmosphere(np.maximum(traj.alt_km, -0.9))[0]
     return free_molecular_heating(rho, traj.airspeed_kms * 1000.0)

@@ -75,15 +75,15 @@ def margin_summary(margin: Margin) -> dict:
             "message": margin.message, "caveat": MODEL_BIAS_NOTE}
 
 
-def losses_summary(budget: AscentLosses) -> dict:
+def losses_summary(losses: AscentLosses) -> dict:
     """Figures of one powered phase's ideal Delta-v and its losses [m/s]."""
-    return {"window_start": quantity(budget.t0_s, "s"), "window_end": quantity(budget.t1_s, "s"),
-            "ideal_delta_v": quantity(budget.ideal_dv_ms, "m/s"),
-            "gravity_loss": quantity(budget.gravity_loss_ms, "m/s"),
-            "drag_loss": quantity(budget.drag_loss_ms, "m/s"),
-            "back_pressure_loss": quantity(budget.back_pressure_loss_ms, "m/s"),
-            "steering_loss": quantity(budget.steering_loss_ms, "m/s"),
-            "speed_gain": quantity(budget.speed_gain_ms, "m/s")}
+    return {"window_start": quantity(losses.t0_s, "s"), "window_end": quantity(losses.t1_s, "s"),
+            "ideal_delta_v": quantity(losses.ideal_dv_ms, "m/s"),
+            "gravity_loss": quantity(losses.gravity_loss_ms, "m/s"),
+            "drag_loss": quantity(losses.drag_loss_ms, "m/s"),
+            "back_pressure_loss": quantity(losses.back_pressure_loss_ms, "m/s"),
+            "steering_loss": quantity(losses.steering_loss_ms, "m/s"),
+            "speed_gain": quantity(losses.speed_gain_ms, "m/s")}
 
 
 def payload_summary(solution: PayloadSolution) -> dict:

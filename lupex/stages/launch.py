@@ -19,16 +19,33 @@ C3_GRID_KM2S2 = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0)
 
 @dataclass(frozen=True)
 class LaunchStageResult:
+    """What the launch stage found (presented by :mod:`lupex.report.launch`).
+
+    Attributes
+    ----------
+    required_c3_km2s2 : float
+        C3 the spacecraft needs [km^2/s^2], and ``c3_source`` where it came from.
+    curve : lupex.launch.PerformanceCurve
+    margin : lupex.launch.Margin
+    flight : lupex.launch.LaunchFlight or None
+        The ascent flown (``None`` when no feasible ascent could be flown).
+    flown_payload_kg : float
+        Payload of that flight [kg]: the spacecraft, or the most the vehicle can lift.
+    note : str
+        Why the flight differs from the spacecraft's, if it does.
+    """
     required_c3_km2s2: float
     c3_source: str
     curve: L.PerformanceCurve
     margin: L.Margin
-    flight: L.LaunchFlight | None  # None when no feasible ascent could be flown
+    flight: L.LaunchFlight | None
     flown_payload_kg: float
     note: str
 
 
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageResult:
+    """Payload vs C3 of the scenario's vehicle, the margin at the transfer's C3, and the
+    ascent with the spacecraft (or the heaviest payload the vehicle can lift)."""
     c3, source = float(inputs["transfer"].c3_km2s2), "the targeted transfer"
     vehicle = scenario.launch.vehicle
     progress(0, 3)
