@@ -1,59 +1,59 @@
-"""H3 launch from Tanegashima: vehicle files, 3-DOF ascent, events and payload performance.
+"""H3 launch from Tanegashima: vehicle files, 3-DOF ascent, event timeline, payload vs C3.
 
-Pipeline entry points::
+Physics only: functions return frozen results (:class:`LaunchFlight`,
+:class:`PerformanceCurve`, :class:`Margin`, :class:`AscentLosses`); summaries, Markdown and
+figures are built in :mod:`lupex.report.launch`.  Units are in the names (``alt_km``,
+``c3_km2s2``); arrays of vectors are ``(..., 3)``, last axis x, y, z (only the ODE state
+``[x, y, z, vx, vy, vz, m]`` inside the integrator is a flat 7-vector).
 
-    from lupex.launch import (simulate_launch, payload_vs_c3, margin_kg, to_summary,
-                              LunarTransfer, plot_ascent_profile, plot_ground_track,
-                              plot_payload_vs_c3)
     curve = payload_vs_c3("h3-24l", [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0])
     verdict = margin_kg(curve, -2.0, 6300.0)
-    result = simulate_launch("h3-24l", LunarTransfer(c3_km2s2=-2.0), payload_kg=6300.0)
-    losses = to_summary(ascent_budgets(result)["boost"])   # Delta-v budget, m/s
+    flight = simulate_launch("h3-24l", LunarTransfer(c3_km2s2=-2.0), payload_kg=6300.0)
+    boost = losses_by_phase(flight)["boost"]          # ideal Delta-v and losses [m/s]
 """
-from .ascent import AscentFailure, Event, Trajectory
-from .budget import DeltaVBudget, ascent_budgets, delta_v_budget
-from .mission import LaunchResult, simulate_launch, to_summary
+from .flight import AscentFailure
+from .losses import AscentLosses, ascent_losses, losses_by_phase
+from .mission import LaunchFlight, simulate_launch
 from .performance import (
-                          Margin,
-                          PayloadSolution,
-                          PerformanceCurve,
-                          margin_kg,
-                          max_payload,
-                          payload_to_gto,
-                          payload_vs_c3,
+    MODEL_BIAS_NOTE,
+    Margin,
+    PayloadSolution,
+    PerformanceCurve,
+    margin_kg,
+    max_payload,
+    payload_to_gto,
+    payload_vs_c3,
 )
-from .plots import plot_ascent_profile, plot_ground_track, plot_payload_vs_c3
 from .site import ALLOWED_AZIMUTH_DEG, TANEGASHIMA_LP2, launch_azimuth_deg
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
-from .vehicle import Vehicle, load_vehicle
+from .trajectory import Event, Trajectory
+from .vehicle import Vehicle, load_vehicle, vehicle_names
 
 __all__ = [
-                          "ALLOWED_AZIMUTH_DEG",
-                          "GTO",
-                          "TANEGASHIMA_LP2",
-                          "AscentFailure",
-                          "CircularOrbit",
-                          "DeltaVBudget",
-                          "EllipticOrbit",
-                          "Event",
-                          "LaunchResult",
-                          "LunarTransfer",
-                          "Margin",
-                          "PayloadSolution",
-                          "PerformanceCurve",
-                          "Trajectory",
-                          "Vehicle",
-                          "ascent_budgets",
-                          "delta_v_budget",
-                          "launch_azimuth_deg",
-                          "load_vehicle",
-                          "margin_kg",
-                          "max_payload",
-                          "payload_to_gto",
-                          "payload_vs_c3",
-                          "plot_ascent_profile",
-                          "plot_ground_track",
-                          "plot_payload_vs_c3",
-                          "simulate_launch",
-                          "to_summary",
+    "ALLOWED_AZIMUTH_DEG",
+    "GTO",
+    "MODEL_BIAS_NOTE",
+    "TANEGASHIMA_LP2",
+    "AscentFailure",
+    "AscentLosses",
+    "CircularOrbit",
+    "EllipticOrbit",
+    "Event",
+    "LaunchFlight",
+    "LunarTransfer",
+    "Margin",
+    "PayloadSolution",
+    "PerformanceCurve",
+    "Trajectory",
+    "Vehicle",
+    "ascent_losses",
+    "launch_azimuth_deg",
+    "load_vehicle",
+    "losses_by_phase",
+    "margin_kg",
+    "max_payload",
+    "payload_to_gto",
+    "payload_vs_c3",
+    "simulate_launch",
+    "vehicle_names",
 ]

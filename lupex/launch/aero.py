@@ -1,18 +1,7 @@
-"""Axial aerodynamics of the launch vehicle: drag coefficient, drag and heating.
+"""Axial aerodynamics of the launch vehicle: drag coefficient, dynamic pressure, heating.
 
-No H3 aerodynamic data are public.  The drag coefficient is therefore a
-generic slender-launch-vehicle curve of zero-lift axial-force coefficient
-against Mach number, with the shape such curves share in published data:
-a subsonic plateau, a transonic rise to roughly 1.7x the plateau peaking
-near Mach 1.1-1.2, and a slow supersonic decay towards ~0.2 (compare the
-Atlas curve reproduced on space.stackexchange.com/q/32265 and the
-discussion in Braeunig, "Rocket & Space Technology: Aerodynamics",
-braeunig.us/space/aerodyn_wip.htm).  The values are assumptions, referenced
-to the summed cross-section of core and strap-on boosters.  Scaling the
-whole curve by +/-30 % changes the upper-stage propellant left in a 200 km
-parking orbit by about -/+2 % (~300 kg of ~15 t for H3-24L; see
-``tests/launch/test_dynamics.py::test_drag_curve_sensitivity``), so this
-assumption is not what limits the payload accuracy.
+No H3 aerodynamic data are public: the drag coefficient is an assumed generic curve
+(see :func:`drag_coefficient`).
 """
 from __future__ import annotations
 
@@ -45,20 +34,56 @@ def drag_coefficient(mach, scale=1.0):
     -------
     numpy.ndarray
         Drag coefficient [-], linear interpolation in :data:`CD_VALUES`.
+
+    Notes
+    -----
+    A generic slender-launch-vehicle curve of zero-lift axial-force coefficient against
+    Mach number, with the shape such published curves share: a subsonic plateau, a
+    transonic rise to roughly 1.7x the plateau peaking near Mach 1.1-1.2, and a slow
+    supersonic decay towards ~0.2 (compare the Atlas curve on
+    space.stackexchange.com/q/32265 and Braeunig, "Rocket & Space Technology:
+    Aerodynamics", braeunig.us/space/aerodyn_wip.htm).  The values are assumptions,
+    referenced to the summed cross-section of core and strap-on boosters; how little the
+    payload depends on them is checked by
+    ``tests/launch/test_dynamics.py::test_drag_curve_sensitivity``.
     """
     return scale * np.interp(mach, CD_MACH, CD_VALUES)
 
 
 def dynamic_pressure(rho_kgm3, v_rel_ms):
-    """Dynamic pressure q = 1/2 rho v^2 [Pa] (density [kg/m^3], airspeed [m/s])."""
+    """Dynamic pressure ``q = 1/2 rho v^2``.
+
+    Parameters
+    ----------
+    rho_kgm3 : array_like
+        Air density [kg/m^3].
+    v_rel_ms : array_like
+        Airspeed [m/s].
+
+    Returns
+    -------
+    numpy.ndarray
+        Dynamic pressure [Pa].
+    """
     return 0.5 * np.asarray(rho_kgm3) * np.asarray(v_rel_ms) ** 2
 
 
 def free_molecular_heating(rho_kgm3, v_rel_ms):
-    """Free-molecular heating rate 1/2 rho v^3 [W/m^2] on a surface normal to the flow.
+    """Free-molecular heating rate ``1/2 rho v^3`` on a surface normal to the flow.
 
-    This is the quantity launch-vehicle manuals limit at fairing jettison
-    (1,135 W/m^2); density [kg/m^3], airspeed [m/s].
+    This is the quantity launch-vehicle manuals limit at fairing jettison (1,135 W/m^2).
+
+    Parameters
+    ----------
+    rho_kgm3 : array_like
+        Air density [kg/m^3].
+    v_rel_ms : array_like
+        Airspeed [m/s].
+
+    Returns
+    -------
+    numpy.ndarray
+        Heating rate [W/m^2].
     """
     return 0.5 * np.asarray(rho_kgm3) * np.asarray(v_rel_ms) ** 3
 
@@ -67,7 +92,18 @@ _CDM_L, _CDV_L = CD_MACH.tolist(), CD_VALUES.tolist()
 
 
 def drag_coefficient_scalar(mach: float) -> float:
-    """Scalar fast path of :func:`drag_coefficient` (scale 1) for the ODE right-hand side."""
+    """Scalar fast path of :func:`drag_coefficient` (scale 1) for the ODE right-hand side.
+
+    Parameters
+    ----------
+    mach : float
+        Mach number [-].
+
+    Returns
+    -------
+    float
+        Drag coefficient [-].
+    """
     if mach >= _CDM_L[-1]:
         return _CDV_L[-1]
     j = bisect_right(_CDM_L, mach) - 1

@@ -1,19 +1,8 @@
-"""1976 US Standard Atmosphere along the ascent, tabulated once from ``ambiance``.
+"""1976 US Standard Atmosphere along the ascent: density, pressure and speed of sound.
 
-Below 81.02 km (the upper limit of the ``ambiance`` package) density,
-pressure and speed of sound come from ``ambiance.Atmosphere`` itself,
-sampled every 20 m at import and interpolated linearly (the interpolation
-error is below 5e-5 relative; see ``tests/launch/test_atmosphere.py``).
-
-Above 81.02 km ``ambiance`` stops.  The ascent still needs density there for
-drag on the upper stage and, above all, for the free-molecular heating
-rate that decides fairing jettison (~110-130 km).  For that band density
-is interpolated log-linearly in the geometric-altitude density column of
-the 1976 US Standard Atmosphere (NOAA-S/T 76-1562, Table I), quoted below
-to four digits.  Pressure above 81 km is scaled with density from its
-81 km value (isothermal assumption; it only enters the nozzle back-pressure
-term, where it is < 1 Pa) and the speed of sound is held at its 81 km value
-(Mach number only feeds the drag coefficient, negligible at q < 1 Pa).
+Tabulated once at import from ``ambiance`` below 81 km and extended above with the
+standard's density column (see :func:`standard_atmosphere`); a scalar fast path serves the
+ODE right-hand side.
 """
 from __future__ import annotations
 
@@ -69,6 +58,20 @@ def standard_atmosphere(alt_km):
     ------
     ValueError
         If any altitude is below -1 km or not finite.
+
+    Notes
+    -----
+    Below 81.02 km (the upper limit of the ``ambiance`` package) the values come from
+    ``ambiance.Atmosphere`` itself, sampled every 20 m at import and interpolated
+    linearly (``tests/launch/test_atmosphere.py`` bounds the interpolation error).
+    Above, the ascent still needs density for drag on the upper stage and, above all,
+    for the free-molecular heating rate that decides fairing jettison (~110-130 km):
+    density is interpolated log-linearly in the geometric-altitude density column of the
+    1976 US Standard Atmosphere (NOAA-S/T 76-1562, Table I), quoted to four digits.
+    Pressure there is scaled with density from its 81 km value (isothermal assumption; it
+    only enters the nozzle back-pressure term, where it is < 1 Pa) and the speed of
+    sound is held at its 81 km value (Mach number only feeds the drag coefficient,
+    negligible at q < 1 Pa).
     """
     h = np.asarray(alt_km, dtype=float)
     if not np.all(np.isfinite(h)) or np.any(h < ALT_MIN_KM):
@@ -89,7 +92,17 @@ def standard_atmosphere(alt_km):
 def atmosphere_scalar(alt_km: float):
     """Scalar fast path of :func:`standard_atmosphere` for the ODE right-hand side.
 
-    Same model and units; no input checking (altitudes below -1 km clamp).
+    Same model; no input checking (altitudes below -1 km clamp).
+
+    Parameters
+    ----------
+    alt_km : float
+        Geometric altitude [km].
+
+    Returns
+    -------
+    rho_kgm3, p_pa, a_ms : float
+        Density [kg/m^3], pressure [Pa] and speed of sound [m/s].
     """
     hm = alt_km * 1000.0
     if hm <= _H_TOP_M:

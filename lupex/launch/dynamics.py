@@ -1,24 +1,10 @@
 """Equations of motion of a point-mass launch vehicle (3 degrees of freedom).
 
-State ``y = [x, y, z, vx, vy, vz, m]`` in the inertial frame ``I`` of
-:mod:`lupex.launch.earth` (km, km/s, kg).  Forces: J2 gravity, thrust with
-nozzle back-pressure loss, and drag on the airspeed ``v - omega x r`` (the
-atmosphere co-rotates with the Earth)::
-
-    dr/dt = v
-    dv/dt = g_J2(r) + (F / m) u - (1/2 rho |v_rel| Cd(M) A / m) v_rel
-    dm/dt = -mdot
-
-The right-hand side is written on plain floats (``math``), not NumPy, since
-``solve_ivp`` calls it once per stage with a 7-vector and NumPy's per-call
-overhead would dominate; everything vectorised (post-processing, plots)
-lives in :mod:`lupex.launch.ascent`.
-
-Thrust direction modes (``Mode``): vertical rise along the geodetic normal;
-pitch-over kick, a linear ramp of the thrust away from vertical towards the
-launch azimuth; gravity turn, thrust along the airspeed (zero angle of
-attack); coast; linear-tangent steering in the instantaneous orbit plane;
-and prograde, thrust along the inertial velocity.
+The ODE state ``y = [x, y, z, vx, vy, vz, m]`` (km, km/s, kg; a flat 7-vector, the one
+place launch does not use the ``(..., 3)`` layout) lives in the inertial frame ``I`` of
+:mod:`lupex.launch.earth`.  Written on plain floats (``math``): ``solve_ivp`` calls the
+right-hand side once per step with a 7-vector, where NumPy's per-call overhead would
+dominate (``benchmarks/bench_launch.py``).
 """
 from __future__ import annotations
 
@@ -72,6 +58,7 @@ class Propulsion:
 
     @classmethod
     def from_vehicle(cls, veh: Vehicle) -> Propulsion:
+        """Propulsion constants of a loaded :class:`~lupex.launch.vehicle.Vehicle`."""
         b = veh.boosters
         if b is None or b.count == 0:
             nb, peak, tau, f, tb, ig, ae = 0, 0.0, (0.0, 1.0), (0.0, 0.0), 0.0, 1.0, 0.0
@@ -86,7 +73,7 @@ class Propulsion:
                    veh.reference_area_m2(True), veh.reference_area_m2(False))
 
     def booster_vac_thrust_n(self, t_s: float) -> float:
-        """Summed vacuum thrust of all boosters at time ``t_s`` after ignition [N]."""
+        """Summed vacuum thrust [N] of all boosters at ``t_s`` [s] after ignition."""
         if self.n_boosters == 0 or t_s >= self.booster_burn_s or t_s < 0.0:
             return 0.0
         x = t_s / self.booster_burn_s
@@ -97,7 +84,20 @@ class Propulsion:
 
 
 def geodetic_scalar(rho_km: float, z_km: float):
-    """Geodetic latitude [rad] and height [km] from (rho, z); scalar Bowring, one step."""
+    """Geodetic latitude and height from cylindrical coordinates (scalar Bowring, one step).
+
+    Parameters
+    ----------
+    rho_km : float
+        Distance from the spin axis [km].
+    z_km : float
+        Distance along the spin axis [km].
+
+    Returns
+    -------
+    lat_rad, alt_km : float
+        Geodetic latitude [rad] and height above WGS-84 [km].
+    """
     a, b = R_EARTH_KM, WGS84_B_KM
     beta = atan2(a * z_km, b * rho_km)
     sb, cb = sin(beta), cos(beta)
@@ -141,7 +141,35 @@ class Segment:
 
 
 def make_rhs(prop: Propulsion, seg: Segment):
-    """Right-hand side ``f(t, y)`` of the equations of motion for one segment."""
+    """Right-hand side ``f(t, y)`` of the equations of motion for one segment.
+
+    Parameters
+    ----------
+    prop : Propulsion
+        The vehicle's propulsion constants.
+    seg : Segment
+        Engines burning, drag area and thrust-direction law of the segment.
+
+    Returns
+    -------
+    callable
+        ``f(t [s], y) -> dy/dt`` on the 7-element state (km, km/s, kg), for ``solve_ivp``.
+
+    Notes
+    -----
+    Forces: J2 gravity, thrust with nozzle back-pressure loss, and drag on the airspeed
+    ``v - omega x r`` (the atmosphere co-rotates with the Earth)::
+
+        dr/dt = v
+        dv/dt = g_J2(r) + (F / m) u - (1/2 rho |v_rel| Cd(M) A / m) v_rel
+        dm/dt = -mdot
+
+    Thrust direction ``u`` (:class:`Mode`): vertical rise along the geodetic normal;
+    pitch-over kick, a linear ramp of the thrust away from vertical towards the launch
+    azimuth; gravity turn, along the airspeed (zero angle of attack); coast;
+    linear-tangent steering in the instantaneous orbit plane; prograde, along the
+    inertial velocity.
+    """
     w_e = OMEGA_EARTH_RADS
     mode, eng, area = seg.mode, seg.engines, seg.area_m2
     sa, ca = sin(seg.azimuth_rad), cos(seg.azimuth_rad)
@@ -223,17 +251,17 @@ def make_rhs(prop: Propulsion, seg: Segment):
 
 
 def altitude_km(s) -> float:
-    """Height above WGS-84 of a state vector [km]."""
+    """Height above WGS-84 [km] of an ODE state ``s`` (km, km/s, kg)."""
     return geodetic_scalar(sqrt(s[0] * s[0] + s[1] * s[1]), s[2])[1]
 
 
 def airspeed_kms(s) -> float:
-    """Speed relative to the co-rotating atmosphere [km/s]."""
+    """Speed relative to the co-rotating atmosphere [km/s] of an ODE state ``s``."""
     w = OMEGA_EARTH_RADS
     return sqrt((s[3] + w * s[1]) ** 2 + (s[4] - w * s[0]) ** 2 + s[5] ** 2)
 
 
 def specific_energy(s) -> float:
-    """Two-body specific orbital energy v^2/2 - mu/r [km^2/s^2]."""
+    """Two-body specific orbital energy ``v^2/2 - mu/r`` [km^2/s^2] of an ODE state ``s``."""
     r = sqrt(s[0] ** 2 + s[1] ** 2 + s[2] ** 2)
     return 0.5 * (s[3] ** 2 + s[4] ** 2 + s[5] ** 2) - GM_EARTH_WGS84_KM3S2 / r

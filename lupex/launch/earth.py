@@ -1,15 +1,10 @@
-"""Earth model for the ascent: WGS-84 ellipsoid, J2 gravity and rotation.
+"""Earth model for the ascent: WGS-84 ellipsoid, J2 gravity, sub-points and ranges.
 
-Conventions
------------
-The integration frame ``I`` is inertial and coincides with the Earth-fixed
-(ECEF, WGS-84) frame at the launch instant ``t = 0``; the Earth then turns
-about ``+z`` at :data:`OMEGA_EARTH_RADS`.  Because that rotation preserves
-both ``z`` and ``sqrt(x**2 + y**2)``, geodetic latitude and altitude can be
-computed directly from inertial coordinates; only longitude needs the
-Earth-rotation angle ``OMEGA_EARTH_RADS * t``.
-
-All functions take and return plain float64 arrays in km, km/s, s and rad.
+The integration frame ``I`` is inertial and coincides with the Earth-fixed (WGS-84) frame
+at lift-off, ``t = 0``; the Earth then turns about ``+z`` at ``OMEGA_EARTH_RADS``, which
+preserves ``z`` and ``sqrt(x^2 + y^2)``, so only longitude needs the rotation angle.
+Units km, km/s, s, rad; vectors ``(..., 3)``.  The local east/north/up frame is
+:func:`lupex.geometry.enu_basis`.
 """
 from __future__ import annotations
 
@@ -35,13 +30,13 @@ def gravity_j2(r_km):
 
     Parameters
     ----------
-    r_km : array_like, shape (3, ...)
+    r_km : array_like, shape (..., 3)
         Position in the integration frame ``I`` (z along the Earth's spin
-        axis) [km].  Time/sample axes follow the first.
+        axis) [km].
 
     Returns
     -------
-    numpy.ndarray, shape (3, ...)
+    numpy.ndarray, shape (..., 3)
         Acceleration [km/s^2].
 
     Notes
@@ -52,7 +47,7 @@ def gravity_j2(r_km):
         a_z = -mu z / |r|^3 * [1 + 3/2 J2 (R/|r|)^2 (3 - 5 z^2/|r|^2)]
     """
     r = np.asarray(r_km, dtype=float)
-    x, y, z = r[0], r[1], r[2]
+    x, y, z = r[..., 0], r[..., 1], r[..., 2]
     rn2 = x * x + y * y + z * z
     rn = np.sqrt(rn2)
     k = 1.5 * J2_EARTH * R_EARTH_KM**2 / rn2
@@ -60,7 +55,7 @@ def gravity_j2(r_km):
     base = -GM_EARTH_WGS84_KM3S2 / (rn2 * rn)
     fxy = base * (1.0 + k * (1.0 - 5.0 * zz))
     fz = base * (1.0 + k * (3.0 - 5.0 * zz))
-    return np.stack([fxy * x, fxy * y, fz * z])
+    return np.stack([fxy * x, fxy * y, fz * z], axis=-1)
 
 
 def geodetic_from_rz(rho_km, z_km):
@@ -113,7 +108,7 @@ def ecef_from_geodetic(lat_rad, lon_rad, alt_km):
 
     Returns
     -------
-    numpy.ndarray, shape (3, ...)
+    numpy.ndarray, shape (..., 3)
         ECEF position [km] (NIMA TR8350.2 eq. 4-14).
     """
     lat = np.asarray(lat_rad, dtype=float)
@@ -122,28 +117,7 @@ def ecef_from_geodetic(lat_rad, lon_rad, alt_km):
     n = R_EARTH_KM / np.sqrt(1.0 - WGS84_E2 * np.sin(lat) ** 2)
     return np.stack([(n + h) * np.cos(lat) * np.cos(lon),
                      (n + h) * np.cos(lat) * np.sin(lon),
-                     (n * (1.0 - WGS84_E2) + h) * np.sin(lat)])
-
-
-def enu_basis(lat_rad, lon_rad):
-    """East, north and up unit vectors of the local geodetic frame.
-
-    Parameters
-    ----------
-    lat_rad, lon_rad : float
-        Geodetic latitude and east longitude [rad].
-
-    Returns
-    -------
-    east, north, up : numpy.ndarray, shape (3,)
-        Unit vectors in the Earth-fixed frame.
-    """
-    sl, cl = np.sin(lat_rad), np.cos(lat_rad)
-    so, co = np.sin(lon_rad), np.cos(lon_rad)
-    east = np.array([-so, co, 0.0])
-    north = np.array([-sl * co, -sl * so, cl])
-    up = np.array([cl * co, cl * so, sl])
-    return east, north, up
+                     (n * (1.0 - WGS84_E2) + h) * np.sin(lat)], axis=-1)
 
 
 def subpoint(r_km, t_s):
@@ -151,7 +125,7 @@ def subpoint(r_km, t_s):
 
     Parameters
     ----------
-    r_km : array_like, shape (3, n)
+    r_km : array_like, shape (n, 3)
         Positions in the integration frame ``I`` [km].
     t_s : array_like, shape (n,)
         Seconds since lift-off, giving the Earth-rotation angle.
@@ -164,14 +138,27 @@ def subpoint(r_km, t_s):
     """
     r = np.asarray(r_km, dtype=float)
     theta = OMEGA_EARTH_RADS * np.asarray(t_s, dtype=float)
-    lon = np.arctan2(r[1], r[0]) - theta
+    lon = np.arctan2(r[..., 1], r[..., 0]) - theta
     lon = np.angle(np.exp(1j * lon))
-    lat, alt = geodetic_from_rz(np.hypot(r[0], r[1]), r[2])
+    lat, alt = geodetic_from_rz(np.hypot(r[..., 0], r[..., 1]), r[..., 2])
     return lat, lon, alt
 
 
 def great_circle_km(lat1_rad, lon1_rad, lat2_rad, lon2_rad):
-    """Great-circle distance on the mean-radius sphere [km] (haversine form)."""
+    """Great-circle distance on the mean-radius sphere (haversine form).
+
+    Parameters
+    ----------
+    lat1_rad, lon1_rad : array_like
+        First point's latitude and east longitude [rad].
+    lat2_rad, lon2_rad : array_like
+        Second point's latitude and east longitude [rad].
+
+    Returns
+    -------
+    numpy.ndarray
+        Distance [km] on a sphere of radius ``R_EARTH_MEAN_KM``.
+    """
     dlat = np.asarray(lat2_rad) - lat1_rad
     dlon = np.asarray(lon2_rad) - lon1_rad
     h = np.sin(dlat / 2) ** 2 + np.cos(lat1_rad) * np.cos(lat2_rad) * np.sin(dlon / 2) ** 2

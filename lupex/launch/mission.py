@@ -4,8 +4,7 @@
 inclination, within Tanegashima's range), optimises the pitch kick, finds
 the largest payload when none is given, flies the mission with recording
 on, and packs events, trajectory and final orbit into a
-:class:`LaunchResult`.  :func:`to_summary` turns results into
-JSON-serialisable ``{"value": ..., "unit": ...}`` figures.
+:class:`LaunchFlight`.
 """
 from __future__ import annotations
 
@@ -14,33 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupex.constants import GM_EARTH_WGS84_KM3S2, OMEGA_EARTH_RADS, R_EARTH_KM
+from lupex.orbits.elements import apoapsis, c3, periapsis, rv2coe
 
-from .ascent import (
-    AscentFailure,
-    Event,
-    Trajectory,
-    build_events,
-    build_trajectory,
-    fly_mission,
-    optimise_kick,
-)
-from .budget import DeltaVBudget
-from .elements import state_to_elements
-from .performance import (
-    MODEL_BIAS_NOTE,
-    Margin,
-    PayloadSolution,
-    PerformanceCurve,
-    default_azimuth_deg,
-    max_payload,
-)
+from .flight import AscentFailure
+from .guidance import fly_mission, optimise_kick
+from .performance import default_azimuth_deg, max_payload
 from .site import check_azimuth
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
+from .trajectory import Event, Trajectory, build_events, build_trajectory
 from .vehicle import load_vehicle
 
 
 @dataclass(frozen=True)
-class LaunchResult:
+class LaunchFlight:
     """Outcome of :func:`simulate_launch`.
 
     Attributes
@@ -74,9 +59,9 @@ class LaunchResult:
         then burns to depletion and the final orbit is what was reached).
     message : str
     launch_time : astropy.time.Time or None
-    final_state_gcrs : tuple or None
-        ``(x, y, z [km], vx, vy, vz [km/s])`` at payload separation in GCRS,
-        when ``launch_time`` was given.
+    final_r_gcrs_km, final_v_gcrs_kms : numpy.ndarray, shape (3,), or None
+        Position [km] and velocity [km/s] at payload separation in GCRS, when
+        ``launch_time`` was given.
     """
     vehicle: str
     target: object
@@ -98,10 +83,27 @@ class LaunchResult:
     feasible: bool
     message: str
     launch_time: object = None
-    final_state_gcrs: tuple | None = None
+    final_r_gcrs_km: np.ndarray | None = None
+    final_v_gcrs_kms: np.ndarray | None = None
 
     def event(self, name: str) -> Event:
-        """The first event called ``name`` (``KeyError`` if absent)."""
+        """The first event called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Event name, e.g. ``"MECO"``, ``"SECO1"``, ``"payload separation"``.
+
+        Returns
+        -------
+        Event
+            Its time [s from lift-off], altitude [km], speed [km/s] and downrange [km].
+
+        Raises
+        ------
+        KeyError
+            If the flight has no such event.
+        """
         for e in self.events:
             if e.name == name:
                 return e
@@ -109,7 +111,8 @@ class LaunchResult:
 
 
 def _to_gcrs(t_launch, t_s, y):
-    """State in the integration frame at ``t_s`` -> GCRS (astropy ITRS->GCRS).
+    """State in the integration frame at ``t_s`` -> GCRS position [km] and velocity [km/s],
+    each (3,) (astropy ITRS->GCRS).
 
     Nothing may download at run time, so astropy's IERS auto-download is
     switched off: dates beyond the bundled IERS-B table use UT1 = UTC and
@@ -136,7 +139,7 @@ def _to_gcrs(t_launch, t_s, y):
         g = ITRS(rep, obstime=obstime).transform_to(GCRS(obstime=obstime))
     rg = g.cartesian.xyz.to_value(u.km)
     vg = g.cartesian.differentials["s"].d_xyz.to_value(u.km / u.s)
-    return tuple(float(x) for x in np.concatenate([rg, vg]))
+    return rg, vg
 
 
 def _coast_for_argp(veh, payload, target, az, kick, guess):
@@ -145,8 +148,8 @@ def _coast_for_argp(veh, payload, target, az, kick, guess):
     for _ in range(4):
         _, out = fly_mission(veh, payload, target, az, kick, coast_s=coast, guidance_guess=guess)
         y = out["y_end"]
-        el = state_to_elements(y[:3], y[3:6])
-        err = (np.radians(target.arg_perigee_deg) - float(el["argp_rad"]) + np.pi) \
+        el = rv2coe(GM_EARTH_WGS84_KM3S2, y[:3], y[3:6])
+        err = (np.radians(target.arg_perigee_deg) - float(el.argp_rad) + np.pi) \
             % (2 * np.pi) - np.pi
         if abs(err) < np.radians(0.05):
             break
@@ -160,7 +163,7 @@ def _coast_for_argp(veh, payload, target, az, kick, guess):
 
 def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
                     payload_kg: float | None = None, kick_deg: float | None = None
-                    ) -> LaunchResult:
+                    ) -> LaunchFlight:
     """Simulate an H3 launch from Tanegashima to a target.
 
     Parameters
@@ -183,7 +186,7 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
 
     Returns
     -------
-    LaunchResult
+    LaunchFlight
         ``feasible`` is False when ``payload_kg`` is more than the vehicle
         can deliver (the flight then shows what it does reach).
     """
@@ -223,84 +226,21 @@ def simulate_launch(vehicle, target, launch_time=None, azimuth_deg=None, *,
     traj = build_trajectory(fl)
     events = build_events(fl)
     y = out["y_end"]
-    el = state_to_elements(y[:3], y[3:6])
+    el = rv2coe(GM_EARTH_WGS84_KM3S2, y[:3], y[3:6])
     iq, ia = int(np.argmax(traj.q_pa)), int(np.argmax(traj.axial_accel_g))
-    gcrs = None if launch_time is None else _to_gcrs(launch_time, out["t_end"], y)
-    return LaunchResult(
+    r_gcrs, v_gcrs = (None, None) if launch_time is None else \
+        _to_gcrs(launch_time, out["t_end"], y)
+    return LaunchFlight(
         vehicle=veh.name, target=target, payload_kg=float(payload_kg), azimuth_deg=float(az),
         kick_deg=float(kick_deg), events=events, trajectory=traj,
         max_q_pa=float(traj.q_pa[iq]), t_max_q_s=float(traj.t_s[iq]),
         max_axial_accel_g=float(traj.axial_accel_g[ia]), t_max_accel_s=float(traj.t_s[ia]),
-        perigee_alt_km=float(el["rp_km"]) - R_EARTH_KM,
-        apogee_alt_km=float(el["ra_km"]) - R_EARTH_KM,
-        inclination_deg=float(np.degrees(el["inc_rad"])),
-        arg_perigee_deg=float(np.degrees(el["argp_rad"])), c3_km2s2=float(el["c3_km2s2"]),
+        perigee_alt_km=float(periapsis(el.p_km, el.ecc)) - R_EARTH_KM,
+        apogee_alt_km=float(apoapsis(el.p_km, el.ecc)) - R_EARTH_KM,
+        inclination_deg=float(np.degrees(el.inc_rad)),
+        arg_perigee_deg=float(np.degrees(el.argp_rad)),
+        c3_km2s2=float(c3(GM_EARTH_WGS84_KM3S2, y[:3], y[3:6])),
         propellant_margin_kg=float(out["margin_kg"]), feasible=feasible, message=message,
-        launch_time=launch_time, final_state_gcrs=gcrs)
+        launch_time=launch_time, final_r_gcrs_km=r_gcrs,
+        final_v_gcrs_kms=v_gcrs)
 
-
-def _q(value, unit):
-    v = float(value)
-    return {"value": v if np.isfinite(v) else None, "unit": unit}
-
-
-def to_summary(result) -> dict:
-    """JSON-serialisable figures of a launch result, performance curve, margin or payload.
-
-    Every number is ``{"value": ..., "unit": "..."}`` (``None`` for
-    infinite/undefined values such as the apogee of an escape orbit).
-    """
-    if isinstance(result, LaunchResult):
-        ev = {e.name: {"time": _q(e.t_s, "s"), "altitude": _q(e.alt_km, "km"),
-                       "speed": _q(e.speed_kms, "km/s"), "downrange": _q(e.downrange_km, "km")}
-              for e in result.events}
-        out = {"vehicle": result.vehicle, "target": type(result.target).__name__,
-               "feasible": result.feasible, "message": result.message,
-               "payload_mass": _q(result.payload_kg, "kg"),
-               "launch_azimuth": _q(result.azimuth_deg, "deg"),
-               "pitch_kick": _q(result.kick_deg, "deg"),
-               "max_dynamic_pressure": _q(result.max_q_pa / 1000.0, "kPa"),
-               "max_dynamic_pressure_time": _q(result.t_max_q_s, "s"),
-               "peak_axial_acceleration": _q(result.max_axial_accel_g, "g0"),
-               "peak_axial_acceleration_time": _q(result.t_max_accel_s, "s"),
-               "perigee_altitude": _q(result.perigee_alt_km, "km"),
-               "apogee_altitude": _q(result.apogee_alt_km, "km"),
-               "inclination": _q(result.inclination_deg, "deg"),
-               "argument_of_perigee": _q(result.arg_perigee_deg, "deg"),
-               "c3": _q(result.c3_km2s2, "km2/s2"),
-               "upper_stage_propellant_margin": _q(result.propellant_margin_kg, "kg"),
-               "events": ev}
-        if result.final_state_gcrs is not None:
-            out["final_position_gcrs"] = {"value": list(result.final_state_gcrs[:3]),
-                                          "unit": "km"}
-            out["final_velocity_gcrs"] = {"value": list(result.final_state_gcrs[3:]),
-                                          "unit": "km/s"}
-        return out
-    if isinstance(result, PerformanceCurve):
-        return {"vehicle": result.vehicle,
-                "c3": {"value": [float(x) for x in result.c3_km2s2], "unit": "km2/s2"},
-                "payload_mass": {"value": [None if not np.isfinite(x) else float(x)
-                                           for x in result.payload_kg], "unit": "kg"},
-                "parking_orbit_altitude": _q(result.parking_alt_km, "km"),
-                "launch_azimuth": _q(result.azimuth_deg, "deg"),
-                "pitch_kick": _q(result.kick_deg, "deg"), "caveat": MODEL_BIAS_NOTE}
-    if isinstance(result, Margin):
-        return {"c3": _q(result.c3_km2s2, "km2/s2"),
-                "capability": _q(result.capability_kg, "kg"),
-                "spacecraft_mass": _q(result.spacecraft_mass_kg, "kg"),
-                "margin": _q(result.margin_kg, "kg"), "feasible": result.feasible,
-                "message": result.message, "caveat": MODEL_BIAS_NOTE}
-    if isinstance(result, DeltaVBudget):
-        return {"window_start": _q(result.t0_s, "s"), "window_end": _q(result.t1_s, "s"),
-                "ideal_delta_v": _q(result.ideal_dv_ms, "m/s"),
-                "gravity_loss": _q(result.gravity_loss_ms, "m/s"),
-                "drag_loss": _q(result.drag_loss_ms, "m/s"),
-                "back_pressure_loss": _q(result.back_pressure_loss_ms, "m/s"),
-                "steering_loss": _q(result.steering_loss_ms, "m/s"),
-                "speed_gain": _q(result.speed_gain_ms, "m/s")}
-    if isinstance(result, PayloadSolution):
-        return {"payload_mass": _q(result.payload_kg, "kg"),
-                "launch_azimuth": _q(result.azimuth_deg, "deg"),
-                "pitch_kick": _q(result.kick_deg, "deg")}
-    raise ValueError("to_summary takes a LaunchResult, PerformanceCurve, Margin, "
-                     f"PayloadSolution or DeltaVBudget; got {type(result).__name__}")

@@ -1,18 +1,7 @@
 """Payload performance of a launch vehicle: payload versus C3, to GTO, and margins.
 
 Every payload figure comes from full ascent simulations
-(:func:`lupex.launch.ascent.fly_mission`), never from a rocket-equation
-surrogate:
-
-* ``payload_vs_c3``: for a grid of payload masses the vehicle flies to a
-  circular parking orbit (kick and linear-tangent guidance optimised), then
-  burns the second burn prograde to propellant depletion; the C3 reached is
-  the most that payload can be given.  Payload at the requested C3 values
-  is the monotone (PCHIP) interpolation of that grid, whose error the tests
-  bound by re-flying an interpolated point.
-* ``max_payload``: secant search on the propellant margin left at the
-  target (circular, elliptic, GTO with JAXA's Delta-v-to-GEO definition,
-  lunar transfer at a C3).
+(:func:`lupex.launch.guidance.fly_mission`), never from a rocket-equation surrogate.
 """
 from __future__ import annotations
 
@@ -24,7 +13,8 @@ from scipy.interpolate import PchipInterpolator
 
 from lupex.constants import G0_MS2, GM_EARTH_WGS84_KM3S2
 
-from .ascent import R_GEO_KM, AscentFailure, fly_mission, optimise_kick
+from .flight import R_GEO_KM, AscentFailure
+from .guidance import fly_mission, optimise_kick
 from .site import check_azimuth, launch_azimuth_deg
 from .targets import GTO, CircularOrbit, LunarTransfer
 from .vehicle import Vehicle, load_vehicle
@@ -40,7 +30,18 @@ MODEL_BIAS_NOTE = ("Computed payloads are still optimistic: +9.5 % against the H
 
 
 def default_azimuth_deg(target) -> float:
-    """Launch azimuth for a target: from its inclination, else due east (90 deg)."""
+    """Launch azimuth for a target.
+
+    Parameters
+    ----------
+    target : CircularOrbit, EllipticOrbit, GTO or LunarTransfer
+
+    Returns
+    -------
+    float
+        Azimuth [deg clockwise from north]: from the target inclination
+        (:func:`~lupex.launch.site.launch_azimuth_deg`), else due east (90 deg).
+    """
     inc = getattr(target, "inclination_deg", None)
     if inc is None:
         return 90.0
@@ -56,12 +57,30 @@ def _guess(out):
 
 def target_margin_kg(veh: Vehicle, payload_kg: float, target, azimuth_deg: float,
                      kick_deg: float, guidance_guess=None):
-    """Usable upper-stage propellant left once ``target`` is reached [kg].
+    """Usable upper-stage propellant left once ``target`` is reached.
 
-    Negative when the target is out of reach: the shortfall in speed at
-    propellant depletion is converted to the propellant an impulsive burn
-    would still need, ``m_f (exp(dv / (Isp g0)) - 1)``, which keeps the
-    function continuous for root finding.  Returns ``(margin_kg, out)``.
+    Negative when the target is out of reach: the shortfall in speed at propellant
+    depletion is converted to the propellant an impulsive burn would still need,
+    ``m_f (exp(dv / (Isp g0)) - 1)``, which keeps the function continuous for root
+    finding.
+
+    Parameters
+    ----------
+    veh : Vehicle
+    payload_kg : float
+        Spacecraft mass [kg].
+    target : CircularOrbit, EllipticOrbit, GTO or LunarTransfer
+    azimuth_deg, kick_deg : float
+        Launch azimuth [deg clockwise from north] and pitch kick [deg].
+    guidance_guess : tuple of float, optional
+        Starting point of the guidance shooting (see :func:`~lupex.launch.guidance.fly_mission`).
+
+    Returns
+    -------
+    margin_kg : float
+        Propellant margin [kg].
+    out : dict
+        The flight's outcomes (:func:`lupex.launch.flight.fly_guided`).
     """
     try:
         _, out = fly_mission(veh, payload_kg, target, azimuth_deg, kick_deg,
@@ -116,8 +135,14 @@ def max_payload(vehicle, target, azimuth_deg: float | None = None, kick_deg: flo
         Launch azimuth [deg from north]; default from the target inclination.
     kick_deg : float, optional
         Pitch kick [deg]; default optimised for ``first_guess_kg``.
+    first_guess_kg : float
+        Payload the search starts from (and the kick is optimised for) [kg].
     tol_kg : float
         Convergence tolerance on the payload [kg].
+
+    Returns
+    -------
+    PayloadSolution
     """
     veh = load_vehicle(vehicle)
     az = default_azimuth_deg(target) if azimuth_deg is None else check_azimuth(azimuth_deg)
@@ -176,7 +201,18 @@ class PerformanceCurve:
     grid_c3_km2s2: np.ndarray
 
     def payload_at(self, c3_km2s2):
-        """Payload [kg] at any C3 inside the simulated grid (PCHIP; NaN outside)."""
+        """Payload at any C3 inside the simulated grid (monotone PCHIP interpolation).
+
+        Parameters
+        ----------
+        c3_km2s2 : array_like
+            Launch energies [km^2/s^2].
+
+        Returns
+        -------
+        numpy.ndarray
+            Payload [kg]; NaN outside the simulated C3 range.
+        """
         c3 = np.asarray(c3_km2s2, dtype=float)
         order = np.argsort(self.grid_c3_km2s2)
         xs, ys = self.grid_c3_km2s2[order], self.grid_payload_kg[order]
@@ -187,7 +223,27 @@ class PerformanceCurve:
 
 def max_c3_km2s2(veh: Vehicle, payload_kg: float, parking_alt_km: float, azimuth_deg: float,
                  kick_deg: float, guidance_guess=None):
-    """C3 at upper-stage propellant depletion for a payload [km^2/s^2]; returns (c3, out)."""
+    """Highest C3 a payload reaches: the second burn flown to propellant depletion.
+
+    Parameters
+    ----------
+    veh : Vehicle
+    payload_kg : float
+        Spacecraft mass [kg].
+    parking_alt_km : float
+        Circular parking-orbit altitude [km].
+    azimuth_deg, kick_deg : float
+        Launch azimuth [deg clockwise from north] and pitch kick [deg].
+    guidance_guess : tuple of float, optional
+        Starting point of the guidance shooting.
+
+    Returns
+    -------
+    c3_km2s2 : float
+        C3 at depletion [km^2/s^2].
+    out : dict
+        The flight's outcomes (:func:`lupex.launch.flight.fly_guided`).
+    """
     target = LunarTransfer(c3_km2s2=0.0, parking_alt_km=parking_alt_km)
     _, out = fly_mission(veh, payload_kg, target, azimuth_deg, kick_deg, burn_to_depletion=True,
                          guidance_guess=guidance_guess)
@@ -222,10 +278,11 @@ def payload_vs_c3(vehicle, c3_km2s2, parking_alt_km: float = 200.0,
     The pitch kick is set once, for the middle grid payload, and reused for
     the others: solved to reach the flight-path angle the vehicle file pins
     at SRB separation (the flown pitch programme), or else optimised for
-    payload (an upper bound; for H3-24L the optimum kick adds ~2.4 t at
-    C3 = -2).  The upper-stage guidance is re-solved for each payload.  Cost
-    on one core: ~0.5 s per grid point plus ~1 s for the kick with a pinned
-    programme (about 4 s for the default grid), 7-15 s more when optimising.
+    payload (an upper bound).  The upper-stage guidance is re-solved for each
+    payload.  Each grid payload flies the second burn to propellant depletion; the
+    payload at the requested C3 is the monotone (PCHIP) interpolation of that grid,
+    whose error ``tests/launch/test_performance.py`` bounds by re-flying an
+    interpolated point.  Run time: ``benchmarks/bench_launch.py``.
     """
     veh = load_vehicle(vehicle)
     c3 = np.atleast_1d(np.asarray(c3_km2s2, dtype=float))
@@ -324,6 +381,20 @@ def payload_to_gto(vehicle, dv_to_geo_kms: float = 1.5, parking_alt_km: float = 
     """Largest payload to a GTO with ``dv_to_geo_kms`` left to GEO (JAXA's definition).
 
     See :class:`lupex.launch.targets.GTO` for the long-coast profile flown.
+
+    Parameters
+    ----------
+    vehicle : str or Vehicle
+    dv_to_geo_kms : float
+        Delta-v the spacecraft must still supply to reach GEO [km/s].
+    parking_alt_km : float
+        Circular parking-orbit altitude [km].
+    azimuth_deg : float
+        Launch azimuth [deg clockwise from north].
+
+    Returns
+    -------
+    PayloadSolution
     """
     return max_payload(vehicle, GTO(dv_to_geo_kms, parking_alt_km), azimuth_deg=azimuth_deg)
 

@@ -1,21 +1,7 @@
 """The Tanegashima launch site and the launch azimuths its range allows.
 
-Azimuth convention: degrees clockwise from geodetic north (0 = north,
-90 = east), measured in the Earth-fixed frame at the pad.
-
-Allowed azimuth range
----------------------
-JAXA publishes no numerical azimuth limits for the Yoshinobu complex in the
-public material we could find, so the range is inferred from what has been
-flown: geostationary and low-inclination missions leave due east (GTO
-inclination ~28.5-30.4 deg, azimuth ~90-100 deg), HTV flights to the ISS
-(51.6 deg) leave to the south-east (azimuth ~134 deg, descending), and
-Sun-synchronous missions (97-98 deg, e.g. ALOS-3/4 on H3 TF1/F3) leave
-southwards, slightly west of south (azimuth ~189-192 deg), clearing the
-Ryukyu arc and passing east of the Philippines.  Northward flights would
-overfly Honshu/Shikoku and westward ones Kyushu and the East China Sea.
-We therefore allow ``ALLOWED_AZIMUTH_DEG = (90, 195)`` and reject anything
-else with a ``ValueError``.  Treat the bounds as an engineering assumption.
+Azimuth convention: degrees clockwise from geodetic north (0 = north, 90 = east), measured
+in the Earth-fixed frame at the pad.
 """
 from __future__ import annotations
 
@@ -28,12 +14,42 @@ from lupex.constants import GM_EARTH_WGS84_KM3S2, OMEGA_EARTH_RADS, R_EARTH_KM
 #: 30.40 N, 130.97 E; JAXA TNSC site description).
 TANEGASHIMA_LP2 = (30.4009, 130.9753, 0.05)
 
-#: Allowed launch azimuth range [deg clockwise from north] (inferred; see module doc).
+#: Allowed launch azimuth range [deg clockwise from north] (inferred; see check_azimuth).
 ALLOWED_AZIMUTH_DEG = (90.0, 195.0)
 
 
 def check_azimuth(azimuth_deg: float) -> float:
-    """Return ``azimuth_deg`` if Tanegashima's range allows it, else raise ValueError."""
+    """Check a launch azimuth against Tanegashima's range, :data:`ALLOWED_AZIMUTH_DEG`.
+
+    Parameters
+    ----------
+    azimuth_deg : float
+        Launch azimuth [deg clockwise from north].
+
+    Returns
+    -------
+    float
+        The same azimuth [deg].
+
+    Raises
+    ------
+    ValueError
+        If it is outside the allowed range or not finite.
+
+    Notes
+    -----
+    JAXA publishes no numerical azimuth limits for the Yoshinobu complex in the
+    public material we could find, so the range is inferred from what has been
+    flown: geostationary and low-inclination missions leave due east (GTO
+    inclination ~28.5-30.4 deg, azimuth ~90-100 deg), HTV flights to the ISS
+    (51.6 deg) leave to the south-east (azimuth ~134 deg, descending), and
+    Sun-synchronous missions (97-98 deg, e.g. ALOS-3/4 on H3 TF1/F3) leave
+    southwards, slightly west of south (azimuth ~189-192 deg), clearing the
+    Ryukyu arc and passing east of the Philippines.  Northward flights would
+    overfly Honshu/Shikoku and westward ones Kyushu and the East China Sea.
+    We therefore allow ``ALLOWED_AZIMUTH_DEG = (90, 195)`` and reject anything
+    else with a ``ValueError``.  Treat the bounds as an engineering assumption.
+    """
     lo, hi = ALLOWED_AZIMUTH_DEG
     if not np.isfinite(azimuth_deg) or not lo <= azimuth_deg <= hi:
         raise ValueError(f"azimuth_deg must be within the Tanegashima range [{lo}, {hi}] deg "

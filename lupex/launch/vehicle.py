@@ -1,22 +1,14 @@
-"""Launch-vehicle description: stages, engines, fairing and event rules, read from YAML.
+"""Launch-vehicle description (stages, engines, fairing, flight sequence) read from YAML.
 
-A vehicle file (``configs/vehicles/<name>.yaml``) lists every stage's dry
-and propellant mass, vacuum and sea-level thrust, vacuum Isp and burn time,
-the fairing mass and its jettison rule, and the fixed delays of the flight
-sequence.  :func:`load_vehicle` validates it (pydantic) and returns a frozen
-:class:`Vehicle`; every error is a single ``ValueError`` naming the file and
-the field.
-
-Conventions: masses in kg, thrust in kN *per engine* in the file and in N
-for the totals exposed by the properties, times in s, Isp in s.  Thrust at
-ambient pressure ``p`` follows the nozzle back-pressure law
-``F(p) = F_vac - A_e p`` with the exit area implied by the two published
-thrusts, ``A_e = (F_vac - F_sl) / p0`` (Sutton & Biblarz, *Rocket Propulsion
-Elements*, 9th ed., eq. 3-21); the mass flow is ``F_vac / (Isp_vac g0)``.
+Vehicle files ship as package data (``lupex/data/vehicles/<name>.yaml``, read with
+:mod:`importlib.resources`); a scenario may also name its own file by path.
+:func:`load_vehicle` validates one (pydantic) into a frozen :class:`Vehicle`.  Masses in
+kg, thrust in kN *per engine* in the file and in N for the totals, times and Isp in s.
 """
 from __future__ import annotations
 
 from dataclasses import field
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
@@ -36,7 +28,9 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 from lupex.constants import G0_MS2, P0_PA
 
 _CFG = ConfigDict(extra="forbid", frozen=True)
-VEHICLE_DIR = Path(__file__).resolve().parents[2] / "configs" / "vehicles"
+#: The vehicle files shipped with lupex: package data ``lupex/data/vehicles`` (a
+#: :class:`importlib.resources.abc.Traversable`, so a non-editable install finds them).
+VEHICLE_DIR = files("lupex") / "data" / "vehicles"
 
 
 class BoosterSpec(BaseModel):
@@ -138,7 +132,12 @@ class StageSpec(BaseModel):
 
     @property
     def exit_area_m2(self) -> float:
-        """Total nozzle exit area [m^2] from A_e = (F_vac - F_sl) / p0 (0 if no F_sl)."""
+        """Total nozzle exit area [m^2] from A_e = (F_vac - F_sl) / p0 (0 if no F_sl).
+
+        Thrust at ambient pressure ``p`` follows the nozzle back-pressure law
+        ``F(p) = F_vac - A_e p`` (Sutton & Biblarz, *Rocket Propulsion Elements*, 9th ed.,
+        eq. 3-21), with the exit area implied by the two published thrusts.
+        """
         if self.thrust_sl_kN is None:
             return 0.0
         return self.engine_count * (self.thrust_vac_kN - self.thrust_sl_kN) * 1e3 / P0_PA
@@ -238,6 +237,7 @@ class Vehicle:
 
     @property
     def n_boosters(self) -> int:
+        """Number of strap-on boosters (0 without)."""
         return 0 if self.boosters is None else self.boosters.count
 
     @property
@@ -255,7 +255,18 @@ class Vehicle:
         return self.gross_mass_kg - self.core.pad_burn_kg
 
     def reference_area_m2(self, with_boosters: bool) -> float:
-        """Drag reference area: summed cross-sections of core and boosters [m^2]."""
+        """Drag reference area: summed cross-sections of core and boosters.
+
+        Parameters
+        ----------
+        with_boosters : bool
+            Count the boosters (before their separation).
+
+        Returns
+        -------
+        float
+            Area [m^2].
+        """
         area = np.pi / 4 * self.core.diameter_m ** 2
         if with_boosters and self.boosters is not None:
             area += self.boosters.count * np.pi / 4 * self.boosters.diameter_m ** 2
@@ -272,6 +283,17 @@ def _format_error(err: ValidationError, source: str) -> str:
 
 def vehicle_from_dict(data: dict, source: str = "<dict>") -> Vehicle:
     """Validate a vehicle description given as a mapping and freeze it.
+
+    Parameters
+    ----------
+    data : dict
+        The parsed YAML content (units as in the vehicle files).
+    source : str
+        Where it came from, for error messages.
+
+    Returns
+    -------
+    Vehicle
 
     Raises
     ------
@@ -290,14 +312,27 @@ def vehicle_from_dict(data: dict, source: str = "<dict>") -> Vehicle:
 _VEHICLE_ADAPTER = TypeAdapter(Vehicle)
 
 
+def vehicle_names() -> tuple[str, ...]:
+    """Names of the vehicle files shipped with lupex.
+
+    Returns
+    -------
+    tuple of str
+        Sorted names, e.g. ``("h2a-202", "h3-22s", "h3-24l", "h3-30s")``.
+    """
+    return tuple(sorted(q.name[:-len(".yaml")] for q in VEHICLE_DIR.iterdir()
+                        if q.name.endswith(".yaml")))
+
+
 def load_vehicle(name_or_path: str | Path) -> Vehicle:
     """Read and validate a vehicle description.
 
     Parameters
     ----------
-    name_or_path : str or pathlib.Path
-        A vehicle name found in ``configs/vehicles/`` (``"h3-24l"``,
-        ``"h3-22s"``, ``"h3-30s"``) or the path of a YAML file.
+    name_or_path : str, pathlib.Path or Vehicle
+        A shipped vehicle's name (:func:`vehicle_names`: ``"h3-24l"``,
+        ``"h3-22s"``, ``"h3-30s"``, ``"h2a-202"``), the path of a YAML file
+        (``.yaml``/``.yml``), or an already loaded vehicle (returned as is).
 
     Returns
     -------
@@ -314,7 +349,7 @@ def load_vehicle(name_or_path: str | Path) -> Vehicle:
     if p.suffix not in (".yaml", ".yml"):
         p = VEHICLE_DIR / f"{str(name_or_path).lower()}.yaml"
     if not p.is_file():
-        known = sorted(q.stem for q in VEHICLE_DIR.glob("*.yaml"))
+        known = list(vehicle_names())
         raise ValueError(f"vehicle {name_or_path!r} not found; known vehicles: {known}")
     try:
         data = yaml.safe_load(p.read_text())

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import launch as L
-from ..launch.mission import MODEL_BIAS_NOTE
+from ..report.launch import launch_figures, launch_report, launch_summary
 from ..scenario import Scenario
 from ..timescale import utc_time
 from .base import Progress, Stage
@@ -19,16 +19,33 @@ C3_GRID_KM2S2 = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0)
 
 @dataclass(frozen=True)
 class LaunchStageResult:
+    """What the launch stage found (presented by :mod:`lupex.report.launch`).
+
+    Attributes
+    ----------
+    required_c3_km2s2 : float
+        C3 the spacecraft needs [km^2/s^2], and ``c3_source`` where it came from.
+    curve : lupex.launch.PerformanceCurve
+    margin : lupex.launch.Margin
+    flight : lupex.launch.LaunchFlight or None
+        The ascent flown (``None`` when no feasible ascent could be flown).
+    flown_payload_kg : float
+        Payload of that flight [kg]: the spacecraft, or the most the vehicle can lift.
+    note : str
+        Why the flight differs from the spacecraft's, if it does.
+    """
     required_c3_km2s2: float
     c3_source: str
     curve: L.PerformanceCurve
     margin: L.Margin
-    flight: L.LaunchResult | None  # None when no feasible ascent could be flown
+    flight: L.LaunchFlight | None
     flown_payload_kg: float
     note: str
 
 
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageResult:
+    """Payload vs C3 of the scenario's vehicle, the margin at the transfer's C3, and the
+    ascent with the spacecraft (or the heaviest payload the vehicle can lift)."""
     c3, source = float(inputs["transfer"].c3_km2s2), "the targeted transfer"
     vehicle = scenario.launch.vehicle
     progress(0, 3)
@@ -57,63 +74,5 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageR
     return LaunchStageResult(c3, source, curve, margin, flight, float(payload), note.strip())
 
 
-def summary(r: LaunchStageResult) -> dict:
-    out = {
-        "required_c3": {"value": r.required_c3_km2s2, "unit": "km^2/s^2"},
-        "required_c3_source": r.c3_source,
-        "performance": L.to_summary(r.curve),
-        "margin": L.to_summary(r.margin),
-        "feasible": bool(r.margin.feasible),
-        "flown_payload": {"value": r.flown_payload_kg, "unit": "kg"},
-        "note": r.note,
-    }
-    if r.flight is not None:
-        out["flight"] = L.to_summary(r.flight)
-    return out
-
-
-def report(r: LaunchStageResult) -> str:
-    m = r.margin
-    lines = [
-        f"Required C3 {r.required_c3_km2s2:.3f} km²/s² (from {r.c3_source}).",
-        "",
-        f"**{m.message}**",
-        "",
-        f"Caveat: {MODEL_BIAS_NOTE}",
-        "",
-        "| C3 (km²/s²) | " + " | ".join(f"{c:+.0f}" for c in r.curve.c3_km2s2) + " |",
-        "|---|" + "---|" * len(r.curve.c3_km2s2),
-        "| payload (kg) | " + " | ".join(f"{p:.0f}" for p in r.curve.payload_kg) + " |",
-        "",
-    ]
-    if r.note:
-        lines += [r.note, ""]
-    f = r.flight
-    if f is not None:
-        lines += [
-            (f"Ascent with {r.flown_payload_kg:.0f} kg, azimuth {f.azimuth_deg:.1f}°, pitch kick "
-            f"{f.kick_deg:.2f}°: max q {f.max_q_pa / 1e3:.1f} kPa at {f.t_max_q_s:.0f} s, peak axial "
-            f"acceleration {f.max_axial_accel_g:.2f} g at {f.t_max_accel_s:.0f} s."),
-            "",
-            "| event | time (s) | altitude (km) | speed (km/s) | downrange (km) |",
-            "|---|---|---|---|---|",
-        ]
-        lines += [f"| {e.name} | {e.t_s:.1f} | {e.alt_km:.1f} | {e.speed_kms:.3f} | "
-                  f"{e.downrange_km:.0f} |" for e in f.events]
-    return "\n".join(lines)
-
-
-def figures(r: LaunchStageResult) -> dict:
-    pub = L.load_vehicle(r.curve.vehicle).published
-    bounds = [(pub["lto_c3_km2s2"], pub["lto_payload_kg"],
-               f"published: > {pub['lto_payload_kg'] / 1e3:.1f} t to lunar transfer")] \
-        if {"lto_c3_km2s2", "lto_payload_kg"} <= pub.keys() else []
-    figs = {"launch_payload_vs_c3": L.plot_payload_vs_c3(r.curve, r.margin.spacecraft_mass_kg,
-                                                           r.required_c3_km2s2, bounds)}
-    if r.flight is not None:
-        figs["launch_ascent"] = L.plot_ascent_profile(r.flight)
-        figs["launch_ground_track"] = L.plot_ground_track(r.flight)
-    return figs
-
-
-STAGE = Stage("launch", "H3 launch from Tanegashima", ("transfer",), run, summary, report, figures)
+STAGE = Stage("launch", "H3 launch from Tanegashima", ("transfer",), run, launch_summary,
+              launch_report, launch_figures)

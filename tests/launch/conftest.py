@@ -41,3 +41,10 @@ def lto_result(curve_24l):
 @pytest.fixture(scope="session")
 def gto_result(curve_24l):
     return simulate_launch("h3-24l", GTO(1.5), payload_kg=6500.0, kick_deg=curve_24l.kick_deg)
+
+
+@pytest.fixture(scope="session")
+def f26_result():
+    """H-IIA F26-like flight (720 kg to a 254 km circle, due east); pitch kick from the
+    vehicle file's flown flight-path angle, so no optimisation (~2 s)."""
+    return simulate_launch("h2a-202", CircularOrbit(254.0), azimuth_deg=90.0, payload_kg=720.0)

@@ -8,9 +8,9 @@ from scipy.integrate import solve_ivp
 from lupex.constants import G0_MS2, GM_EARTH_WGS84_KM3S2, J2_EARTH, R_EARTH_KM
 from lupex.launch import dynamics
 from lupex.launch.dynamics import UPPER, Mode, Propulsion, Segment, make_rhs
-from lupex.launch.elements import state_to_elements
 from lupex.launch.site import launch_azimuth_deg
 from lupex.launch.vehicle import load_vehicle
+from lupex.orbits.elements import c3, rv2coe
 
 
 def _integrate(rhs, y0, t1):
@@ -78,24 +78,24 @@ def test_launch_azimuth_yields_the_inclination(inc):
     b = v_rot * np.dot(u, east)
     s = -b + np.sqrt(b * b - (v_rot**2 - v_orb**2))
     v = s * u + v_rot * east
-    el = state_to_elements(r, v)
-    assert np.degrees(el["inc_rad"]) == pytest.approx(inc, abs=1e-6)
+    el = rv2coe(GM_EARTH_WGS84_KM3S2, r, v)
+    assert np.degrees(el.inc_rad) == pytest.approx(inc, abs=1e-6)
 
 
 def test_elements_of_a_known_orbit():
     # circular equatorial orbit: e = 0, i = 0, energy -mu/2a
     r, v = [7000.0, 0.0, 0.0], [0.0, np.sqrt(GM_EARTH_WGS84_KM3S2 / 7000.0), 0.0]
-    el = state_to_elements(r, v)
-    assert el["ecc"] == pytest.approx(0.0, abs=1e-12)
-    assert el["a_km"] == pytest.approx(7000.0, rel=1e-12)
-    assert el["c3_km2s2"] == pytest.approx(-GM_EARTH_WGS84_KM3S2 / 7000.0, rel=1e-12)
+    el = rv2coe(GM_EARTH_WGS84_KM3S2, r, v)
+    assert el.ecc == pytest.approx(0.0, abs=1e-12)
+    assert el.a_km == pytest.approx(7000.0, rel=1e-12)
+    assert c3(GM_EARTH_WGS84_KM3S2, r, v) == pytest.approx(-GM_EARTH_WGS84_KM3S2 / 7000.0, rel=1e-12)
 
 
 @pytest.mark.slow
 def test_drag_curve_sensitivity(monkeypatch):
     """The Cd(Mach) curve is an assumption (aero.py); +/-30 % on it must move the
     propellant left in a 200 km parking orbit by < 3 % (measured ~2 %)."""
-    from lupex.launch.ascent import fly_mission
+    from lupex.launch.guidance import fly_mission
     from lupex.launch.targets import CircularOrbit
 
     veh = load_vehicle("h3-24l")
@@ -117,8 +117,8 @@ _GUIDANCE_START = {}
 def _guidance_start_state():
     """H3-24L, 6 t payload, kick 32.8 deg: state at SRB separation (computed once)."""
     if not _GUIDANCE_START:
-        from lupex.launch.ascent import _Flight, fly_first_stage
-        fl = _Flight(load_vehicle("h3-24l"), 6000.0, record=False)
+        from lupex.launch.flight import FlightLog, fly_first_stage
+        fl = FlightLog(load_vehicle("h3-24l"), 6000.0, record=False)
         t, y = fly_first_stage(fl, 90.0, 32.8)
         _GUIDANCE_START.update(flight=fl, t=t, y=y)
     return _GUIDANCE_START
@@ -130,20 +130,22 @@ def _guidance_start_state():
 def test_guidance_solver_hits_any_circular_orbit(alt_km):
     """Property: from the same guidance start, the linear-tangent shooting puts the
     stage on the commanded circle (radius within 0.1 km, flight-path angle < 0.01 deg)."""
-    from lupex.launch.ascent import _Flight, guided_ascent, solve_upper_guidance
     from lupex.launch.dynamics import specific_energy
+    from lupex.launch.flight import FlightLog, guided_ascent
+    from lupex.launch.guidance import solve_upper_guidance
 
     s = _guidance_start_state()
     r_t = R_EARTH_KM + alt_km
     lts = solve_upper_guidance(s["flight"], s["t"], s["y"], r_t, r_t, kick_deg=32.8)
-    probe = _Flight(load_vehicle("h3-24l"), 6000.0, record=False)
+    probe = FlightLog(load_vehicle("h3-24l"), 6000.0, record=False)
     probe.boosters_on = False
     e_t = -GM_EARTH_WGS84_KM3S2 / (2 * r_t)
     _, y, reached = guided_ascent(probe, s["t"], s["y"], lts, e_t, 90.0, 32.8)
-    el = state_to_elements(y[:3], y[3:6])
+    r, v = y[:3], y[3:6]
+    fpa_rad = np.arcsin(np.dot(r, v) / (np.linalg.norm(r) * np.linalg.norm(v)))
     assert reached and specific_energy(y) == pytest.approx(e_t, rel=1e-6)
     assert np.linalg.norm(y[:3]) == pytest.approx(r_t, abs=0.1)
-    assert abs(np.degrees(el["fpa_rad"])) < 0.01
+    assert abs(np.degrees(fpa_rad)) < 0.01
 
 
 @settings(max_examples=4, deadline=None)
@@ -153,7 +155,7 @@ def test_pitch_programme_reaches_the_pinned_flight_path_angle(fpa_deg, payload_k
     turn to the requested inertial flight-path angle at SRB separation (Brent's
     method on kick, xtol 0.01 deg; the angle moves ~2 deg per deg of kick, so
     0.05 deg)."""
-    from lupex.launch.ascent import _fpa_at_guidance_start_deg, kick_for_srb_sep_fpa
+    from lupex.launch.guidance import _fpa_at_guidance_start_deg, kick_for_srb_sep_fpa
 
     veh = load_vehicle("h3-24l")
     kick = kick_for_srb_sep_fpa(veh, payload_kg, 90.0, fpa_deg)
@@ -162,6 +164,7 @@ def test_pitch_programme_reaches_the_pinned_flight_path_angle(fpa_deg, payload_k
 
 
 def test_unreachable_pitch_programme_angle_is_an_ascent_failure():
-    from lupex.launch.ascent import AscentFailure, kick_for_srb_sep_fpa
+    from lupex.launch.flight import AscentFailure
+    from lupex.launch.guidance import kick_for_srb_sep_fpa
     with pytest.raises(AscentFailure, match="flight-path angle"):
         kick_for_srb_sep_fpa(load_vehicle("h3-24l"), 6000.0, 90.0, 89.0)

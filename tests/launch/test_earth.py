@@ -34,7 +34,7 @@ def test_j2_gravity_closed_form():
 
 
 def test_gravity_is_vectorised():
-    r = np.array([[7000.0, 0.0, 0.0], [0.0, 7000.0, 1.0]]).T
+    r = np.array([[7000.0, 0.0, 0.0], [0.0, 7000.0, 1.0]])     # (n, 3)
     g = gravity_j2(r)
-    assert g.shape == (3, 2)
-    np.testing.assert_allclose(g[:, 0], gravity_j2(r[:, 0]))
+    assert g.shape == (2, 3)
+    np.testing.assert_allclose(g[0], gravity_j2(r[0]))

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lupex.launch import LunarTransfer, margin_kg, payload_vs_c3, simulate_launch, to_summary
+from lupex.launch import LunarTransfer, margin_kg, payload_vs_c3, simulate_launch
 from lupex.launch.performance import max_c3_km2s2
 from lupex.launch.vehicle import load_vehicle
 
@@ -29,9 +29,6 @@ def test_margin_flags(curve_24l):
     heavy = margin_kg(curve_24l, -2.0, 20_000.0)
     assert not heavy.feasible and heavy.margin_kg < 0
     assert "TOO HEAVY" in heavy.message
-    s = to_summary(heavy)
-    assert s["margin"]["unit"] == "kg" and s["feasible"] is False
-    assert "optimistic" in s["caveat"]
 
 
 @pytest.mark.parametrize("c3, mass, match", [(-2.0, -1.0, "spacecraft_mass_kg"),
@@ -49,7 +46,7 @@ def test_curve_bad_c3(c3):
 
 
 def test_too_heavy_spacecraft_is_flagged(curve_24l):
-    r = simulate_launch("h3-24l", LunarTransfer(-2.0), payload_kg=12_000.0,
+    result = simulate_launch("h3-24l", LunarTransfer(-2.0), payload_kg=12_000.0,
                         kick_deg=curve_24l.kick_deg)
-    assert not r.feasible and "too heavy" in r.message
-    assert r.c3_km2s2 < -2.0                 # burnt to depletion short of the target
+    assert not result.feasible and "too heavy" in result.message
+    assert result.c3_km2s2 < -2.0                 # burnt to depletion short of the target

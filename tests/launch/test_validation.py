@@ -35,9 +35,9 @@ import numpy as np
 import pytest
 
 from lupex.launch import CircularOrbit, simulate_launch
-from lupex.launch.ascent import heating_rate_wm2
 from lupex.launch.performance import max_payload
 from lupex.launch.targets import GTO
+from lupex.launch.trajectory import heating_rate_wm2
 from lupex.launch.vehicle import load_vehicle
 
 _BIASED = {"strict": True, "raises": AssertionError}

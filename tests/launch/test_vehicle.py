@@ -4,7 +4,7 @@ import copy
 import pytest
 import yaml
 
-from lupex.launch.vehicle import VEHICLE_DIR, load_vehicle, vehicle_from_dict
+from lupex.launch.vehicle import VEHICLE_DIR, load_vehicle, vehicle_from_dict, vehicle_names
 
 
 @pytest.mark.parametrize("name", ["h3-24l", "h3-22s", "h3-30s", "h2a-202"])
@@ -107,3 +107,20 @@ def test_bad_pitch_programme_angle_names_the_field():
     d["sequence"]["srb_sep_fpa_deg"] = 95.0
     with pytest.raises(ValueError, match=r"sequence\.srb_sep_fpa_deg"):
         vehicle_from_dict(d, "test")
+
+
+def test_vehicle_files_are_package_data():
+    # read through importlib.resources from lupex/data/vehicles, so an installed wheel
+    # (no configs/ directory) still finds them
+    from importlib.resources import files
+
+    assert vehicle_names() == ("h2a-202", "h3-22s", "h3-24l", "h3-30s")
+    assert (files("lupex") / "data" / "vehicles" / "h3-24l.yaml").is_file()
+    assert str(VEHICLE_DIR).endswith("lupex/data/vehicles")
+
+
+def test_a_vehicle_file_given_by_path_loads(tmp_path):
+    own = tmp_path / "my-h3.yml"
+    own.write_text((VEHICLE_DIR / "h3-24l.yaml").read_text())
+    assert load_vehicle(own).name == "h3-24l"
+    assert load_vehicle(str(own)).gross_mass_kg == load_vehicle("h3-24l").gross_mass_kg
