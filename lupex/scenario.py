@@ -82,19 +82,19 @@ class Mission(_Model):
 
 
 def _known_vehicle(name: str) -> str:
-    from .launch.vehicle import VEHICLE_DIR
+    from .launch.vehicle import vehicle_names
 
     if Path(name).suffix in (".yaml", ".yml") and Path(name).is_file():
         return name
-    if not (VEHICLE_DIR / f"{name.lower()}.yaml").is_file():
-        known = ", ".join(sorted(p.stem for p in VEHICLE_DIR.glob("*.yaml")))
+    if name.lower() not in vehicle_names():
+        known = ", ".join(vehicle_names())
         raise ValueError(f"unknown vehicle {name!r}; known: {known} (or a path to a .yaml file)")
     return name
 
 
 class Launch(_Model):
     vehicle: Annotated[str, AfterValidator(_known_vehicle)] = Field(
-        "h3-24l", description="vehicle file name in configs/vehicles, or a path")
+        "h3-24l", description="vehicle name (lupex/data/vehicles) or a path")
     date: Date = Field(description="nominal lift-off, UTC")
     window_days: Range(0, 60, "days") = 0.0
     pad_lat_deg: Range(-90, 90, "deg") = 30.4009  # Yoshinobu LP-2, Tanegashima (JAXA)
