@@ -54,7 +54,15 @@ def _between(lo: float, hi: float, unit: str = ""):
 
 
 def Range(lo: float, hi: float, unit: str = ""):
-    """A float field type limited to ``[lo, hi]`` (``unit`` is named in its error)."""
+    """A float field type limited to ``[lo, hi]``.
+
+    Parameters
+    ----------
+    lo, hi : float
+        Inclusive bounds, in the field's unit.
+    unit : str
+        The unit, named in the error message.
+    """
     return Annotated[float, _between(lo, hi, unit)]
 
 

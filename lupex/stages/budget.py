@@ -30,6 +30,18 @@ class BudgetResult:
 
 
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> BudgetResult:
+    """The lander's delta-v and propellant budget from separation to touchdown: TCM
+    allowance, LOI from the transfer's arrival speed, DOI, powered descent, hover.
+
+    Parameters
+    ----------
+    scenario : lupex.scenario.Scenario
+        The validated scenario.
+    inputs : mapping
+        The transfer stage's result (``inputs["transfer"]``, its periselene speed).
+    progress : callable
+        Progress callback ``(done, total)``.
+    """
     sc, orbit = scenario.spacecraft, scenario.lunar_orbit
     r_orbit = R_MOON_KM + orbit.altitude_km
     v_peri = inputs["transfer"].v_periselene_kms  # targeted through the full force model

@@ -45,7 +45,17 @@ class LaunchStageResult:
 
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageResult:
     """Payload vs C3 of the scenario's vehicle, the margin at the transfer's C3, and the
-    ascent with the spacecraft (or the heaviest payload the vehicle can lift)."""
+    ascent with the spacecraft (or the heaviest payload the vehicle can lift).
+
+    Parameters
+    ----------
+    scenario : lupex.scenario.Scenario
+        The validated scenario.
+    inputs : mapping
+        The transfer stage's result (``inputs["transfer"]``, its C3).
+    progress : callable
+        Progress callback ``(done, total)``.
+    """
     c3, source = float(inputs["transfer"].c3_km2s2), "the targeted transfer"
     vehicle = scenario.launch.vehicle
     progress(0, 3)

@@ -24,6 +24,17 @@ class SkyResult:
 
 
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SkyResult:
+    """Sun and Earth azimuth/elevation at each site over the surface mission, flat horizon.
+
+    Parameters
+    ----------
+    scenario : lupex.scenario.Scenario
+        The validated scenario.
+    inputs : mapping
+        Empty: this stage needs no earlier result.
+    progress : callable
+        Progress callback ``(done, total)``.
+    """
     start = scenario.landing_time()
     times, jd = tdb_grid(start, scenario.surface.duration_days, scenario.surface.time_step_hours)
     tracks = []

@@ -41,6 +41,18 @@ def _weights(scenario: Scenario) -> S.SiteWeights:
 
 
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResult:
+    """Terrain-aware illumination, Earth visibility, PSRs, site ranking, energy and the
+    rover traverse over the surface mission.
+
+    Parameters
+    ----------
+    scenario : lupex.scenario.Scenario
+        The validated scenario.
+    inputs : mapping
+        The terrain stage's result (``inputs["terrain"]``: the map and its horizon masks).
+    progress : callable
+        Progress callback ``(done, total)``.
+    """
     ter: TerrainResult = inputs["terrain"]
     dem, masks = ter.terrain.dem, ter.horizon_rad
     _, jd = tdb_grid(scenario.landing_time(), scenario.surface.duration_days,

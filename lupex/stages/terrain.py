@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -24,10 +23,19 @@ class TerrainResult:
 
 
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> TerrainResult:
+    """The map window (a user's DEM or the SYNTHETIC pole), its slopes and horizon masks.
+
+    Parameters
+    ----------
+    scenario : lupex.scenario.Scenario
+        The validated scenario.
+    inputs : mapping
+        Empty: this stage needs no earlier result.
+    progress : callable
+        Progress callback ``(done, total)``.
+    """
     tr = scenario.terrain
     dem_path = tr.dem
-    if dem_path is not None and not Path(dem_path).exists():
-        raise ValueError(f"terrain.dem: file {dem_path!r} does not exist")
     progress(0, 10)
     terrain = T.build_terrain(tr.center_lat_deg, tr.center_lon_deg, tr.half_width_km,
                               pixel_km=tr.pixel_m / 1000.0, dem_path=dem_path, seed=tr.seed)

@@ -17,6 +17,18 @@ PARKING_COAST = dt.timedelta(minutes=30)  # lift-off to TLI, order of an H3 esca
 
 
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> T.TransferResult:
+    """The TLI from the parking orbit targeted through the full force model to a periselene
+    at the scenario's lunar-orbit altitude and inclination.
+
+    Parameters
+    ----------
+    scenario : lupex.scenario.Scenario
+        The validated scenario.
+    inputs : mapping
+        Empty: this stage needs no earlier result.
+    progress : callable
+        Progress callback ``(done, total)``.
+    """
     progress(0, 1)
     _, jd = tdb_grid(scenario.launch.date + PARKING_COAST, 0.0, 1.0)
     res = T.design_transfer(
