@@ -8,8 +8,8 @@ here plots or formats (that is :mod:`lupex.report.transfer`).
 Two-body core:
 
 - :mod:`~lupex.orbits.elements` - ``coe2rv``, ``rv2coe``, apsides, period, energy, C3
-- :mod:`~lupex.orbits.kepler` - universal-variable propagation (exported here as
-  ``propagate_kepler``, ``propagate_kepler_grid``)
+- :mod:`~lupex.orbits.kepler` - universal-variable two-body propagation (exported here as
+  ``propagate`` and ``propagate_grid``, the poliastro-style names)
 - :mod:`~lupex.orbits.lambert` - Izzo's Lambert solver with multi-revolution branches
 - :mod:`~lupex.orbits.maneuvers` - Hohmann, bi-elliptic, plane changes, impulses in VNB/RTN
 - :mod:`~lupex.orbits.patched_conic` - patched-conic lunar approach speed
@@ -17,8 +17,8 @@ Two-body core:
 
 Full force model:
 
-- :mod:`~lupex.orbits.cowell` - ``propagate`` (Cowell, DOP853) through a ``ForceModel``,
-  giving a ``Trajectory``
+- :mod:`~lupex.orbits.cowell` - numerical propagation (Cowell, DOP853) through a
+  ``ForceModel``, giving a ``Trajectory`` (exported here as ``propagate_cowell``)
 - :mod:`~lupex.orbits.forces` - point masses, Battin third-body form, J2, the Moon's field;
   ``tabulate_ephemeris``
 - :mod:`~lupex.orbits.events` - apsides, altitude, impact, sphere-of-influence events
@@ -29,7 +29,8 @@ Full force model:
 - :mod:`~lupex.orbits.transfer` - ``design_transfer``: a targeted direct Earth-Moon transfer
 """
 
-from lupex.orbits.cowell import ForceModel, Trajectory, propagate
+from lupex.orbits.cowell import ForceModel, Trajectory
+from lupex.orbits.cowell import propagate as propagate_cowell
 from lupex.orbits.elements import (
     ClassicalElements,
     c3,
@@ -46,8 +47,7 @@ from lupex.orbits.frames import FRAMES, convert_state, moon_geocentric_state
 from lupex.orbits.gravity import GravityField, make_field, sh_acceleration, sh_potential, truncate
 from lupex.orbits.gravity_files import read_field, read_gmat_cof, read_icgem, read_shadr
 from lupex.orbits.grgm660prim import grgm660prim_low_degree
-from lupex.orbits.kepler import propagate as propagate_kepler
-from lupex.orbits.kepler import propagate_grid as propagate_kepler_grid
+from lupex.orbits.kepler import propagate, propagate_grid
 from lupex.orbits.lambert import LambertSolution, lambert
 from lupex.orbits.lunar_orbit import LunarOrbitPlan, plan_lunar_orbit
 from lupex.orbits.maneuvers import (
@@ -70,8 +70,8 @@ __all__ = [
     "apply_impulse", "bielliptic", "body_periapsis", "c3", "coe2rv", "combined_plane_change_dv",
     "convert_state", "design_transfer", "grgm660prim_low_degree", "hohmann", "impact",
     "lambert", "local_frame", "lunar_arrival_vinf", "make_field", "moon_geocentric_state",
-    "period", "plan_lunar_orbit", "plane_change_dv", "propagate", "propagate_kepler",
-    "propagate_kepler_grid", "read_field", "read_gmat_cof", "read_icgem", "read_shadr",
+    "period", "plan_lunar_orbit", "plane_change_dv", "propagate", "propagate_cowell",
+    "propagate_grid", "read_field", "read_gmat_cof", "read_icgem", "read_shadr",
     "rv2coe", "semimajor_axis", "sh_acceleration", "sh_potential", "soi_crossing",
     "specific_energy", "tabulate_ephemeris", "truncate", "v_infinity", "vis_viva_speed",
 ]
