@@ -1,6 +1,12 @@
-"""Input checks shared by the two-body modules: one clear ValueError per bad input."""
+"""Input checks shared by the two-body modules: one clear ValueError per bad input.
+
+Astropy quantities are converted to the unit the parameter's name says (``tof_s``: s),
+never stripped (:func:`lupex.units.as_value`).
+"""
 
 import numpy as np
+
+from lupex.units import UnitError, as_value
 
 
 def vectors(name, x):
@@ -10,7 +16,9 @@ def vectors(name, x):
     component is not finite.
     """
     try:
-        arr = np.asarray(x, dtype=np.float64)
+        arr = as_value(name, x)
+    except UnitError:
+        raise
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be numeric 3-vectors shaped (..., 3): {exc}") from None
     if arr.ndim == 0 or arr.shape[-1] != 3:
@@ -27,7 +35,9 @@ def real(name, x, low=-np.inf, high=np.inf, low_open=False, high_open=False, uni
     parameter and the allowed range.
     """
     try:
-        arr = np.asarray(x, dtype=np.float64)
+        arr = as_value(name, x, "km3 / s2" if name == "mu" else None)
+    except UnitError:
+        raise
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be numeric: {exc}") from None
     lo_br = "(" if low_open else "["
