@@ -12,9 +12,11 @@ state follows from the Lagrange coefficients f, g, fdot, gdot.
 
 The root is found with the Laguerre-Conway iteration (Conway 1986, "An
 improved algorithm due to Laguerre for the solution of Kepler's equation",
-Celest. Mech. 39, 199), which converges from any starting point on ellipses
-and is used here for every conic; all orbits and epochs iterate together as
-NumPy arrays, stopping when every element has converged.
+Celest. Mech. 39, 199), safeguarded by a bracket that holds for every conic:
+F is increasing (F' = r >= r_p > 0), so the root lies between 0 and
+sqrt(mu) dt / r_p; a step that leaves the bracket (or overflows, as cosh does
+far out on a hyperbola) is replaced by bisection.  All orbits and epochs
+iterate together as NumPy arrays, stopping when every element has converged.
 
 Broadcasting convention: the orbit batch shape is ``r0.shape[:-1]``; it
 broadcasts with ``tof.shape`` by NumPy rules.  N orbits to the same M epochs:
@@ -32,7 +34,7 @@ from lupex.orbits._validate import vectors as _check_vectors
 CHUNK = 1 << 18
 #: Relative change of chi at which the iteration stops.
 RTOL = 1e-13
-MAXITER = 40
+MAXITER = 200  # Laguerre converges in < 10; the rest is room for bisection from far brackets
 _LAGUERRE_N = 5.0
 
 
@@ -111,7 +113,7 @@ def _elliptic_guess(sqrt_mu, r0, sigma0, alpha, dt):
     return sa * (e1 - e0)
 
 
-def _solve_chi(sqrt_mu, r0, sigma0, alpha, dt):
+def _solve_chi(sqrt_mu, r0, sigma0, alpha, dt, rp=None):
     """Universal anomaly chi [km^0.5] for flat arrays of (r0, sigma0, alpha, dt).
 
     Laguerre-Conway iteration with n = 5 on
@@ -120,6 +122,16 @@ def _solve_chi(sqrt_mu, r0, sigma0, alpha, dt):
     A point stops when its step falls below ``RTOL |chi|`` or its residual
     below the rounding floor of F; converged points drop out of the working
     set, so the cost follows the slowest points only where they are.
+
+    Safeguard: since ``F' = r >= r_p``, ``F(0) = -sqrt(mu) dt`` and F is increasing,
+    the root lies in ``[0, sqrt(mu) dt / r_p]`` (mirrored for dt < 0). The bracket
+    shrinks with the sign of F at each iterate; a Laguerre step that leaves it, an
+    iterate where F overflows, or a step no smaller than half the one before (the
+    linear creep of Newton-type steps down an exponential, far out on a hyperbola) is
+    replaced by bisection (geometric where the bracket spans orders of magnitude).
+    Where Laguerre converges as it should, its steps shrink faster than that and are
+    taken unchanged. ``rp`` [km] is the periapsis radius (None: unbounded
+    bracket, doubling outward).
     """
     bound = alpha > 1e-12
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -140,34 +152,72 @@ def _solve_chi(sqrt_mu, r0, sigma0, alpha, dt):
     # Near a parabola, start from the straight-line estimate; Laguerre does the rest.
     chi = np.where(~bound & ~hyper, sqrt_mu * dt / r0, chi)
 
+    # The bracket [lo, hi] of the root (see the docstring).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # padded by 1e-9: for a circle the root is this bound itself, up to rounding of r_p
+        reach = np.abs(sqrt_mu * dt) / (np.inf if rp is None else rp) * (1.0 + 1e-9)
+    reach = np.where(np.isfinite(reach), reach, np.inf)
+    lo = np.where(dt >= 0.0, 0.0, -reach)
+    hi = np.where(dt >= 0.0, reach, 0.0)
+    chi = np.where(np.isfinite(chi) & (chi >= lo) & (chi <= hi), chi, _bisect(lo, hi, dt))
+
     n = _LAGUERRE_N
     work = np.arange(dt.size)
-    r0w, sw, aw, dtw, chiw = r0, sigma0, alpha, dt, chi
+    r0w, sw, aw, dtw, chiw, low, high = r0, sigma0, alpha, dt, chi, lo, hi
+    last = np.full(dt.shape, np.inf)  # the size of each point's previous move
     for _ in range(MAXITER):
         chi2 = chiw * chiw
         z = aw * chi2
         c2, c3 = stumpff(z)
         one_m_ar = 1.0 - aw * r0w
-        terms = (sw * chi2 * c2, one_m_ar * chi2 * chiw * c3, r0w * chiw, sqrt_mu * dtw)
-        f = terms[0] + terms[1] + terms[2] - terms[3]
-        # Rounding floor of F: below it the step is noise (seen on fast
-        # hyperbolas where the terms reach 1e5 and cancel).
-        f_noise = 8.0 * np.finfo(float).eps * sum(np.abs(t) for t in terms)
-        df = chi2 * c2 + sw * chiw * (1.0 - z * c3) + r0w * (1.0 - z * c2)
-        ddf = sw * (1.0 - z * c2) + one_m_ar * chiw * (1.0 - z * c3)
-        disc = np.sqrt(np.abs((n - 1.0) ** 2 * df * df - n * (n - 1.0) * f * ddf))
-        step = n * f / (df + np.copysign(disc, df))
-        chiw = chiw - step
+        with np.errstate(invalid="ignore", over="ignore"):
+            terms = (sw * chi2 * c2, one_m_ar * chi2 * chiw * c3, r0w * chiw, sqrt_mu * dtw)
+            f = terms[0] + terms[1] + terms[2] - terms[3]
+            # Rounding floor of F: below it the step is noise (seen on fast
+            # hyperbolas where the terms reach 1e5 and cancel).
+            f_noise = 8.0 * np.finfo(float).eps * sum(np.abs(t) for t in terms)
+            df = chi2 * c2 + sw * chiw * (1.0 - z * c3) + r0w * (1.0 - z * c2)
+            ddf = sw * (1.0 - z * c2) + one_m_ar * chiw * (1.0 - z * c3)
+            disc = np.sqrt(np.abs((n - 1.0) ** 2 * df * df - n * (n - 1.0) * f * ddf))
+            step = n * f / (df + np.copysign(disc, df))
+        # F is increasing, F(0) = -sqrt(mu) dt: an infinite F keeps its sign; a NaN one
+        # (inf - inf, far out where cosh overflows) lies beyond the root on chi's side.
+        finite = np.isfinite(f)
+        above = np.where(np.isnan(f), chiw > 0.0, f > 0.0)
+        high = np.where(above, chiw, high)
+        low = np.where(above, low, chiw)
+        new = chiw - step
+        inside = (finite & np.isfinite(new) & (new >= low) & (new <= high)
+                  & (np.abs(step) < 0.5 * last))
+        done = finite & ((np.abs(step) <= RTOL * np.maximum(np.abs(chiw), 1e-300))
+                         | (np.abs(f) <= f_noise))
+        moved = np.where(inside | done, np.where(done & ~inside, chiw, new), _bisect(low, high, dtw))
+        last = np.abs(moved - chiw)
+        chiw = moved
         chi[work] = chiw
-        keep = (np.abs(step) > RTOL * np.maximum(np.abs(chiw), 1e-300)) & (np.abs(f) > f_noise)
+        keep = ~done
         if not np.any(keep):
             return chi
         work = work[keep]
         r0w, sw, aw, dtw, chiw = r0w[keep], sw[keep], aw[keep], dtw[keep], chiw[keep]
+        low, high, last = low[keep], high[keep], last[keep]
     raise RuntimeError(
         f"universal Kepler iteration did not converge for {work.size} of {dt.size} "
         f"points after {MAXITER} iterations"
     )
+
+
+def _bisect(lo, hi, dt):
+    """A point inside (lo, hi): the midpoint, or the geometric mean from the root's side
+    of zero when the bracket spans more than a factor of 16 (so far brackets shrink by
+    orders of magnitude per step); an infinite side doubles the other."""
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        inner = np.where(dt >= 0.0, lo, -hi)   # the end nearer zero, as a magnitude
+        outer = np.where(dt >= 0.0, hi, -lo)
+        geo = np.sqrt(np.maximum(inner, 1e-6 * outer)) * np.sqrt(outer)  # no underflow
+        mag = np.where(outer > 16.0 * np.maximum(inner, 0.0), geo, 0.5 * (inner + outer))
+        mag = np.where(np.isfinite(outer), mag, 2.0 * np.maximum(inner, 1.0))
+    return np.where(dt >= 0.0, mag, -mag)
 
 
 def propagate(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
@@ -233,6 +283,11 @@ def propagate(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
     v2 = np.einsum("ij,ij->i", v0f, v0f)
     sigma0 = np.einsum("ij,ij->i", r0f, v0f) / sqrt_mu
     alpha = 2.0 / r0n - v2 / mu
+    # Periapsis radius r_p = p / (1 + e), p = h^2 / mu, e^2 = 1 - p alpha: bounds the solver's
+    # bracket (0 for a rectilinear orbit: unbounded bracket).
+    h = np.cross(r0f, v0f)
+    p_km = np.einsum("ij,ij->i", h, h) / mu
+    rp = p_km / (1.0 + np.sqrt(np.maximum(1.0 - p_km * alpha, 0.0)))
     with np.errstate(invalid="ignore", divide="ignore"):
         per = np.where(alpha > 0.0, 2.0 * np.pi / (sqrt_mu * np.abs(alpha) ** 1.5), np.inf)
 
@@ -250,7 +305,7 @@ def propagate(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
         pk = np.where(bound, pk, 0.0)  # open orbits: no reduction
         dt = dt - pk * np.round(dt / np.where(bound, pk, 1.0))
         r0k, sk, ak = r0n[k], sigma0[k], alpha[k]
-        chi = _solve_chi(sqrt_mu, r0k, sk, ak, dt)
+        chi = _solve_chi(sqrt_mu, r0k, sk, ak, dt, rp[k])
         chi2 = chi * chi
         z = ak * chi2
         c2, c3 = stumpff(z)
@@ -268,8 +323,22 @@ def propagate(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
 def propagate_grid(mu, r0_km, v0_kms, tof_s, chunk=CHUNK):
     """Propagate N orbits to the same M times of flight: (N, 3) x (M,) -> (N, M, 3).
 
-    Thin wrapper over :func:`propagate` with ``r0[:, None, :]``; see there for
-    units and method.
+    Thin wrapper over :func:`propagate` with ``r0[:, None, :]``; see there for the method.
+
+    Parameters
+    ----------
+    mu : float
+        Gravitational parameter [km^3/s^2].
+    r0_km, v0_kms : array_like, shape (N, 3)
+        Initial positions [km] and velocities [km/s].
+    tof_s : array_like, shape (M,)
+        Times of flight [s].
+    chunk : int
+        Points solved per vectorised block (memory bound only).
+
+    Returns
+    -------
+    r_km, v_kms : ndarray, shape (N, M, 3)
     """
     r0 = _check_vectors("r0_km", r0_km)
     v0 = _check_vectors("v0_kms", v0_kms)
