@@ -90,15 +90,65 @@ class FlightLog:
         return self.veh.reference_area_m2(self.boosters_on)
 
     def mark(self, name: str, t: float, y) -> None:
-        """Log event ``name`` at ``t`` [s from lift-off] with ODE state ``y``."""
+        """Log event ``name`` at ``t`` [s from lift-off] with ODE state ``y``.
+
+        Appends ``(name, t, copy of y)`` to :attr:`events`.
+
+        Parameters
+        ----------
+        name : str
+            Event label as reported (e.g. ``"fairing separation"``).
+        t : float
+            Time of the event [s from lift-off].
+        y : array_like, shape (7,)
+            ODE state ``[x, y, z, vx, vy, vz, m]`` [km, km/s, kg] in the inertial frame of
+            :mod:`lupex.launch.earth` (see :mod:`lupex.launch.dynamics`); copied.
+        """
         self.events.append((name, float(t), np.array(y, dtype=float)))
 
     # -- integration ------------------------------------------------------
     def run(self, seg: Segment, t0: float, t1: float, y0, stop_events=(), max_step=np.inf):
         """Integrate one segment, handling fairing jettison; return (t, y, fired_index).
 
-        ``fired_index`` is the index in ``stop_events`` of a terminal event
-        that ended the segment early, or ``None``.
+        ``solve_ivp`` (DOP853) with the segment's fixed steering (:func:`make_rhs`), at the
+        recording tolerance (rtol 1e-9, ``max_step`` honoured) when the log records, else
+        the looser search tolerance (rtol 1e-8, no step limit). Besides ``stop_events`` two
+        events are always watched: ground impact (altitude below -0.5 km, raises
+        :class:`AscentFailure`) and, while the fairing is on and its rule is not
+        ``"time"``, the fairing's altitude or heating-flux (1/2 rho v^3) rule; when that fires,
+        :meth:`jettison_fairing` drops the mass and the integration resumes from there.
+        Every integrated piece is stored if recording, and the peak dynamic pressure is
+        tracked on segments with drag.
+
+        Parameters
+        ----------
+        seg : Segment
+            Steering mode, burning engines and drag area of the segment.
+        t0, t1 : float
+            Start and end of the segment [s from lift-off].
+        y0 : array_like, shape (7,)
+            State at ``t0``: ``[x, y, z, vx, vy, vz, m]`` [km, km/s, kg], inertial frame of
+            :mod:`lupex.launch.earth`.
+        stop_events : sequence of callable
+            ``solve_ivp`` event functions ``g(t, y)``; those marked ``terminal`` end the
+            segment early.
+        max_step : float
+            Largest integration step [s]; only used when recording.
+
+        Returns
+        -------
+        t : float
+            Time the segment ended [s from lift-off].
+        y : numpy.ndarray, shape (7,)
+            State at ``t``.
+        fired_index : int or None
+            ``None`` if the segment ran to ``t1``; otherwise the index in ``stop_events``
+            of the first (in list order) event that recorded a crossing.
+
+        Raises
+        ------
+        AscentFailure
+            If the integrator fails or the vehicle hits the ground.
         """
         y = np.array(y0, dtype=float)
         t = t0
@@ -131,7 +181,18 @@ class FlightLog:
             return t, y, fired[0] - offset
 
     def jettison_fairing(self, t, y) -> None:
-        """Drop the fairing's mass from state ``y`` (in place) and log the event."""
+        """Drop the fairing's mass from state ``y`` (in place) and log the event.
+
+        Logs ``"fairing separation"`` with the state before the drop, subtracts the fairing
+        mass from ``y[6]`` and sets :attr:`fairing_on` to False.
+
+        Parameters
+        ----------
+        t : float
+            Jettison time [s from lift-off].
+        y : numpy.ndarray, shape (7,)
+            ODE state ``[x, y, z, vx, vy, vz, m]`` [km, km/s, kg]; modified in place.
+        """
         self.mark("fairing separation", t, y)
         y[6] -= self.veh.fairing.mass_kg
         self.fairing_on = False

@@ -79,6 +79,24 @@ def semimajor_axis(p_km, ecc):
 
     Negative for hyperbolic orbits (the usual convention, Vallado 2013 eq. 2-57),
     ``inf`` for a parabola.
+
+    Parameters
+    ----------
+    p_km : array_like
+        Semi-latus rectum [km], > 0.
+    ecc : array_like
+        Eccentricity [-], >= 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Semi-major axis [km], broadcast shape of the inputs: > 0 for ``ecc < 1``,
+        ``inf`` for ``ecc == 1``, < 0 for ``ecc > 1``.
+
+    Raises
+    ------
+    ValueError
+        For ``p_km <= 0``, ``ecc < 0`` or non-finite input.
     """
     p_km = _check_real("p_km", p_km, low=0.0, low_open=True, unit="km")
     ecc = _check_real("ecc", ecc, low=0.0)
@@ -222,7 +240,26 @@ def rv2coe(mu, r_km, v_kms, tol=1e-8):
 
 
 def specific_energy(mu, r_km, v_kms):
-    """Specific orbital energy ``eps = v^2/2 - mu/r`` [km^2/s^2] (vis-viva)."""
+    """Specific orbital energy ``eps = v^2/2 - mu/r`` [km^2/s^2] (vis-viva).
+
+    The energy integral of the two-body problem (Vallado 2013, ch. 1; Curtis 2014, ch. 2).
+    Negative for bound orbits, zero for a parabola, positive for
+    hyperbolic ones.
+
+    Parameters
+    ----------
+    mu : float
+        Gravitational parameter of the central body [km^3/s^2], > 0.
+    r_km : array_like, shape (..., 3)
+        Position from the central body [km].
+    v_kms : array_like, shape (..., 3)
+        Velocity relative to the central body [km/s].
+
+    Returns
+    -------
+    numpy.ndarray
+        Specific energy [km^2/s^2], shape ``broadcast(r_km, v_kms)[..., 0]``.
+    """
     mu = _check_gm(mu)
     r = _check_vectors("r_km", r_km)
     v = _check_vectors("v_kms", v_kms)
@@ -232,7 +269,22 @@ def specific_energy(mu, r_km, v_kms):
 def c3(mu, r_km, v_kms):
     """Characteristic energy ``C3 = v^2 - 2 mu / r = 2 eps`` [km^2/s^2].
 
-    Positive for escape (hyperbolic) trajectories, where ``C3 = v_inf^2``.
+    Positive for escape (hyperbolic) trajectories, where ``C3 = v_inf^2``
+    (the launch-energy definition of Curtis 2014, ch. 8).
+
+    Parameters
+    ----------
+    mu : float
+        Gravitational parameter of the central body [km^3/s^2], > 0.
+    r_km : array_like, shape (..., 3)
+        Position from the central body [km].
+    v_kms : array_like, shape (..., 3)
+        Velocity relative to the central body [km/s].
+
+    Returns
+    -------
+    numpy.ndarray
+        C3 [km^2/s^2], twice :func:`specific_energy`.
     """
     return 2.0 * specific_energy(mu, r_km, v_kms)
 
@@ -241,6 +293,21 @@ def v_infinity(mu, r_km, v_kms):
     """Hyperbolic excess speed ``v_inf = sqrt(C3)`` [km/s].
 
     NaN where the orbit is bound (``C3 < 0``): such an orbit never escapes.
+    Zero for a parabola (``C3 == 0``).
+
+    Parameters
+    ----------
+    mu : float
+        Gravitational parameter of the central body [km^3/s^2], > 0.
+    r_km : array_like, shape (..., 3)
+        Position from the central body [km].
+    v_kms : array_like, shape (..., 3)
+        Velocity relative to the central body [km/s].
+
+    Returns
+    -------
+    numpy.ndarray
+        Speed at infinity [km/s], NaN for bound orbits.
     """
     c3_ = c3(mu, r_km, v_kms)
     with np.errstate(invalid="ignore"):
@@ -248,14 +315,45 @@ def v_infinity(mu, r_km, v_kms):
 
 
 def periapsis(p_km, ecc):
-    """Periapsis radius ``r_p = p / (1 + e)`` [km] (any conic)."""
+    """Periapsis radius ``r_p = p / (1 + e)`` [km] (any conic).
+
+    The conic equation ``r = p / (1 + e cos nu)`` at ``nu = 0`` (Curtis 2014, ch. 2).
+
+    Parameters
+    ----------
+    p_km : array_like
+        Semi-latus rectum [km], > 0.
+    ecc : array_like
+        Eccentricity [-], >= 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Periapsis radius from the centre of the central body [km] (not an altitude).
+    """
     p_km = _check_real("p_km", p_km, low=0.0, low_open=True, unit="km")
     ecc = _check_real("ecc", ecc, low=0.0)
     return p_km / (1.0 + ecc)
 
 
 def apoapsis(p_km, ecc):
-    """Apoapsis radius ``r_a = p / (1 - e)`` [km]; ``inf`` for ``e >= 1`` (open orbits)."""
+    """Apoapsis radius ``r_a = p / (1 - e)`` [km]; ``inf`` for ``e >= 1`` (open orbits).
+
+    The conic equation ``r = p / (1 + e cos nu)`` at ``nu = pi`` (Curtis 2014, ch. 2).
+
+    Parameters
+    ----------
+    p_km : array_like
+        Semi-latus rectum [km], > 0.
+    ecc : array_like
+        Eccentricity [-], >= 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Apoapsis radius from the centre of the central body [km] (not an altitude);
+        ``inf`` where ``ecc >= 1``.
+    """
     p_km = _check_real("p_km", p_km, low=0.0, low_open=True, unit="km")
     ecc = _check_real("ecc", ecc, low=0.0)
     with np.errstate(divide="ignore"):

@@ -37,7 +37,20 @@ def _per_vector(x):
 
 
 def point_mass(r_km, gm_km3s2: float) -> np.ndarray:
-    """Two-body acceleration -GM r / |r|^3 [km/s^2] (Vallado 2013, eq. 1-22)."""
+    """Two-body acceleration -GM r / |r|^3 [km/s^2] (Vallado 2013, eq. 1-22).
+
+    Parameters
+    ----------
+    r_km : array_like, shape (..., 3)
+        Position from the attracting body's centre [km].
+    gm_km3s2 : float
+        Attracting body's GM [km^3/s^2].
+
+    Returns
+    -------
+    numpy.ndarray
+        Acceleration [km/s^2], shape (..., 3), in the axes of ``r_km``.
+    """
     r = np.asarray(r_km, dtype=float)
     return -gm_km3s2 * r / _per_vector(np.linalg.norm(r, axis=-1) ** 3)
 
@@ -92,6 +105,25 @@ def j2_acceleration(r_km, gm_km3s2: float, j2: float, radius_km: float,
     With z = r.p (p the unit pole vector in the same axes as r):
     a = -3/2 J2 GM R^2 / r^5 [ (1 - 5 z^2/r^2) r + 2 z p ]
     (Vallado 2013 eq. 8-30 written in vector form; for p = e_z it is the textbook form).
+
+    Parameters
+    ----------
+    r_km : array_like, shape (..., 3)
+        Position from the body's centre [km].
+    gm_km3s2 : float
+        Body's GM [km^3/s^2].
+    j2 : float
+        Unnormalised zonal coefficient J2 = -C20 [-] (e.g. ``lupex.constants.J2_EARTH``).
+    radius_km : float
+        Reference radius that ``j2`` is normalised to [km].
+    pole : array_like, shape (3,) or (..., 3)
+        Unit vector of the body's spin axis in the axes of ``r_km`` (default +z). It is not
+        normalised here.
+
+    Returns
+    -------
+    numpy.ndarray
+        Acceleration [km/s^2], shape (..., 3), without the central -GM r/r^3 term.
     """
     r = np.asarray(r_km, dtype=float)
     p = np.asarray(pole, dtype=float)
@@ -182,6 +214,18 @@ class EphemerisTable:
     def velocity(self, body: str, t_s) -> np.ndarray:
         """Velocity of ``body`` relative to the central body [km/s], shape ``t_s.shape + (3,)``
         (derivative of the Hermite interpolant, which matches DE421's velocities at the nodes).
+
+        Parameters
+        ----------
+        body : {"sun", "earth", "moon"}
+            Body whose velocity is wanted; the central body itself gives zeros.
+        t_s : float or array_like
+            Seconds past the table's epoch [s] (TDB).
+
+        Returns
+        -------
+        numpy.ndarray
+            Velocity [km/s] in ICRF axes.
         """
         if body == self.central:
             return np.zeros(np.shape(t_s) + (3,))

@@ -75,8 +75,34 @@ class GravityField:
 def make_field(name, gm_km3s2, radius_km, c, s, frame="MOON_PA", source="") -> GravityField:
     """Validate and freeze coefficient arrays into a ``GravityField``.
 
-    Raises ``ValueError`` naming the parameter for non-positive GM or radius, non-square or
-    mismatched arrays, non-finite values, or nonzero terms with m > n.
+    The arrays are copied as float64 and made read-only; nothing is renormalised, so they
+    must already be fully normalised (4-pi geodesy convention, see the module notes).
+
+    Parameters
+    ----------
+    name : str
+        Model name (e.g. ``"GRGM660PRIM"``).
+    gm_km3s2 : float
+        The model's GM [km^3/s^2], > 0; the coefficients are relative to it.
+    radius_km : float
+        Reference radius R of the expansion [km], > 0.
+    c, s : array_like, shape (N+1, N+1)
+        Fully normalised Cbar_nm and Sbar_nm [-] indexed ``[n, m]``; zero where m > n.
+        ``c[0, 0]`` is normally 1 (the central term).
+    frame : str
+        Body-fixed frame of the coefficients (default ``"MOON_PA"``).
+    source : str
+        File or citation the numbers came from.
+
+    Returns
+    -------
+    GravityField
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, for non-positive or non-finite GM or radius, non-square or
+        mismatched arrays, non-finite coefficients, or nonzero terms with m > n.
     """
     c = np.array(c, dtype=float)
     s = np.array(s, dtype=float)
@@ -98,7 +124,29 @@ def make_field(name, gm_km3s2, radius_km, c, s, frame="MOON_PA", source="") -> G
 
 
 def truncate(field: GravityField, degree: int, order: int | None = None) -> GravityField:
-    """Copy of ``field`` keeping degrees <= ``degree`` and orders <= ``order``."""
+    """Copy of ``field`` keeping degrees <= ``degree`` and orders <= ``order``.
+
+    The dropped orders are set to zero (the arrays stay (degree+1, degree+1)); GM, radius
+    and frame are kept and the source notes the truncation.
+
+    Parameters
+    ----------
+    field : GravityField
+        Field to truncate.
+    degree : int
+        Highest degree kept, in [0, ``field.max_degree``].
+    order : int, optional
+        Highest order kept, in [0, ``degree``]; default ``degree`` (all orders).
+
+    Returns
+    -------
+    GravityField
+
+    Raises
+    ------
+    ValueError
+        For a degree or order outside the ranges above.
+    """
     degree, order = check_degree_order(field, degree, order)
     c = field.c[: degree + 1, : degree + 1].copy()
     s = field.s[: degree + 1, : degree + 1].copy()
@@ -109,7 +157,26 @@ def truncate(field: GravityField, degree: int, order: int | None = None) -> Grav
 
 
 def check_degree_order(field: GravityField, degree, order) -> tuple[int, int]:
-    """Resolve ``degree``/``order`` (None = all) or raise ValueError naming the range."""
+    """Resolve ``degree``/``order`` (None = all) or raise ValueError naming the range.
+
+    Parameters
+    ----------
+    field : GravityField
+        Field the truncation applies to.
+    degree : int or None
+        Highest degree, in [0, ``field.max_degree``]; None gives ``field.max_degree``.
+    order : int or None
+        Highest order, in [0, degree]; None gives the resolved ``degree``.
+
+    Returns
+    -------
+    degree, order : int
+
+    Raises
+    ------
+    ValueError
+        For a degree or order outside the ranges above.
+    """
     degree = field.max_degree if degree is None else int(degree)
     if not 0 <= degree <= field.max_degree:
         raise ValueError(f"degree: must be in [0, {field.max_degree}] for {field.name}, "

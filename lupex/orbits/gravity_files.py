@@ -62,8 +62,34 @@ def read_icgem(path, degree: int | None = None, order: int | None = None,
     Header keywords ``modelname``, ``earth_gravity_constant``/``gravity_constant``
     [m^3/s^2], ``radius`` [m], ``max_degree`` and ``norm`` are read up to ``end_of_head``;
     then ``gfc n m C S [sigmaC sigmaS]`` records. Time-variable keys (``gfct``, ``trnd``,
-    ``acos``, ``asin``) are rejected. The ICGEM header does not state the frame: pass it
-    (GRAIL fields: ``"MOON_PA"``). C00 = 1 is set if the file omits it.
+    ``acos``, ``asin``, ``dot``) are rejected. A missing ``norm`` is taken as
+    ``fully_normalized``, the only one accepted; ``gravity_constant`` wins over
+    ``earth_gravity_constant`` when both are present. GM and radius are converted from SI
+    to km^3/s^2 and km. The ICGEM header does not state the frame: pass it (GRAIL fields:
+    ``"MOON_PA"``). C00 = 1 is set if the file omits it.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.gfc`` file (read as Latin-1).
+    degree : int, optional
+        Highest degree kept, in [0, the file's maximum degree]; default all.
+    order : int, optional
+        Highest order kept, in [0, ``degree``]; default ``degree``.
+    frame : str
+        Body-fixed frame the coefficients refer to (default ``"MOON_PA"``, the GRAIL
+        fields' frame); the file is not checked against it.
+
+    Returns
+    -------
+    GravityField
+        Fully normalised coefficients, GM [km^3/s^2] and reference radius [km].
+
+    Raises
+    ------
+    ValueError
+        Naming the file and line, for a malformed header or record, a degree/order out of
+        range, or a non-finite coefficient.
     """
     path = Path(path)
     header: dict[str, tuple[int, str]] = {}
@@ -136,8 +162,35 @@ def read_shadr(path, label_path=None, degree: int | None = None, order: int | No
 
     Header record: R [km], GM [km^3/s^2], sigma GM, degree, order, normalisation state
     (1 = normalised), reference longitude, latitude; then one ``n, m, C, S, sC, sS`` record
-    per line (PDS SHADR label, GRAIL GGGRX products). The label supplies the product name
-    and is checked for ``TARGET_NAME``; without it the name is the file's stem.
+    per line (PDS SHADR label, GRAIL GGGRX products). Only the header fields R, GM,
+    degree and normalisation state are used. The label, if given, supplies the model name
+    (``ORIGINAL_PRODUCT_ID``; nothing else in it is read or checked); without it the name
+    is the file's stem in upper case. C00 = 1 is set if the table omits it.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The SHADR ``.tab`` table (comma-separated, read as Latin-1).
+    label_path : str or path-like, optional
+        Its PDS3 ``.lbl`` label.
+    degree : int, optional
+        Highest degree kept, in [0, the file's maximum degree]; default all.
+    order : int, optional
+        Highest order kept, in [0, ``degree``]; default ``degree``.
+    frame : str
+        Body-fixed frame the coefficients refer to (default ``"MOON_PA"``, the GRAIL
+        fields' frame); the file is not checked against it.
+
+    Returns
+    -------
+    GravityField
+        Fully normalised coefficients, GM [km^3/s^2] and reference radius [km].
+
+    Raises
+    ------
+    ValueError
+        Naming the file and line, for a malformed header or record, a degree/order out of
+        range, or a non-finite coefficient.
     """
     path = Path(path)
     name = path.stem.upper()
@@ -189,6 +242,31 @@ def read_gmat_cof(path, degree: int | None = None, order: int | None = None,
     free-format: an integer flag, GM [m^3/s^2], reference radius [m], a flag; ``RECOEF``
     with n in columns 9-11, m in 12-14, C in 18-38 and S in 39-59 (blank for m = 0), both
     E21.14-like; ``END`` stops. Fixed columns, because negative values often abut.
+    GM and radius are converted from SI to km^3/s^2 and km; the model name is the file's
+    stem in upper case. C00 = 1 is set if the file omits it.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.cof`` file (read as Latin-1).
+    degree : int, optional
+        Highest degree kept, in [0, the file's maximum degree]; default all.
+    order : int, optional
+        Highest order kept, in [0, ``degree``]; default ``degree``.
+    frame : str
+        Body-fixed frame the coefficients refer to (default ``"MOON_PA"``, the GRAIL
+        fields' frame); the file is not checked against it.
+
+    Returns
+    -------
+    GravityField
+        Fully normalised coefficients, GM [km^3/s^2] and reference radius [km].
+
+    Raises
+    ------
+    ValueError
+        Naming the file and line, for a malformed header or record, a degree/order out of
+        range, or a non-finite coefficient.
     """
     path = Path(path)
     records = []
@@ -231,7 +309,30 @@ def read_gmat_cof(path, degree: int | None = None, order: int | None = None,
 def read_field(path, degree: int | None = None, order: int | None = None, **kwargs) -> GravityField:
     """Read a gravity field choosing the reader by suffix (``.gfc``, ``.tab``, ``.cof``).
 
-    For ``.tab`` a label beside it with suffix ``.lbl`` is used when present.
+    ``.gfc`` goes to :func:`read_icgem`, ``.cof`` to :func:`read_gmat_cof` and ``.tab`` to
+    :func:`read_shadr` (suffix case ignored). For ``.tab``, unless ``label_path`` is passed,
+    the first ``.lbl``/``.LBL`` file in the same directory whose stem begins the table's
+    stem (case ignored) is used as its label, if any.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Coefficient file.
+    degree : int, optional
+        Highest degree kept; default all.
+    order : int, optional
+        Highest order kept; default ``degree``.
+    **kwargs
+        Passed to the reader (``frame``; ``label_path`` for ``.tab``).
+
+    Returns
+    -------
+    GravityField
+
+    Raises
+    ------
+    ValueError
+        For an unknown suffix, or as raised by the reader.
     """
     path = Path(path)
     suffix = path.suffix.lower()

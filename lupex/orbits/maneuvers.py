@@ -53,7 +53,23 @@ def vis_viva_speed(mu_km3s2, r_km, a_km):
     """Orbital speed at radius r on an orbit of semi-major axis a [km/s].
 
     Vis-viva, ``v = sqrt(mu (2/r - 1/a))`` (Vallado 2013, eq. 1-31); ``a = r``
-    gives the circular speed.
+    gives the circular speed. The inputs are not validated: a negative ``a`` (hyperbola)
+    works, and ``r > 2a`` on a bound orbit (unreachable radius) gives NaN with a NumPy
+    warning.
+
+    Parameters
+    ----------
+    mu_km3s2 : float
+        Gravitational parameter of the central body [km^3/s^2].
+    r_km : array_like
+        Distance from the central body's centre [km].
+    a_km : array_like
+        Semi-major axis [km] (negative for a hyperbola).
+
+    Returns
+    -------
+    numpy.ndarray
+        Speed relative to the central body [km/s], broadcast shape of ``r_km``, ``a_km``.
     """
     r = np.asarray(r_km, dtype=float)
     return np.sqrt(mu_km3s2 * (2.0 / r - 1.0 / np.asarray(a_km, dtype=float)))
@@ -111,6 +127,18 @@ def bielliptic(mu, r1_km, rb_km, r2_km):
         tof = pi (sqrt(a1^3/mu) + sqrt(a2^3/mu))
 
     with the vis-viva speed ``v(r; a) = sqrt(mu (2/r - 1/a))``.
+
+    Parameters
+    ----------
+    mu : float
+        Gravitational parameter [km^3/s^2].
+    r1_km : array_like
+        Initial circular-orbit radius [km], > 0.
+    rb_km : array_like
+        Radius of the intermediate apsis where the second burn is made [km], > 0
+        (normally larger than both r1 and r2; not enforced).
+    r2_km : array_like
+        Final circular-orbit radius [km], > 0.
 
     Returns
     -------

@@ -71,8 +71,26 @@ def sites_summary(result) -> dict:
 
 def energy_summary(budget, names=None) -> dict:
     """Mean and minimum daily panel energy [Wh/m^2/d] and mean daily Earth contact [h/d]
-    per site of a :class:`lupex.surface.energy.EnergyBudget` (contact None without an Earth
-    series)."""
+    per site of a :class:`lupex.surface.energy.EnergyBudget`.
+
+    Days are the budget's Earth days; a last partial day counts like the others, so it can
+    set the minimum. The contact figure is NaN when the budget has no Earth series.
+
+    Parameters
+    ----------
+    budget : lupex.surface.energy.EnergyBudget
+        Per-day energy ``energy_wh_m2`` (n, m) [Wh/m^2] and contact ``earth_contact_h``
+        (n, m) [h].
+    names : sequence of str, optional
+        One name per site (row), used as key prefix; default ``"site0"``, ``"site1"``, ...
+
+    Returns
+    -------
+    dict
+        ``"<name>_mean_daily_energy"``, ``"<name>_min_daily_energy"`` and
+        ``"<name>_mean_daily_earth_contact"`` for each site, as
+        :func:`lupex.report.quantity.quantity` figures.
+    """
     names = names or [f"site{i}" for i in range(budget.energy_wh_m2.shape[0])]
     out = {}
     for i, name in enumerate(names):
@@ -191,6 +209,20 @@ def plot_illumination_map(dem, mean_fraction, psr=None, sites=None, title="Mean 
 def plot_earth_visibility_map(dem, earth_fraction, sites=None, title="Mean Earth visibility"):
     """Map of the time-mean visible Earth-disk fraction [1] (from an Earth IlluminationMap).
 
+    Drawn by :func:`lupex.report.maps.polar_map` on the DEM's polar stereographic grid,
+    colour scale fixed to 0..1.
+
+    Parameters
+    ----------
+    dem : Dem
+        The grid.
+    earth_fraction : array_like (ny, nx)
+        Time-mean visible Earth-disk fraction (0..1).
+    sites : SiteAssessment or sequence of (name, lat_deg, lon_deg), optional
+        Sites to mark.
+    title : str
+        Figure title.
+
     Returns
     -------
     matplotlib.figure.Figure
@@ -249,6 +281,18 @@ def plot_site_timeline(assessment, i: int):
     """Sun and Earth elevation [deg] at site ``i`` over the window, with the horizon at their
     azimuths and the stretches when some of each disk is visible.
 
+    Two panels (Sun above, Earth below) against days since the window's first sample
+    (TDB); "visible" means a visible disk fraction > 0. The title gives the site's mean
+    sunlit fraction, longest night [h] and Earth-in-view fraction.
+
+    Parameters
+    ----------
+    assessment : SiteAssessment
+        Gives the site's name, its Sun and Earth series (centre elevation [rad], horizon
+        elevation at the body's azimuth [rad], visible fraction) and its statistics.
+    i : int
+        Site index (input order).
+
     Returns
     -------
     matplotlib.figure.Figure
@@ -276,6 +320,16 @@ def plot_site_timeline(assessment, i: int):
 def plot_energy(budget, names=None):
     """Daily panel energy [Wh/m^2 per day] and Earth-contact hours [h per day] per site.
 
+    Step plots against days since the budget's first day (TDB); the title gives the panel
+    tilt, pointing (sun-tracking or fixed normal azimuth) and efficiency.
+
+    Parameters
+    ----------
+    budget : lupex.surface.energy.EnergyBudget
+        Per-day energy and contact of n sites.
+    names : sequence of str, optional
+        Legend name of each site; default ``"site0"``, ``"site1"``, ...
+
     Returns
     -------
     matplotlib.figure.Figure
@@ -302,6 +356,25 @@ def plot_energy(budget, names=None):
 def plot_traverse(dem, traverse, background=None, psr=None, title="Rover traverse"):
     """The traverse over a shaded relief (or ``background``, e.g. mean illumination [1]), with
     PSR outlines; segments driven in darkness drawn in cyan; zoomed on the drive.
+
+    A path point counts as dark when none of the Sun's disk is visible there
+    (``traverse.sun_fraction == 0``). The view is a square at least 2 km wide centred on
+    the path.
+
+    Parameters
+    ----------
+    dem : Dem
+        The grid the traverse's ``rows``/``cols`` index.
+    traverse : lupex.surface.traverse.Traverse
+        The path and its statistics (length [km], max slope [deg], drive and shadow times
+        [h]), shown in the title.
+    background : array_like (ny, nx), optional
+        Field drawn under the path on a 0..1 scale, labelled as the mean visible solar
+        fraction; default a shaded relief of the DEM.
+    psr : bool array_like (ny, nx), optional
+        Permanently shadowed pixels to outline.
+    title : str
+        Figure title (the path figures are appended).
 
     Returns
     -------

@@ -51,7 +51,31 @@ def horizon_cache_key(
     observer_height_m: float,
     far_field: Dem | None = None,
 ) -> str:
-    """SHA-256 hex key of everything the mask depends on."""
+    """SHA-256 hex key of everything the mask depends on.
+
+    Hashed: the horizon algorithm version and the storage quantum, then for ``dem`` and
+    ``far_field`` (or the marker ``none``) the height array's shape and float64 bytes,
+    grid origin and pixel size, then the three scalar parameters. Equal inputs give equal
+    keys across runs and machines; any change in them gives a new key.
+
+    Parameters
+    ----------
+    dem : Dem
+        The DEM the masks are computed on.
+    n_azimuths : int
+        Number of azimuth sectors of the mask.
+    max_distance_km : float
+        Horizon search distance [km].
+    observer_height_m : float
+        Observer height above the terrain [m].
+    far_field : Dem, optional
+        Coarser DEM used beyond ``dem``'s edge.
+
+    Returns
+    -------
+    str
+        64 hexadecimal characters.
+    """
     h = hashlib.sha256()
     h.update(f"lupex-horizon/{ALGORITHM_VERSION}/q{_QUANTUM_DEG}".encode())
     _hash_dem(h, dem)

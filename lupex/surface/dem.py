@@ -131,7 +131,22 @@ class Dem:
         )
 
     def xy_to_index(self, x_km, y_km):
-        """Fractional (row, col) of map points, in pixel-centre units (centre of (0,0) -> (0, 0))."""
+        """Fractional (row, col) of map points, in pixel-centre units (centre of (0,0) -> (0, 0)).
+
+        ``col = (x - x0) / pixel - 0.5`` and ``row = (y0 - y) / pixel - 0.5`` (rows go
+        toward -Y). Points off the grid give indices outside [0, n - 1]; nothing is
+        clipped or rounded.
+
+        Parameters
+        ----------
+        x_km, y_km : array_like
+            South polar stereographic map coordinates [km] (grid units).
+
+        Returns
+        -------
+        row, col : numpy.ndarray
+            Fractional row and column indices [pixels], broadcast shape of the inputs.
+        """
         col = (np.asarray(x_km, dtype=float) - self.x0_km) / self.pixel_km - 0.5
         row = (self.y0_km - np.asarray(y_km, dtype=float)) / self.pixel_km - 0.5
         return row, col
@@ -301,8 +316,27 @@ class LatLonGrid:
 def fill_holes(height_m: np.ndarray, max_fill_fraction: float = 0.25):
     """Fill NaN pixels with the value of the nearest valid pixel.
 
-    Returns (filled array, filled fraction).  Raises ``ValueError`` when every pixel is
-    missing or more than ``max_fill_fraction`` of them are.
+    Nearest in Euclidean pixel distance (:func:`scipy.ndimage.distance_transform_edt`);
+    any non-finite value (NaN or inf) counts as missing. The input is not modified.
+
+    Parameters
+    ----------
+    height_m : array_like, shape (ny, nx)
+        Heights [m] with missing pixels non-finite.
+    max_fill_fraction : float
+        Largest fraction of missing pixels [0..1] that may be filled.
+
+    Returns
+    -------
+    filled : numpy.ndarray, shape (ny, nx)
+        A float64 copy with every missing pixel filled [m].
+    fraction : float
+        Fraction of the pixels that were filled [0..1].
+
+    Raises
+    ------
+    ValueError
+        When every pixel is missing or more than ``max_fill_fraction`` of them are.
     """
     from scipy.ndimage import distance_transform_edt
 
@@ -329,6 +363,31 @@ def dem_from_pds3(path, max_fill_fraction: float = 0.25):
     Missing pixels of a polar product are filled from their nearest neighbour and
     counted in ``Dem.filled_fraction``; a cylindrical grid keeps NaN (resample with
     :func:`resample_to_polar`, which fills).
+
+    The polar grid's corner comes from the label's offsets: the centre of (line 1,
+    sample 1) is ``X = -SAMPLE_PROJECTION_OFFSET * s``, ``Y = LINE_PROJECTION_OFFSET * s``
+    with ``s = MAP_SCALE`` (PDS DSMAP.CAT convention). A cylindrical product's pixel
+    latitudes and longitudes follow from ``CENTER_LATITUDE``/``CENTER_LONGITUDE``, the
+    offsets and ``MAP_RESOLUTION`` [pixels/deg].
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The PDS3 product (read by :func:`lupex.surface.pds3.read_pds3`).
+    max_fill_fraction : float
+        Largest fraction of missing pixels [0..1] a polar product may have filled
+        (else ValueError); not used for cylindrical grids.
+
+    Returns
+    -------
+    Dem or LatLonGrid
+        Heights [m] above the 1737.4 km sphere.
+
+    Raises
+    ------
+    ValueError
+        For a polar product whose ``CENTER_LONGITUDE`` is not 0 or whose radius is not
+        1737.4 km, or with too many missing pixels.
     """
     im = read_pds3(path)
     ny, nx = im.height_m.shape
@@ -449,7 +508,30 @@ def load_dem(path, max_fill_fraction: float = 0.25):
 
 
 def sample_latlon(grid: LatLonGrid, lat_rad, lon_rad) -> np.ndarray:
-    """Bilinear heights [m] of a lat/lon grid at points (longitude wraps; NaN propagates)."""
+    """Bilinear heights [m] of a lat/lon grid at points (longitude wraps; NaN propagates).
+
+    Interpolation is linear in latitude and east longitude [deg] between grid nodes.
+    Points up to half a pixel beyond the first or last latitude take the edge row's value;
+    longitude wraps across 360 deg when the grid covers the full circle.
+
+    Parameters
+    ----------
+    grid : LatLonGrid
+        Heights [m] on nodes ``lat_deg`` (monotonic) x ``lon_deg`` (increasing, even).
+    lat_rad, lon_rad : array_like
+        Planetocentric latitude and east longitude [rad] of the points, same shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        Height [m] at each point, shape of ``lat_rad``.
+
+    Raises
+    ------
+    ValueError
+        For points outside the grid's latitudes (beyond half a pixel) or, on a grid that
+        does not wrap, beyond its last longitude.
+    """
     lat = np.degrees(np.asarray(lat_rad, dtype=float))
     lon = np.degrees(np.asarray(lon_rad, dtype=float))
     la, lo = grid.lat_deg, grid.lon_deg

@@ -30,10 +30,29 @@ class RunStats:
 def runs_from_transitions(t_idx, p_idx, lit0, edges_h) -> RunStats:
     """Run statistics [h] from state changes.
 
-    ``t_idx[i]``/``p_idx[i]``: the state of pixel ``p_idx[i]`` differs between samples
-    ``t_idx[i] - 1`` and ``t_idx[i]`` (each pixel's entries in increasing time); ``lit0`` (n,) the state at sample 0; ``edges_h``
-    (nt + 1,) cumulative hours, sample j covering [edges[j], edges[j+1]).  Vectorised: each
-    run is the stretch between consecutive boundaries of the same pixel.
+    Vectorised: each run is the stretch between consecutive boundaries of the same pixel,
+    the window start and end included as boundaries (so the first and last runs are cut by
+    the window). A run's length is ``edges_h[end] - edges_h[start]``.
+
+    Parameters
+    ----------
+    t_idx : ndarray of int, shape (k,)
+        Sample index of each transition: the state of pixel ``p_idx[i]`` differs between
+        samples ``t_idx[i] - 1`` and ``t_idx[i]`` (1 <= t_idx <= nt - 1).
+    p_idx : ndarray of int, shape (k,)
+        Pixel index of each transition, in [0, n); each pixel's entries must be in
+        increasing time.
+    lit0 : ndarray of bool, shape (n,)
+        Each pixel's state at sample 0 (True = lit).
+    edges_h : ndarray, shape (nt + 1,)
+        Cumulative hours from the window start, sample j covering
+        [edges_h[j], edges_h[j+1]) [h].
+
+    Returns
+    -------
+    RunStats
+        Per pixel: longest dark and longest lit run [h], number of lit runs, mean lit-run
+        length [h] (0 where none).
     """
     n = lit0.size
     nt = edges_h.size - 1

@@ -148,23 +148,87 @@ def scale_factor(lat_rad):
 
 
 def scale_factor_xy(x_km, y_km, radius_km: float = R_MOON_KM):
-    """Scale factor from map coordinates: ``k = 1 + rho^2 / (4 R^2)`` (same as :func:`scale_factor`)."""
+    """Scale factor from map coordinates: ``k = 1 + rho^2 / (4 R^2)`` (same as :func:`scale_factor`).
+
+    With ``rho = 2 R tan(colat/2)``, ``k = sec^2(colat/2) = 1 + tan^2(colat/2)``
+    (Snyder 1987, eq. 21-4 with k0 = 1). No range check: any map point is accepted.
+
+    Parameters
+    ----------
+    x_km, y_km : array_like
+        Map coordinates [km] (pole at the origin).
+    radius_km : float
+        Sphere radius [km]; default the LOLA reference sphere 1737.4 km.
+
+    Returns
+    -------
+    numpy.ndarray
+        Scale factor k [-] (grid distance / true distance), >= 1.
+    """
     rho2 = np.asarray(x_km, dtype=float) ** 2 + np.asarray(y_km, dtype=float) ** 2
     return 1.0 + rho2 / (4.0 * radius_km**2)
 
 
 def grid_to_local_azimuth(alpha_rad, lon_rad):
-    """Convert grid azimuth alpha to local (north-through-east) azimuth: ``A = alpha - lon`` mod 2 pi."""
+    """Convert grid azimuth alpha to local (north-through-east) azimuth: ``A = alpha - lon`` mod 2 pi.
+
+    See the module notes: the projection is conformal, so the two azimuths differ by the
+    pure rotation ``lon``.
+
+    Parameters
+    ----------
+    alpha_rad : array_like
+        Grid azimuth [rad], from map +Y toward map +X.
+    lon_rad : array_like
+        East longitude of the point [rad].
+
+    Returns
+    -------
+    numpy.ndarray
+        Local azimuth [rad], clockwise from local north toward east, in [0, 2 pi).
+    """
     return np.mod(np.asarray(alpha_rad, dtype=float) - np.asarray(lon_rad, dtype=float), TWO_PI)
 
 
 def local_to_grid_azimuth(az_rad, lon_rad):
-    """Convert local azimuth A (from north toward east) to grid azimuth: ``alpha = A + lon`` mod 2 pi."""
+    """Convert local azimuth A (from north toward east) to grid azimuth: ``alpha = A + lon`` mod 2 pi.
+
+    Inverse of :func:`grid_to_local_azimuth` (module notes).
+
+    Parameters
+    ----------
+    az_rad : array_like
+        Local azimuth [rad], clockwise from local north toward east.
+    lon_rad : array_like
+        East longitude of the point [rad].
+
+    Returns
+    -------
+    numpy.ndarray
+        Grid azimuth [rad], from map +Y toward map +X, in [0, 2 pi).
+    """
     return np.mod(np.asarray(az_rad, dtype=float) + np.asarray(lon_rad, dtype=float), TWO_PI)
 
 
 def radial_unit_vector(lat_rad, lon_rad):
-    """Unit radial (local vertical) vector in MOON_ME, shape ``lat.shape + (3,)``."""
+    """Unit radial (local vertical) vector in MOON_ME, shape ``lat.shape + (3,)``.
+
+    ``(cos lat cos lon, cos lat sin lon, sin lat)`` in the body-fixed Cartesian axes of
+    MOON_ME (x toward 0 deg longitude, z toward the north pole); these are not the map's
+    X/Y axes. Any latitude is accepted (no south-cap check).
+
+    Parameters
+    ----------
+    lat_rad : array_like
+        Planetocentric latitude [rad].
+    lon_rad : array_like
+        East longitude [rad], broadcastable with ``lat_rad``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 3)
+        Unit vectors [-].
+    """
     lat = np.asarray(lat_rad, dtype=float)
     lon = np.asarray(lon_rad, dtype=float)
     cl = np.cos(lat)

@@ -41,7 +41,27 @@ def pixel_area_km2(dem: Dem) -> np.ndarray:
 
 
 def max_subsolar_latitude(start_jd: float, years: float = NODAL_PERIOD_YEARS, step_h: float = 6.0) -> float:
-    """Largest |sub-solar latitude| [rad] in MOON_ME over a window (DE421, LT+S)."""
+    """Largest |sub-solar latitude| [rad] in MOON_ME over a window (DE421, LT+S).
+
+    The Sun's apparent direction from the Moon's centre (light time and stellar aberration,
+    :func:`lupex.surface.tracks.body_track`) is sampled every ``step_h`` hours from
+    ``start_jd``; the result is the largest sampled value, so it can only fall short of
+    the true maximum (by less than the latitude's change over one step).
+
+    Parameters
+    ----------
+    start_jd : float
+        Window start, TDB Julian date [d]; the window must lie within DE421 (1900-2050).
+    years : float
+        Window length [Julian years of 365.25 d]; default one nodal cycle (18.6 years).
+    step_h : float
+        Sampling interval [h].
+
+    Returns
+    -------
+    float
+        Maximum absolute planetocentric sub-solar latitude [rad].
+    """
     jd = float(start_jd) + np.arange(0.0, years * 365.25 * 24.0, step_h) / 24.0
     return float(np.abs(body_track("sun", jd).lat_rad).max())
 

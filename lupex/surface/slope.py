@@ -105,6 +105,27 @@ def roughness_m(dem: Dem, baseline_km: float) -> np.ndarray:
 
     ``rms^2 = var(h) - gx^2 var(x) - gy^2 var(y)`` over each w x w window (x, y
     centred pixel offsets), which is the mean squared residual of the plane fit.
+    The plane is fitted in grid pixels (heights against pixel offsets), as in
+    :func:`slope_aspect`; the residual does not depend on the horizontal scale. Edge
+    windows use the nearest edge values; negative rounding residues are clipped to 0.
+
+    Parameters
+    ----------
+    dem : Dem
+        Heights [m] above the 1737.4 km sphere.
+    baseline_km : float
+        Window side [km], > 0, rounded to an odd number of pixels (at least 3) and no
+        larger than the DEM; None is also accepted and gives 3 x 3 pixels.
+
+    Returns
+    -------
+    numpy.ndarray, shape (ny, nx)
+        RMS plane-fit residual [m].
+
+    Raises
+    ------
+    ValueError
+        For a non-positive or non-finite baseline, or one wider than the DEM.
     """
     w = _window_px(dem, baseline_km)
     h = dem.height_m

@@ -31,7 +31,7 @@ Mons Mouton        -84.6     31.0       130       ~6 km high flat-topped (NASA S
 Crater shape (Pike 1977, "Size-dependence in the shape of fresh impact craters on the
 Moon", in Impact and Explosion Cratering, 489-509): rim-to-floor depth
 d = 0.196 D^1.01 and rim height h = 0.036 D^1.014 (km) for simple craters; for
-complex craters (D > 21 km here; Shackleton at 21 km is simple) d = 1.044 D^0.301 and
+complex craters (D > 22 km here; Shackleton at 21 km is simple) d = 1.044 D^0.301 and
 h = 0.236 D^0.399.  Interior: paraboloid bowl (simple) or a flat floor of radius
 0.4 R joined by a parabolic wall (complex); exterior ejecta h (r/R)^-3 (McGetchin et
 al. 1973, EPSL 20, 226).  Small craters: cumulative density N(>D) = 0.1 D^-2 per km^2
@@ -93,7 +93,21 @@ def crater_profile(r_over_R, diameter_km):
     """Height [km] relative to the pre-impact surface at normalised radius r/R.
 
     Simple: bowl h - d + d (r/R)^2; complex: flat floor to 0.4 R then a parabolic
-    wall; outside the rim the ejecta blanket h (r/R)^-3.
+    wall; outside the rim the ejecta blanket h (r/R)^-3 (McGetchin et al. 1973), with
+    depth d and rim height h from :func:`crater_shape` (Pike 1977). The profile is
+    continuous at the rim (height h at r = R); craters up to 22 km across are simple.
+
+    Parameters
+    ----------
+    r_over_R : array_like
+        Distance from the crater centre over the rim radius D/2 [-], >= 0.
+    diameter_km : float
+        Rim-to-rim diameter D [km]; a scalar (it selects the simple or complex shape).
+
+    Returns
+    -------
+    numpy.ndarray
+        Height relative to the pre-impact surface [km], shape of ``r_over_R``.
     """
     x = np.asarray(r_over_R, dtype=float)
     depth, rim = crater_shape(diameter_km)

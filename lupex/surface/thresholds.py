@@ -86,7 +86,7 @@ def threshold_tables(lat_rad, lon_rad, horizon_rad, n_lon_bins: int = 720, *, ce
 
         delta = psi - asin(sin(target) cos(psi) / cos(theta))
 
-    (clipped to +-pi/2 where the target elevation is out of reach).  ``beta_centre`` uses
+    (the asin argument clipped to [-1, 1] where the target elevation is out of reach).  ``beta_centre`` uses
     target = h + centre_offset, ``beta_top`` target = h - top_offset: with centre_offset =
     parallax and top_offset = rho - parallax these are the latitudes at which the topocentric
     disk centre, and its top edge, touch the horizon; e falls as delta rises, so the disk is
@@ -97,12 +97,42 @@ def threshold_tables(lat_rad, lon_rad, horizon_rad, n_lon_bins: int = 720, *, ce
     within +-low_margin of alpha_pk (mask piecewise linear: the two ends and the bin centre
     between them), for a conservative "never visible" test.
 
-    Computed in float32 (angles to ~1e-7 rad) directly in (L, n) layout.
+    Computed in float32 (angles to ~1e-7 rad) directly in (L, n) layout.  When every pixel
+    lies within 0.51 deg of the pole, series forms replace the closed forms (their bounds
+    are in the comments of that branch).
+
+    Parameters
+    ----------
+    lat_rad, lon_rad : array_like, shape (n,) or any common shape (flattened)
+        Pixel latitude [rad], in [-pi/2, -60 deg], and east longitude [rad] (MOON_ME).
+    horizon_rad : array_like, shape (..., A)
+        One horizon mask per pixel [rad], elevation in grid azimuth bins (A >= 4, bin k
+        centred on ``2 pi k / A`` from map +Y toward +X; :mod:`lupex.surface.projection`),
+        interpolated linearly between bin centres.
+    n_lon_bins : int
+        Number L of sub-body longitude bins, centred on ``lambda_k = 2 pi k / L``.
+    centre_offset_rad : float
+        Added to the horizon for ``beta_centre`` [rad] (e.g. the body's parallax, for a
+        topocentric disk centre).
+    top_offset_rad : float, optional
+        Subtracted from the horizon for ``beta_top`` and ``beta_top_low`` [rad] (angular
+        radius minus parallax); default ``centre_offset_rad``.
+    low_margin_rad : float, optional
+        Half-width of the azimuth interval searched for the lowest horizon [rad], less than
+        one mask bin; required for ``"top_low"``.
+    tables : sequence of {"centre", "top", "top_low"}
+        Tables to compute.
 
     Returns
     -------
     dict of float32 arrays shaped (L, n): ``beta_centre``, ``beta_top``, ``beta_top_low``
-    (those asked for).
+    (those asked for), threshold sub-body latitudes [rad].
+
+    Raises
+    ------
+    ValueError
+        For latitudes outside the south cap, masks that do not match the pixels, or
+        ``"top_low"`` without ``low_margin_rad``.
     """
     lat, lon = south_cap_points(lat_rad, lon_rad, max_lat_rad=MAX_MAP_LAT_RAD)
     hor = mask_rows(horizon_rad, lat.size)

@@ -55,6 +55,28 @@ def earth_visibility_map(lat_rad, lon_rad, horizon_rad, jd_tdb, *, track: BodyTr
     Thin wrapper of :func:`lupex.surface.illumination_map.illumination_map` for the Earth; pass a
     precomputed ``track`` to reuse it.  Returns an
     :class:`~lupex.surface.illumination_map.IlluminationMap` (``body == "earth"``).
+
+    Parameters
+    ----------
+    lat_rad, lon_rad : array_like
+        Pixel latitude and east longitude [rad] (MOON_ME), any common shape, south of
+        60 deg S.
+    horizon_rad : ndarray, shape lat.shape + (A,)
+        Horizon masks in grid azimuth [rad] (:mod:`lupex.surface.projection`).
+    jd_tdb : array_like (nt,)
+        TDB Julian dates of the window, strictly increasing; ignored when ``track`` is given.
+    track : BodyTrack, optional
+        The Earth's track over the window (:func:`lupex.surface.tracks.body_track`); computed
+        from ``jd_tdb`` when omitted.
+    **kwargs
+        Passed to :func:`~lupex.surface.illumination_map.illumination_map` (``n_lon_bins``,
+        ``time_series``, ``chunk_pixels``, ``workers``, ``time_block``).
+
+    Returns
+    -------
+    IlluminationMap
+        Time-mean visible Earth-disk fraction [1], never-visible mask and, with
+        ``time_series``, the Earth-dark/visible run statistics [h].
     """
     tr = track if track is not None else body_track("earth", jd_tdb)
     return illumination_map(lat_rad, lon_rad, horizon_rad, tr, **kwargs)
@@ -112,7 +134,26 @@ def comm_windows(jd_tdb, earth_fraction, min_fraction: float = 0.5) -> CommWindo
 def overlap_fraction(jd_tdb, sun_fraction, earth_fraction, min_earth_fraction: float = 0.5) -> np.ndarray:
     """Fraction of time [0..1] with some sunlight AND the Earth in view, per site.
 
-    ``sun_fraction``/``earth_fraction`` are (n, nt) (or (nt,)) visible-disk fractions.
+    A sample counts when some of the solar disk is visible (fraction > 0) and the visible
+    Earth-disk fraction is at least ``min_earth_fraction``.  Each sample is weighted by the
+    step to the next one; the last sample by the step before it (one sample: weight 1).
+
+    Parameters
+    ----------
+    jd_tdb : ndarray (nt,)
+        Sample times, TDB Julian dates [d], increasing.
+    sun_fraction : array_like (n, nt) or (nt,)
+        Visible solar-disk fraction [1] per site and sample.
+    earth_fraction : array_like (n, nt) or (nt,)
+        Visible Earth-disk fraction [1] per site and sample.
+    min_earth_fraction : float
+        Earth-disk fraction needed for contact [1]: 0.5 = Earth centre above the horizon
+        (default), 1 = whole disk.
+
+    Returns
+    -------
+    numpy.ndarray (n,) or float
+        Time-weighted fraction of the window [0..1] per site.
     """
     w = np.diff(np.append(jd_tdb, 2 * jd_tdb[-1] - jd_tdb[-2])) if len(jd_tdb) > 1 else np.ones(1)
     both = (np.asarray(sun_fraction) > 0) & (np.asarray(earth_fraction) >= min_earth_fraction - 1e-12)
