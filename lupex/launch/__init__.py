@@ -23,6 +23,7 @@ from .performance import (
     max_payload,
     payload_to_gto,
     payload_vs_c3,
+    with_payloads,
 )
 from .site import ALLOWED_AZIMUTH_DEG, TANEGASHIMA_LP2, launch_azimuth_deg
 from .targets import GTO, CircularOrbit, EllipticOrbit, LunarTransfer
@@ -56,4 +57,5 @@ __all__ = [
     "payload_vs_c3",
     "simulate_launch",
     "vehicle_names",
+    "with_payloads",
 ]

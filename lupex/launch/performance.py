@@ -341,6 +341,44 @@ class Margin:
     message: str
 
 
+def with_payloads(curve: PerformanceCurve, payload_kg) -> PerformanceCurve:
+    """``curve`` with more grid payloads flown, with the curve's own kick and parking orbit.
+
+    Used to extend a curve toward lighter payloads when a required C3 lies beyond what
+    its lightest payload reaches; payloads whose ascent fails are left out.
+
+    Parameters
+    ----------
+    curve : PerformanceCurve
+        From :func:`payload_vs_c3`.
+    payload_kg : array_like
+        Extra payload masses to simulate [kg], >= 0.
+
+    Returns
+    -------
+    PerformanceCurve
+        The same requested C3 values, re-interpolated on the enlarged grid.
+    """
+    veh = load_vehicle(curve.vehicle)
+    extra = np.setdiff1d(np.asarray(payload_kg, dtype=float), curve.grid_payload_kg)
+    if extra.size and (not np.all(np.isfinite(extra)) or np.any(extra < 0)):
+        raise ValueError(f"payload_kg must be finite and >= 0 kg; got {payload_kg!r}")
+    grid, c3s = list(curve.grid_payload_kg), list(curve.grid_c3_km2s2)
+    for m in extra:
+        try:
+            c3s.append(max_c3_km2s2(veh, float(m), curve.parking_alt_km, curve.azimuth_deg,
+                                    curve.kick_deg)[0])
+            grid.append(float(m))
+        except AscentFailure:
+            continue
+    order = np.argsort(grid)
+    g, c = np.asarray(grid)[order], np.asarray(c3s)[order]
+    tmp = PerformanceCurve(curve.vehicle, curve.c3_km2s2, curve.payload_kg, curve.parking_alt_km,
+                           curve.azimuth_deg, curve.kick_deg, g, c)
+    return PerformanceCurve(curve.vehicle, curve.c3_km2s2, tmp.payload_at(curve.c3_km2s2),
+                            curve.parking_alt_km, curve.azimuth_deg, curve.kick_deg, g, c)
+
+
 def margin_kg(curve: PerformanceCurve, c3: float, spacecraft_mass_kg: float) -> Margin:
     """Payload margin of a spacecraft at a required C3.
 
@@ -349,7 +387,7 @@ def margin_kg(curve: PerformanceCurve, c3: float, spacecraft_mass_kg: float) -> 
     curve : PerformanceCurve
         From :func:`payload_vs_c3`.
     c3 : float
-        Required C3 [km^2/s^2], inside the curve's simulated range.
+        Required C3 [km^2/s^2].
     spacecraft_mass_kg : float
         Spacecraft launch mass [kg], > 0.
 
@@ -357,16 +395,43 @@ def margin_kg(curve: PerformanceCurve, c3: float, spacecraft_mass_kg: float) -> 
     -------
     Margin
         ``feasible`` is False (and the message says by how much) when the
-        spacecraft is heavier than the vehicle can send to that C3.
+        spacecraft is heavier than the vehicle can send to that C3. A C3 beyond the
+        simulated grid is a result, not an error: above the C3 its lightest payload
+        reaches, the capability is 0 when that payload is 0 kg (the vehicle cannot reach
+        the C3 at all: margin = minus the spacecraft), else unknown below that payload
+        (NaN; infeasible when the spacecraft is at least that heavy); below the C3 its
+        heaviest payload reaches, the capability is at least that payload.
     """
     if not np.isfinite(spacecraft_mass_kg) or spacecraft_mass_kg <= 0:
         raise ValueError(f"spacecraft_mass_kg must be > 0; got {spacecraft_mass_kg}")
     if not np.isfinite(c3):
         raise ValueError(f"c3 must be finite; got {c3}")
     lo, hi = float(curve.grid_c3_km2s2.min()), float(curve.grid_c3_km2s2.max())
-    if not lo <= c3 <= hi:
-        raise ValueError(f"c3 must lie within the curve's simulated range [{lo:.2f}, {hi:.2f}] "
-                         f"km^2/s^2; got {c3}")
+    m_sc = float(spacecraft_mass_kg)
+    if c3 > hi:  # beyond what the lightest simulated payload reaches
+        light = float(curve.grid_payload_kg[np.argmax(curve.grid_c3_km2s2)])
+        if light <= 0.0:
+            return Margin(float(c3), 0.0, m_sc, -m_sc, False,
+                          f"{curve.vehicle} cannot reach C3 = {c3:.2f} km^2/s^2 even with no "
+                          f"payload (best C3 {hi:.2f} km^2/s^2): spacecraft "
+                          f"({m_sc:.0f} kg) TOO HEAVY by all of it")
+        cap_bound = f"less than {light:.0f} kg (which reaches only C3 {hi:.2f} km^2/s^2)"
+        if m_sc >= light:
+            return Margin(float(c3), float("nan"), m_sc, float("nan"), False,
+                          f"{curve.vehicle} can send {cap_bound} to C3 = {c3:.2f} km^2/s^2: "
+                          f"spacecraft ({m_sc:.0f} kg) TOO HEAVY")
+        raise ValueError(f"c3 {c3:.2f} km^2/s^2 lies beyond the curve's simulated range "
+                         f"[{lo:.2f}, {hi:.2f}] and the spacecraft is lighter than its lightest "
+                         f"payload ({light:.0f} kg): simulate lighter payloads (grid_payload_kg)")
+    if c3 < lo:  # less energy than the heaviest simulated payload reaches
+        heavy = float(curve.grid_payload_kg[np.argmin(curve.grid_c3_km2s2)])
+        if m_sc <= heavy:
+            return Margin(float(c3), float("nan"), m_sc, float("nan"), True,
+                          f"{curve.vehicle} can send more than {heavy:.0f} kg to C3 = "
+                          f"{c3:.2f} km^2/s^2: margin over {heavy - m_sc:.0f} kg")
+        raise ValueError(f"c3 {c3:.2f} km^2/s^2 lies below the curve's simulated range "
+                         f"[{lo:.2f}, {hi:.2f}] and the spacecraft is heavier than its heaviest "
+                         f"payload ({heavy:.0f} kg): simulate heavier payloads (grid_payload_kg)")
     cap = float(curve.payload_at(c3))
     m = cap - spacecraft_mass_kg
     ok = m >= 0.0
@@ -410,4 +475,5 @@ __all__ = [
     "payload_to_gto",
     "payload_vs_c3",
     "target_margin_kg",
+    "with_payloads",
 ]

@@ -60,12 +60,14 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageR
     vehicle = scenario.launch.vehicle
     progress(0, 3)
     curve = L.payload_vs_c3(vehicle, list(C3_GRID_KM2S2))
+    if c3 > curve.grid_c3_km2s2.max():  # even the lightest grid payload falls short: fly lighter
+        curve = L.with_payloads(curve, np.linspace(0.0, curve.grid_payload_kg.min(), 5)[:-1])
     progress(2, 3)
     margin = L.margin_kg(curve, c3, scenario.spacecraft.launch_mass_kg)
     # Fly the spacecraft itself when the vehicle can lift it, else the most it can lift.
     payload = scenario.spacecraft.launch_mass_kg if margin.feasible else margin.capability_kg
     flight, note = None, ""
-    if np.isfinite(payload):
+    if np.isfinite(payload) and payload > 0.0:
         try:
             flight = L.simulate_launch(vehicle, L.LunarTransfer(c3_km2s2=c3),
                                        launch_time=utc_time(scenario.launch.date),
@@ -74,12 +76,12 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageR
         except L.AscentFailure as exc:
             note = f"ascent with {payload:.0f} kg could not be flown: {exc}"
     else:
-        note = f"C3 {c3:.2f} km^2/s^2 is beyond the vehicle's curve"
+        note = f"C3 {c3:.2f} km^2/s^2 is beyond what {vehicle} can reach with any payload"
     if not margin.feasible:
         note = (note + " " if note else "") + (
             f"The spacecraft ({scenario.spacecraft.launch_mass_kg:.0f} kg) is heavier than "
-            f"{vehicle} can inject at C3 {c3:.2f} km^2/s^2; the timeline shows the vehicle's "
-            "maximum payload instead.")
+            f"{vehicle} can inject at C3 {c3:.2f} km^2/s^2"
+            + ("; the timeline shows the vehicle's maximum payload instead." if flight else "."))
     progress(3, 3)
     return LaunchStageResult(c3, source, curve, margin, flight, float(payload), note.strip())
 

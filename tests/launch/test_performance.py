@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lupex.launch import LunarTransfer, margin_kg, payload_vs_c3, simulate_launch
+from lupex.launch import LunarTransfer, margin_kg, payload_vs_c3, simulate_launch, with_payloads
 from lupex.launch.performance import max_c3_km2s2
 from lupex.launch.vehicle import load_vehicle
 
@@ -32,11 +32,45 @@ def test_margin_flags(curve_24l):
 
 
 @pytest.mark.parametrize("c3, mass, match", [(-2.0, -1.0, "spacecraft_mass_kg"),
-                                             (150.0, 6000.0, "c3 must lie"),
                                              (np.nan, 6000.0, "c3 must be finite")])
 def test_margin_bad_input(curve_24l, c3, mass, match):
     with pytest.raises(ValueError, match=match):
         margin_kg(curve_24l, c3, mass)
+
+
+def _curve(grid_payload_kg, grid_c3):
+    from lupex.launch import PerformanceCurve
+
+    g, c = np.asarray(grid_payload_kg, float), np.asarray(grid_c3, float)
+    return PerformanceCurve("test", np.array([-2.0]), np.array([np.nan]), 200.0, 90.0, 1.0, g, c)
+
+
+def test_a_c3_beyond_reach_is_a_result_not_an_error():
+    # The lightest simulated payload (0 kg) reaches only C3 -6.2: the vehicle cannot reach
+    # C3 -1.97 at all, so the margin is minus the whole spacecraft.
+    m = margin_kg(_curve([0.0, 2000.0, 4000.0], [-6.2, -20.0, -40.0]), -1.97, 7200.0)
+    assert not m.feasible and m.capability_kg == 0.0 and m.margin_kg == -7200.0
+    assert "cannot reach C3 = -1.97" in m.message and "best C3 -6.20" in m.message
+    # A lightest payload of 2 t reaching only -6.2: the capability is below 2 t, unknown.
+    m = margin_kg(_curve([2000.0, 4000.0], [-6.2, -20.0]), -1.97, 7200.0)
+    assert not m.feasible and np.isnan(m.capability_kg) and "less than 2000 kg" in m.message
+    with pytest.raises(ValueError, match="simulate lighter payloads"):
+        margin_kg(_curve([2000.0, 4000.0], [-6.2, -20.0]), -1.97, 1000.0)
+    # Below the range: more than the heaviest payload, so a lighter spacecraft fits.
+    m = margin_kg(_curve([2000.0, 4000.0], [10.0, 5.0]), -1.97, 3000.0)
+    assert m.feasible and "more than 4000 kg" in m.message
+    with pytest.raises(ValueError, match="simulate heavier payloads"):
+        margin_kg(_curve([2000.0, 4000.0], [10.0, 5.0]), -1.97, 5000.0)
+
+
+def test_lighter_payloads_extend_a_curve_with_its_own_kick(curve_24l):
+    light = with_payloads(curve_24l, [1000.0])
+    assert 1000.0 in light.grid_payload_kg and light.kick_deg == curve_24l.kick_deg
+    c3_1t = light.grid_c3_km2s2[light.grid_payload_kg == 1000.0][0]
+    assert c3_1t > curve_24l.grid_c3_km2s2.max()  # lighter flies higher
+    # the original points are kept exactly
+    keep = np.isin(light.grid_payload_kg, curve_24l.grid_payload_kg)
+    np.testing.assert_array_equal(light.grid_c3_km2s2[keep], curve_24l.grid_c3_km2s2)
 
 
 @pytest.mark.parametrize("c3", [[-20.0], [0.0, np.nan], [[1.0, 2.0]]])
