@@ -90,9 +90,11 @@ class Mission(_Model):
 
 
 def _known_vehicle(name: str) -> str:
-    from .launch.vehicle import vehicle_names
+    """A shipped vehicle's name or a vehicle file's path whose contents are valid."""
+    from .launch.vehicle import load_vehicle, vehicle_names
 
     if Path(name).suffix in (".yaml", ".yml") and Path(name).is_file():
+        load_vehicle(name)  # a broken file is named here, not after the transfer is flown
         return name
     if name.lower() not in vehicle_names():
         known = ", ".join(vehicle_names())

@@ -98,3 +98,16 @@ def test_a_relative_dem_path_is_taken_from_the_scenario_folder(tmp_path, monkeyp
                                 f"(looked for {tmp_path / 'sub' / 'missing.npz'})")]
     else:
         raise AssertionError("a missing DEM passed validation")
+
+
+def test_a_broken_vehicle_file_fails_validation_naming_the_file_and_field(tmp_path):
+    from lupex.launch.vehicle import VEHICLE_DIR
+
+    v = yaml.safe_load((VEHICLE_DIR / "h3-24l.yaml").read_text())
+    v["core"]["propellant_kg"] = math.inf
+    vf = tmp_path / "broken.yaml"
+    vf.write_text(yaml.safe_dump(v))
+    problems = problems_of(_set(BASE, ("launch", "vehicle"), str(vf)))
+    assert len(problems) == 1
+    assert problems[0].startswith("launch.vehicle: invalid vehicle file ") and str(vf) in problems[0]
+    assert "core.propellant_kg" in problems[0]

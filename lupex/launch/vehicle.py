@@ -27,7 +27,7 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from lupex.constants import G0_MS2, P0_PA
 
-_CFG = ConfigDict(extra="forbid", frozen=True)
+_CFG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # inf/NaN: named errors
 #: The vehicle files shipped with lupex: package data ``lupex/data/vehicles`` (a
 #: :class:`importlib.resources.abc.Traversable`, so a non-editable install finds them).
 VEHICLE_DIR = files("lupex") / "data" / "vehicles"
