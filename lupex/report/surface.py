@@ -14,7 +14,6 @@ from matplotlib.figure import Figure
 
 from lupex.report.maps import polar_map
 from lupex.report.quantity import quantity
-from lupex.report.terrain import label
 from lupex.surface.projection import grid_to_local_azimuth
 
 __all__ = [
@@ -65,7 +64,8 @@ def sites_summary(result) -> dict:
     out = {"window_hours": quantity(result.window_h, "h")}
     for row in result.to_rows():
         name = row.pop("name")
-        out[name] = {k: label(v) if k == "failed" else quantity(v, _SITE_UNITS[k]) for k, v in row.items()}
+        out[name] = {k: list(v) if k == "failed" else quantity(v, _SITE_UNITS[k])
+                     for k, v in row.items()}
     return out
 
 
@@ -119,7 +119,7 @@ def traverse_summary(tr) -> dict:
 def illumination_summary(result) -> dict:
     """Map-wide figures of a :class:`lupex.surface.illumination_map.IlluminationMap`."""
     out = {
-        "body": label(result.body),
+        "body": result.body,
         "window_start_jd_tdb": quantity(result.jd_start, "JD_TDB"),
         "window_end_jd_tdb": quantity(result.jd_end, "JD_TDB"),
         "n_times": quantity(result.n_times, "1"),

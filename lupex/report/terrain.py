@@ -14,18 +14,11 @@ from lupex.report.quantity import quantity
 from lupex.surface.dem import sample_bilinear
 from lupex.surface.projection import latlon_to_xy
 
-__all__ = ["figures", "label", "plot_shaded_relief", "plot_slope_map", "report", "summary", "terrain_summary"]
+__all__ = ["figures", "plot_shaded_relief", "plot_slope_map", "report", "summary", "terrain_summary"]
 
 #: Slope limit [deg] used for the "safe fraction" figure (typical lander design limit;
 #: Chandrayaan-3's lander was qualified for 12 deg).
 SAFE_SLOPE_DEG = 12.0
-
-
-def label(text) -> dict:
-    """A text entry of the summary (a name, a file path, a list of names) shaped like a
-    quantity, ``{"value": text, "unit": "1"}``: :func:`~lupex.report.quantity.quantity` takes
-    numbers only."""
-    return {"value": text, "unit": "1"}
 
 
 def terrain_summary(terrain) -> dict:
@@ -62,7 +55,7 @@ def terrain_summary(terrain) -> dict:
         "map_width": quantity(right - left, "km"),
         "map_height": quantity(top - bottom, "km"),
         "synthetic": quantity(bool(dem.synthetic), "1"),
-        "source": label(dem.source),
+        "source": dem.source,
         "filled_fraction": quantity(float(dem.filled_fraction), "1"),
         "height_at_center": quantity(hc, "m"),
         "height_min": quantity(float(h.min()), "m"),

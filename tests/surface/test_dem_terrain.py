@@ -30,7 +30,9 @@ def test_synthetic_terrain_summary_is_json():
     assert t.dem.synthetic and t.slope_deg.shape == t.dem.shape == (120, 120)
     s = to_summary(t)
     json.dumps(s)
-    assert all(set(v) == {"value", "unit"} for v in s.values())
+    # every figure is a quantity; the source is text, not a quantity
+    assert all(set(v) == {"value", "unit"} for k, v in s.items() if k != "source")
+    assert isinstance(s["source"], str) and s["source"]
     assert s["pixel_size"]["value"] == pytest.approx(50.0)
     assert s["synthetic"]["value"] is True
     assert 0.0 <= s["area_fraction_slope_below_limit"]["value"] <= 1.0
