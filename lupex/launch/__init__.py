@@ -15,10 +15,12 @@ from .flight import AscentFailure
 from .losses import AscentLosses, ascent_losses, losses_by_phase
 from .mission import LaunchFlight, simulate_launch
 from .performance import (
+    LUNAR_TRANSFER_PAYLOAD_BIAS,
     MODEL_BIAS_NOTE,
     Margin,
     PayloadSolution,
     PerformanceCurve,
+    bias_corrected_margin_kg,
     margin_kg,
     max_payload,
     payload_to_gto,
@@ -33,6 +35,7 @@ from .vehicle import Vehicle, load_vehicle, vehicle_names
 __all__ = [
     "ALLOWED_AZIMUTH_DEG",
     "GTO",
+    "LUNAR_TRANSFER_PAYLOAD_BIAS",
     "MODEL_BIAS_NOTE",
     "TANEGASHIMA_LP2",
     "AscentFailure",
@@ -48,6 +51,7 @@ __all__ = [
     "Trajectory",
     "Vehicle",
     "ascent_losses",
+    "bias_corrected_margin_kg",
     "launch_azimuth_deg",
     "load_vehicle",
     "losses_by_phase",

@@ -14,12 +14,14 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from lupex.launch import (
+    LUNAR_TRANSFER_PAYLOAD_BIAS,
     MODEL_BIAS_NOTE,
     TANEGASHIMA_LP2,
     LaunchFlight,
     Margin,
     PayloadSolution,
     PerformanceCurve,
+    bias_corrected_margin_kg,
     load_vehicle,
 )
 from lupex.launch.losses import AscentLosses
@@ -71,7 +73,10 @@ def margin_summary(margin: Margin) -> dict:
     return {"c3": quantity(margin.c3_km2s2, "km^2/s^2"),
             "capability": quantity(margin.capability_kg, "kg"),
             "spacecraft_mass": quantity(margin.spacecraft_mass_kg, "kg"),
-            "margin": quantity(margin.margin_kg, "kg"), "feasible": margin.feasible,
+            "margin": quantity(margin.margin_kg, "kg"),
+            "margin_after_model_bias": quantity(bias_corrected_margin_kg(margin), "kg"),
+            "model_bias": quantity(LUNAR_TRANSFER_PAYLOAD_BIAS, "1"),
+            "feasible": margin.feasible,
             "message": margin.message, "caveat": MODEL_BIAS_NOTE}
 
 
@@ -129,6 +134,11 @@ def launch_report(result) -> str:
         f"Required C3 {result.required_c3_km2s2:.3f} km²/s² (from {result.c3_source}).",
         "",
         f"**{margin.message}**",
+        "",
+        (f"Launch margin as computed {margin.margin_kg:+.0f} kg; after the model's measured "
+         f"+{LUNAR_TRANSFER_PAYLOAD_BIAS:.1%} payload optimism "
+         f"{bias_corrected_margin_kg(margin):+.0f} kg (the truth lies between: the published "
+         "figure it is measured against is a lower bound)."),
         "",
         f"Caveat: {MODEL_BIAS_NOTE}",
         "",

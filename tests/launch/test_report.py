@@ -73,3 +73,17 @@ def test_margin_summary_flags_a_heavy_spacecraft(curve_24l):
 def test_summary_units_are_in_the_vocabulary(lto_result, curve_24l):
     assert units_used(flight_summary(lto_result)) <= set(UNITS)
     assert units_used(margin_summary(margin_kg(curve_24l, -2.0, 6300.0))) <= set(UNITS)
+
+
+def test_the_margin_is_given_as_computed_and_after_the_model_bias(curve_24l):
+    from lupex.launch import LUNAR_TRANSFER_PAYLOAD_BIAS, bias_corrected_margin_kg
+
+    m = margin_kg(curve_24l, -2.0, 6300.0)
+    corrected = bias_corrected_margin_kg(m)
+    # closed form: capability / (1 + bias) - spacecraft
+    assert corrected == pytest.approx(m.capability_kg / (1 + LUNAR_TRANSFER_PAYLOAD_BIAS) - 6300.0,
+                                      rel=1e-12)
+    assert corrected < m.margin_kg
+    s = margin_summary(m)
+    assert s["margin_after_model_bias"] == {"value": corrected, "unit": "kg"}
+    assert s["model_bias"]["value"] == LUNAR_TRANSFER_PAYLOAD_BIAS

@@ -156,6 +156,16 @@ def test_h3_24_lunar_transfer_payload_within_10_percent(curve_24l):
         pub["lto_payload_kg"], rel=0.10)
 
 
+def test_the_stated_lunar_transfer_bias_is_the_measured_one(curve_24l):
+    # Reports correct margins by LUNAR_TRANSFER_PAYLOAD_BIAS: it must stay the model's own
+    # measured optimism (within half a point), or the corrected margin misleads.
+    from lupex.launch import LUNAR_TRANSFER_PAYLOAD_BIAS
+
+    pub = load_vehicle("h3-24l").published
+    measured = float(curve_24l.payload_at(pub["lto_c3_km2s2"])) / pub["lto_payload_kg"] - 1.0
+    assert measured == pytest.approx(LUNAR_TRANSFER_PAYLOAD_BIAS, abs=0.005)
+
+
 @pytest.fixture(scope="module")
 def h2a_gto1830():
     # pitch programme pinned by the vehicle file: no kick optimisation (~3 s)
