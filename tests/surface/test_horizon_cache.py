@@ -1,8 +1,14 @@
 """Horizon cache: reuse, keys, atomic writes and corrupt files."""
 
 import numpy as np
+import pytest
 
-from lupex.surface.cache import cache_dir, cached_horizon_mask, horizon_cache_key
+from lupex.surface.cache import (
+    HorizonCacheWarning,
+    cache_dir,
+    cached_horizon_mask,
+    horizon_cache_key,
+)
 from lupex.surface.dem import Dem
 from lupex.surface.horizon import horizon_mask
 
@@ -50,8 +56,10 @@ def test_corrupt_cache_file_is_recomputed(tmp_path):
     a = cached_horizon_mask(d, 12, 5.0, directory=tmp_path)
     (f,) = tmp_path.glob("horizon-*.npy")
     f.write_bytes(b"garbage")
-    b = cached_horizon_mask(d, 12, 5.0, directory=tmp_path)
+    with pytest.warns(HorizonCacheWarning, match=f.name):
+        b = cached_horizon_mask(d, 12, 5.0, directory=tmp_path)
     np.testing.assert_array_equal(a, b)
     np.save(f, np.zeros((3, 3, 3), np.int16))  # wrong shape under the right name
-    c = cached_horizon_mask(d, 12, 5.0, directory=tmp_path)
+    with pytest.warns(HorizonCacheWarning, match=f.name):
+        c = cached_horizon_mask(d, 12, 5.0, directory=tmp_path)
     np.testing.assert_array_equal(a, c)
