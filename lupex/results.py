@@ -180,6 +180,18 @@ def _jsonable(obj: Any):
     raise TypeError(f"summary value of type {type(obj).__name__} is not JSON-serialisable")
 
 
+def _strict(obj):
+    """``obj`` with every NaN or infinite float replaced by None: JSON has no NaN, and a file
+    other tools cannot parse is worse than an explicit null."""
+    if isinstance(obj, dict):
+        return {k: _strict(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_strict(v) for v in obj]
+    if isinstance(obj, (float, np.floating)) and not np.isfinite(obj):
+        return None
+    return obj
+
+
 def build_summary(scenario: Scenario, text: str, source: str, stages: list[Stage],
                   results: Mapping[str, Any]) -> dict:
     """The summary.json mapping: version, time, scenario hash, seeds and each stage's figures.
@@ -277,7 +289,8 @@ def write(out_dir: str | Path, scenario: Scenario, text: str, source: str, stage
                     fig.savefig(tmp / "plots" / f"{name}.png", dpi=scenario.output.dpi)
                     plot_names.setdefault(stage.name, []).append(name)
         summary["plots"] = [f"plots/{n}.png" for names in plot_names.values() for n in names]
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, default=_jsonable) + "\n")
+        (tmp / "summary.json").write_text(
+            json.dumps(_strict(summary), indent=2, default=_jsonable, allow_nan=False) + "\n")
         (tmp / "report.md").write_text(build_report(summary, scenario, stages, results, plot_names))
         (tmp / "scenario.yaml").write_text(text)
         if out_dir.exists():  # force: swap, then drop the old folder

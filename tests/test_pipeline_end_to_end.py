@@ -26,7 +26,10 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     scenario.write_text(yaml.safe_dump(d))
     out = tmp_path / "out"
     assert cli.main(["run", str(scenario), "--out", str(out), "--quiet"]) == 0
-    summary = json.loads((out / "summary.json").read_text())
+    def no_nan(const):
+        raise AssertionError(f"summary.json holds {const}: not valid JSON")
+
+    summary = json.loads((out / "summary.json").read_text(), parse_constant=no_nan)
     assert list(summary["stages"]) == [s.name for s in pipeline.stages()]
     st = summary["stages"]
     # the launch stage takes its C3 from the targeted transfer, the budget its LOI
