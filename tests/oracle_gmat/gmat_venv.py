@@ -93,13 +93,15 @@ def ensure_gmat_python() -> tuple[Path | None, str | None]:
     return None, f"oracle venv at {target} does not import gmatpy from {wheel.name}"
 
 
-def run_script(python: Path, script: Path, timeout_s: float = 600.0) -> None:
+def run_script(python: Path, script: Path, extra_files=(), timeout_s: float = 600.0) -> None:
     """Run the GMAT script ``script`` in a fresh process of the oracle venv.
+
+    ``extra_files`` are copied into GMAT's runtime folder first (see ``gmat_runner.py``).
 
     Raises ``RuntimeError`` with the tail of GMAT's log when the script does not load or
     the mission does not complete.  The script's ReportFiles are its output.
     """
-    res = subprocess.run([str(python), str(RUNNER), str(script)], check=False,
+    res = subprocess.run([str(python), str(RUNNER), str(script), *map(str, extra_files)], check=False,
                          capture_output=True, text=True, timeout=timeout_s)
     if res.returncode != 0:
         raise RuntimeError(f"GMAT run of {script.name} failed:\n{(res.stderr or res.stdout)[-3000:]}")
