@@ -35,7 +35,10 @@ from lupex.surface.stack import TerrainLayer, TerrainStack
 __all__ = [
     "BUILTIN_CAP_FILE",
     "BUILTIN_POLE_FILE",
+    "CAP_VALID_RADIUS_KM",
     "LOLA_CITATION",
+    "POLE_GRID_HALF_WIDTH_KM",
+    "POLE_GRID_PIXEL_M",
     "builtin_cap",
     "builtin_pole",
     "builtin_stack",
@@ -45,6 +48,13 @@ __all__ = [
 BUILTIN_POLE_FILE = "south_pole_ldem75s_240m.npz"
 #: Package data file of the 1787 m cap grid.
 BUILTIN_CAP_FILE = "south_cap_ldem75s_1787m.npz"
+#: Half side [km] of the 240 m pole grid (768 pixels of 240 m; checked against the file by
+#: tests/surface/test_builtin_terrain.py).
+POLE_GRID_HALF_WIDTH_KM = 184.32
+#: Pixel [m] of the pole grid.
+POLE_GRID_PIXEL_M = 240.0
+#: The cap grid's ``valid_radius_m`` [km], rounded down (the file holds 334.5852 km).
+CAP_VALID_RADIUS_KM = 334.585
 #: One line naming the data, for reports.
 LOLA_CITATION = ("LRO LOLA LDEM_75S_120M (LRO-L-LOLA-4-GDR, NASA PDS; Smith et al. 2010), "
                  "public-domain NASA data")

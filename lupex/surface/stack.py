@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 from scipy.ndimage import uniform_filter
@@ -48,7 +49,7 @@ class TerrainLayer:
 
     def __post_init__(self):
         if not isinstance(self.dem, Dem):
-            raise ValueError(f"TerrainLayer.dem must be a lupex.surface.dem.Dem; got {type(self.dem).__name__}")
+            raise ValueError(f"TerrainLayer.dem must be a lupex.surface.dem.Dem; got {type(self.dem).__name__}")  # noqa: TRY004 (bad input is a ValueError by contract)
         if self.valid_radius_km is not None and not (np.isfinite(self.valid_radius_km)
                                                      and self.valid_radius_km > 0):
             raise ValueError(f"valid_radius_km must be None or > 0 km; got {self.valid_radius_km!r}")
@@ -97,7 +98,7 @@ class TerrainStack:
         if not layers or not all(isinstance(la, TerrainLayer) for la in layers):
             raise ValueError("layers: need at least one TerrainLayer")
         px = [la.pixel_km for la in layers]
-        if any(b < a for a, b in zip(px, px[1:])):
+        if any(b < a for a, b in pairwise(px)):
             raise ValueError(f"layers must be ordered finest first; pixel sizes [km] {px}")
         object.__setattr__(self, "layers", layers)
 
@@ -121,7 +122,18 @@ class TerrainStack:
         return idx
 
     def pixel_km_at(self, x_km, y_km) -> np.ndarray:
-        """Pixel size [km] of the finest layer covering each point (NaN where none does)."""
+        """Pixel size [km] of the finest layer covering each point (NaN where none does).
+
+        Parameters
+        ----------
+        x_km, y_km : array_like
+            Map coordinates [km], broadcastable.
+
+        Returns
+        -------
+        numpy.ndarray
+            Pixel sizes [km].
+        """
         idx = self.layer_index(x_km, y_km)
         px = np.array([la.pixel_km for la in self.layers] + [np.nan])
         return px[idx]
@@ -137,8 +149,13 @@ class TerrainStack:
         key = (k, n)
         if key not in self._smoothed:
             h = uniform_filter(dem.height_m, size=n, mode="nearest")
-            self._smoothed[key] = Dem(h, dem.x0_km, dem.y0_km, dem.pixel_km, source=dem.source,
-                                      synthetic=dem.synthetic, note=f"{dem.note} | box {n} px")
+            # scipy centres an even-sized box half a pixel up and left (output[i] averages
+            # input[i - n/2 .. i + n/2 - 1]): move the grid by that half pixel, so the
+            # averaged heights stay registered
+            half = 0.5 * dem.pixel_km if n % 2 == 0 else 0.0
+            self._smoothed[key] = Dem(h, dem.x0_km - half, dem.y0_km + half, dem.pixel_km,
+                                      source=dem.source, synthetic=dem.synthetic,
+                                      note=f"{dem.note} | box {n} px")
         return self._smoothed[key]
 
     def sample_m(self, x_km, y_km, pixel_km: float | None = None, outside: float = 0.0) -> np.ndarray:
