@@ -330,6 +330,9 @@ def _format_error(err: dict) -> str:
         msg = "required field is missing"
     if not err["loc"]:  # model-level checks carry their own paths, joined by '; '
         return msg
+    field, sep, rest = msg.partition(": ")
+    if err["type"] == "value_error" and sep and field.isidentifier():  # a section's check names its field
+        return f"{path}.{field}: {rest}"
     return f"{path}: {msg}"
 
 

@@ -152,14 +152,15 @@ def plot_shaded_relief(terrain, sites=None, title: str | None = None):
     sites : sequence of (name, lat_deg, lon_deg), optional
         Sites to mark.
     title : str, optional
-        Default "Shaded relief - SYNTHETIC terrain" or the DEM file name.
+        Default "Shaded relief - SYNTHETIC terrain", or the DEM's note (e.g. "resampled
+        to 480 m from LOLA pole grid (240 m)") or file name.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     dem = getattr(terrain, "dem", terrain)
-    kind = "SYNTHETIC terrain" if dem.synthetic else (dem.source.split("/")[-1] or "DEM")
+    kind = "SYNTHETIC terrain" if dem.synthetic else (dem.note or dem.source.split("/")[-1] or "DEM")
     fig, _ = polar_map(dem, dem.height_m, label="height above 1737.4 km [m]", cmap="terrain", relief=True,
                        sites=sites, title=title or f"Shaded relief - {kind}")
     return fig
