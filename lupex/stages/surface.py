@@ -12,10 +12,10 @@ from ..report.surface import figures, report, summary
 from ..scenario import Scenario
 from ..surface import energy as E
 from ..surface import psr as P
-from ..surface import site_figures as F
 from ..surface import sites as S
 from ..surface import traverse as TV
 from ..surface.illumination_map import IlluminationMap
+from ..surface.site_figures import SiteFigures, nodal_cycle_jd, site_figures
 from ..surface.tracks import body_track
 from ..surface.visibility import earth_visibility_map
 from ..timescale import tdb_grid
@@ -32,8 +32,8 @@ class SurfaceResult:
     energy: E.EnergyBudget
     traverse: TV.Traverse | None
     traverse_note: str
-    figures_mission: F.SiteFigures
-    figures_cycle: F.SiteFigures
+    figures_mission: SiteFigures
+    figures_cycle: SiteFigures
 
 
 def _weights(scenario: Scenario) -> S.SiteWeights:
@@ -78,10 +78,10 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResul
     energy = E.daily_budget(assessment.sun, body_track("sun", jd), assessment.earth)
     lat = [s[1] for s in ter.sites]
     lon = [s[2] for s in ter.sites]
-    fig_mission = F.site_figures(lat, lon, site_hor, eye_m, jd)
+    fig_mission = site_figures(lat, lon, site_hor, eye_m, jd)
     progress(4, 6)
-    fig_cycle = F.site_figures(lat, lon, site_hor, eye_m,
-                               F.nodal_cycle_jd(float(jd[0]), scenario.surface.cycle_step_hours))
+    fig_cycle = site_figures(lat, lon, site_hor, eye_m,
+                               nodal_cycle_jd(float(jd[0]), scenario.surface.cycle_step_hours))
     progress(5, 6)
     traverse, notes = None, []
     if psr.psr.any():
