@@ -231,7 +231,7 @@ def _published_table(r) -> str:
          f"({fc.hours / 8766:.1f} yr, {fc.n_samples:,} samples of {fc.hours / max(fc.n_samples, 1):.2g} h)."),
         "", head, "|---|---|---|---|---|---|---|---|"]
     for i, name in enumerate(a.names):
-        label = f"{name} ({hs[i].observer_height_m:g} m, {hs[i].pixel_km * 1000:g} m)"
+        label = f"{name} (eye {hs[i].observer_height_m:g} m, terrain {hs[i].pixel_km * 1000:g} m)"
         for win, f in (("mission", fm), ("18.6 yr", fc)):
             lines.append(
                 f"| {label} | {win} | {f.sun_any_visible[i]:.1%} | {f.sun_centre_visible[i]:.1%} "
