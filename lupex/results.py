@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from . import __version__
+from .report.terrain import headline as terrain_headline
 from .scenario import Scenario, scenario_hash
 from .stages.base import Stage
 
@@ -235,9 +236,10 @@ def build_report(summary: dict, scenario: Scenario, stages: list[Stage], results
     plot_names : mapping
         Plot names (files ``plots/NAME.png``) by stage name.
     """
-    lines = [
-        f"# {scenario.mission.name}",
-        "",
+    lines = [f"# {scenario.mission.name}", ""]
+    if "terrain" in results:
+        lines += [terrain_headline(results["terrain"]), ""]
+    lines += [
         scenario.mission.description.strip(),
         "",
         (f"lupex {summary['lupex_version']}, run {summary['created_utc']}; scenario "

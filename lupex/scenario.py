@@ -150,12 +150,16 @@ class Site(_Model):
     name: str = Field(min_length=1)
     lat_deg: Range(-90, -80, "deg")
     lon_deg: Range(-180, 360, "deg")
+    observer_height_m: Range(0, 100, "m") = Field(
+        2.0, description="eye height above the ground: a rover's camera or a solar panel")
 
 
 class Surface(_Model):
     start: Date | None = Field(None, description="landing time, UTC; default launch + transfer")
     duration_days: Range(0.5, 400, "days") = 100.0
     time_step_hours: Range(0.1, 24, "h") = 1.0
+    cycle_step_hours: Range(0.25, 24, "h") = Field(
+        1.0, description="sampling of the 18.6-year site figures (hourly: ~163,000 samples)")
 
 
 def _dem_exists(path: str | None, info: ValidationInfo) -> str | None:
@@ -173,16 +177,59 @@ def _dem_exists(path: str | None, info: ValidationInfo) -> str | None:
 
 
 class Terrain(_Model):
+    source: Literal["lola", "synthetic"] = Field(
+        "lola", description="lola: the built-in real LOLA south pole; synthetic: the invented pole")
     dem: Annotated[str | None, AfterValidator(_dem_exists)] = Field(
-        None, description="path to a LOLA DEM (relative to the scenario file); default: "
-        "built-in synthetic")
+        None, description="path to a high-resolution DEM (relative to the scenario file), "
+        "nested inside the built-in LOLA terrain")
     center_lat_deg: Range(-90, -80, "deg") = -90.0
     center_lon_deg: Range(-180, 360, "deg") = 0.0
     half_width_km: Range(1, 300, "km") = 45.0
-    pixel_m: Range(5, 1000, "m") = 100.0
+    pixel_m: Range(5, 2000, "m") | None = Field(
+        None, description="map pixel; default 480 m on LOLA terrain, 100 m on the synthetic pole")
     seed: int = Field(2028, ge=0, le=2**32 - 1)
     horizon_azimuths: Literal[360, 720] = 360
     max_distance_km: Range(10, 300, "km") = 150.0
+    observer_height_m: Range(0, 100, "m") = Field(0.0, description="eye height of the map's horizons")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_pixel(cls, data):
+        if isinstance(data, dict) and data.get("pixel_m") is None:
+            data = {**data, "pixel_m": 100.0 if data.get("source") == "synthetic" else 480.0}
+        return data
+
+    @model_validator(mode="after")
+    def _window_on_terrain(self):
+        from .surface.lola_builtin import (
+            CAP_VALID_RADIUS_KM,
+            POLE_GRID_HALF_WIDTH_KM,
+            POLE_GRID_PIXEL_M,
+        )
+        from .surface.projection import latlon_to_xy
+
+        if self.source == "synthetic":
+            if self.dem is not None:
+                raise ValueError("dem: a user DEM is nested inside the built-in LOLA terrain; "
+                                 "remove terrain.dem or set terrain.source: lola")
+            if not 20.0 <= self.pixel_m <= 240.0:
+                raise ValueError(f"pixel_m: the synthetic pole is built at 20 to 240 m, got {self.pixel_m:g}")
+            return self
+        cx, cy = latlon_to_xy(math.radians(self.center_lat_deg), math.radians(self.center_lon_deg))
+        hw = self.half_width_km
+        far = max(math.hypot(float(cx) + sx * hw, float(cy) + sy * hw) for sx in (-1, 1) for sy in (-1, 1))
+        if far > CAP_VALID_RADIUS_KM:
+            raise ValueError(
+                f"half_width_km: the window reaches {far:.1f} km from the pole, beyond the LOLA "
+                f"cap's valid radius {CAP_VALID_RADIUS_KM:.1f} km; use a smaller half-width or a "
+                "centre nearer the pole")
+        inside_240 = abs(float(cx)) + hw <= POLE_GRID_HALF_WIDTH_KM and abs(float(cy)) + hw <= POLE_GRID_HALF_WIDTH_KM
+        if self.dem is None and inside_240 and self.pixel_m < POLE_GRID_PIXEL_M:
+            raise ValueError(
+                f"pixel_m: {self.pixel_m:g} m is finer than the built-in LOLA grid "
+                f"({POLE_GRID_PIXEL_M:g} m); use >= {POLE_GRID_PIXEL_M:g} m or nest a finer DEM "
+                "with terrain.dem")
+        return self
 
 
 class Ranking(_Model):
@@ -283,6 +330,9 @@ def _format_error(err: dict) -> str:
         msg = "required field is missing"
     if not err["loc"]:  # model-level checks carry their own paths, joined by '; '
         return msg
+    field, sep, rest = msg.partition(": ")
+    if err["type"] == "value_error" and sep and field.isidentifier():  # a section's check names its field
+        return f"{path}.{field}: {rest}"
     return f"{path}: {msg}"
 
 

@@ -17,11 +17,12 @@ REPO = Path(__file__).resolve().parents[1]
 def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     monkeypatch.setenv("LUPEX_CACHE_DIR", str(tmp_path / "cache"))
     d = yaml.safe_load((REPO / "configs" / "lupex_baseline.yaml").read_text())
-    d["terrain"].update(half_width_km=4.0, pixel_m=200.0, max_distance_km=30.0,
+    # the SYNTHETIC pole, chosen explicitly (the shipped scenarios run on real LOLA terrain)
+    d["terrain"].update(source="synthetic", half_width_km=4.0, pixel_m=200.0, max_distance_km=30.0,
                         center_lat_deg=-89.5, center_lon_deg=200.0)
     d["sites"] = [{"name": "A", "lat_deg": -89.534, "lon_deg": 209.948},
                   {"name": "B", "lat_deg": -89.45, "lon_deg": 195.0}]
-    d["surface"].update(duration_days=5, time_step_hours=3)
+    d["surface"].update(duration_days=5, time_step_hours=3, cycle_step_hours=24)
     scenario = tmp_path / "small.yaml"
     scenario.write_text(yaml.safe_dump(d))
     out = tmp_path / "out"
@@ -42,6 +43,7 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     assert set(st["surface"]["sites"]) >= {"A", "B"}
     assert st["terrain"]["synthetic"]["value"] is True
     report = (out / "report.md").read_text()
+    assert report.splitlines()[2].startswith("**Terrain: SYNTHETIC south pole**")
     for title in ("Earth-Moon transfer", "H3 launch", "Delta-v", "Terrain", "Illumination"):
         assert title in report
     for png in summary["plots"]:

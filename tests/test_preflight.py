@@ -14,7 +14,12 @@ GB = 1e9
 
 
 def _scenario(tmp_path, **terrain) -> Path:
+    """The baseline's three sites nearest the pole on the SYNTHETIC pole's 90 km map at
+    100 m (the map the memory model was measured on), with ``terrain`` changes."""
     d = yaml.safe_load((REPO / "configs" / "lupex_baseline.yaml").read_text())
+    d["sites"] = d["sites"][:3]
+    d["terrain"].update(source="synthetic", center_lat_deg=-90.0, center_lon_deg=0.0, half_width_km=45.0,
+                        pixel_m=100.0)
     d["terrain"].update(terrain)
     p = tmp_path / "s.yaml"
     p.write_text(yaml.safe_dump(d))

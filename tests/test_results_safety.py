@@ -142,10 +142,10 @@ sys.exit(code if not attempts else 99)
 @pytest.mark.slow
 def test_a_whole_run_makes_no_network_attempt_after_the_tables_expire(tmp_path):
     d = yaml.safe_load((REPO / "configs" / "lupex_baseline.yaml").read_text())
-    d["terrain"].update(half_width_km=4.0, pixel_m=200.0, max_distance_km=30.0,
+    d["terrain"].update(half_width_km=4.0, pixel_m=240.0, max_distance_km=30.0,
                         center_lat_deg=-89.5, center_lon_deg=200.0)
     d["sites"] = [{"name": "A", "lat_deg": -89.534, "lon_deg": 209.948}]
-    d["surface"].update(duration_days=3, time_step_hours=6)
+    d["surface"].update(duration_days=3, time_step_hours=6, cycle_step_hours=24)
     scenario = tmp_path / "small.yaml"
     scenario.write_text(yaml.safe_dump(d))
     env = {**os.environ, "LUPEX_CACHE_DIR": str(tmp_path / "cache")}

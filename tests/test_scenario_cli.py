@@ -56,8 +56,8 @@ def test_site_off_the_terrain_grid_is_named(tmp_path):
     d["sites"].append({"name": "Far away", "lat_deg": -85.0, "lon_deg": 0.0})
     problems = problems_of(d)
     assert len(problems) == 1
-    assert problems[0].startswith("sites[3] (Far away): lies 151.")
-    assert "terrain.half_width_km = 45 km" in problems[0]
+    assert problems[0].startswith("sites[4] (Far away): lies 104.")
+    assert "terrain.half_width_km = 73 km" in problems[0]
 
 
 def test_unknown_vehicle_lists_the_known_ones():

@@ -28,6 +28,7 @@ __all__ = [
     "plot_traverse",
     "psr_summary",
     "report",
+    "site_figures_summary",
     "sites_summary",
     "summary",
     "traverse_summary",
@@ -66,6 +67,42 @@ def sites_summary(result) -> dict:
         name = row.pop("name")
         out[name] = {k: list(v) if k == "failed" else quantity(v, _SITE_UNITS[k])
                      for k, v in row.items()}
+    return out
+
+
+#: The published-convention site figures (:class:`lupex.surface.site_figures.SiteFigures`):
+#: summary key, attribute, unit, report column.
+PUBLISHED_FIGURES = (
+    ("sun_any_part_visible_fraction", "sun_any_visible", "1", "any part of the Sun visible"),
+    ("sun_centre_visible_fraction", "sun_centre_visible", "1", "Sun centre visible"),
+    ("sun_mean_visible_disk_fraction", "sun_mean_disk", "1", "mean visible solar disk"),
+    ("earth_centre_visible_fraction", "earth_centre_visible", "1", "Earth centre visible"),
+    ("earth_mean_visible_disk_fraction", "earth_mean_disk", "1", "mean visible Earth disk"),
+    ("longest_continuous_darkness", "longest_dark_h", "h", "longest darkness (h)"),
+)
+
+
+def site_figures_summary(fig, names) -> dict:
+    """The published-convention figures of a :class:`lupex.surface.site_figures.SiteFigures`:
+    the window (start/end [JD_TDB], samples [1], length [h]) and per site the shares of
+    time [1], mean visible disk fractions [1] and the longest darkness [h].
+
+    Parameters
+    ----------
+    fig : SiteFigures
+        The figures of n sites over one window.
+    names : sequence of str
+        The n site names (keys).
+
+    Returns
+    -------
+    dict
+    """
+    out = {"window_start_jd_tdb": quantity(fig.jd_start, "JD_TDB"),
+           "window_end_jd_tdb": quantity(fig.jd_end, "JD_TDB"),
+           "samples": quantity(fig.n_samples, "1"), "window_hours": quantity(fig.hours, "h")}
+    for i, name in enumerate(names):
+        out[name] = {key: quantity(float(getattr(fig, attr)[i]), unit) for key, attr, unit, _ in PUBLISHED_FIGURES}
     return out
 
 
@@ -141,6 +178,8 @@ def summary(r) -> dict:
         "sites": sites_summary(r.assessment),
         "energy_and_comms": energy_summary(r.energy, names),
         "earth_visibility_map_mean": quantity(float(np.mean(r.earth_map.mean_fraction)), "1"),
+        "site_figures_mission": site_figures_summary(r.figures_mission, names),
+        "site_figures_18_6_years": site_figures_summary(r.figures_cycle, names),
     }
     out["traverse"] = {"note": r.traverse_note}
     if r.traverse is not None:
@@ -168,6 +207,7 @@ def report(r) -> str:
             f"| {row['rank']} | {row['name']} | {row['score']:.3f} | {failed} | {row['slope_deg']:.1f} "
             f"| {row['mean_illumination']:.1%} | {row['longest_night_h']:.0f} | {row['earth_fraction']:.1%} "
             f"| {row['sun_earth_overlap']:.1%} | {row['psr_distance_km']:.2f} | {energy:.0f} | {contact:.1f} |")
+    lines += ["", _published_table(r), ""]
     if r.traverse is not None:
         t = r.traverse
         lines += ["", (f"Rover traverse ({r.traverse_note}) to the nearest PSR edge: "
@@ -175,6 +215,28 @@ def report(r) -> str:
                        f"at {t.speed_kmh:g} km/h, {t.shadow_time_h:.1f} h in shadow.")]
     elif r.traverse_note:
         lines += ["", r.traverse_note]
+    return "\n".join(lines)
+
+
+def _published_table(r) -> str:
+    """The site figures in the published conventions, over the mission and over 18.6 years."""
+    a, fm, fc = r.assessment, r.figures_mission, r.figures_cycle
+    hs = r.terrain.site_horizons
+    head = ("| site | window | any part of the Sun visible | Sun centre visible | mean visible solar disk "
+            "| Earth centre visible | mean visible Earth disk | longest darkness (h) |")
+    lines = [
+        (f"Site figures in the published conventions (each site on its own exact Sun/Earth path, "
+         f"at its observer height, on the finest terrain covering it): over the surface mission "
+         f"({fm.hours:.0f} h, {fm.n_samples:,} samples) and over the 18.6-year nodal cycle "
+         f"({fc.hours / 8766:.1f} yr, {fc.n_samples:,} samples of {fc.hours / max(fc.n_samples, 1):.2g} h)."),
+        "", head, "|---|---|---|---|---|---|---|---|"]
+    for i, name in enumerate(a.names):
+        label = f"{name} (eye {hs[i].observer_height_m:g} m, terrain {hs[i].pixel_km * 1000:g} m)"
+        for win, f in (("mission", fm), ("18.6 yr", fc)):
+            lines.append(
+                f"| {label} | {win} | {f.sun_any_visible[i]:.1%} | {f.sun_centre_visible[i]:.1%} "
+                f"| {f.sun_mean_disk[i]:.1%} | {f.earth_centre_visible[i]:.1%} | {f.earth_mean_disk[i]:.1%} "
+                f"| {f.longest_dark_h[i]:.0f} |")
     return "\n".join(lines)
 
 

@@ -12,9 +12,11 @@ import numpy as np
 from lupex.report.maps import polar_map
 from lupex.report.quantity import quantity
 from lupex.surface.dem import sample_bilinear
+from lupex.surface.lola_builtin import LOLA_CITATION
 from lupex.surface.projection import latlon_to_xy
 
-__all__ = ["figures", "plot_shaded_relief", "plot_slope_map", "report", "summary", "terrain_summary"]
+__all__ = ["figures", "headline", "plot_shaded_relief", "plot_slope_map", "report", "summary",
+           "terrain_summary"]
 
 #: Slope limit [deg] used for the "safe fraction" figure (typical lander design limit;
 #: Chandrayaan-3's lander was qualified for 12 deg).
@@ -70,11 +72,46 @@ def terrain_summary(terrain) -> dict:
     }
 
 
+def _layers_text(stack) -> str:
+    return "; ".join(f"{la.name} at {la.pixel_km * 1000:g} m"
+                     + (f" (valid within {la.valid_radius_km:.1f} km of the pole)" if la.valid_radius_km else "")
+                     for la in stack.layers)
+
+
+def headline(result) -> str:
+    """One line naming the terrain's source and resolution, for the first lines of a report.
+
+    Parameters
+    ----------
+    result : TerrainResult
+        The terrain stage's result (map, stack of layers, site horizons).
+
+    Returns
+    -------
+    str
+        Markdown; the synthetic pole is named **SYNTHETIC**.
+    """
+    dem = result.terrain.dem
+    px = dem.pixel_km * 1000.0
+    if dem.synthetic:
+        return (f"**Terrain: SYNTHETIC south pole** (invented craters and roughness, not real data), "
+                f"map at {px:g} m.")
+    return (f"**Terrain: real LOLA south pole** ({_layers_text(result.stack)}); map resampled to "
+            f"{px:g} m; site figures at each site's finest layer.")
+
+
 def summary(result) -> dict:
-    """The terrain stage's summary: :func:`terrain_summary` plus the horizon-mask sampling."""
+    """The terrain stage's summary: :func:`terrain_summary`, the horizon-mask sampling, the
+    terrain layers (text) and each site's horizon resolution [m] and observer height [m]."""
     out = terrain_summary(result.terrain)
     out["horizon_azimuths"] = quantity(int(result.horizon_rad.shape[2]), "1")
     out["horizon_max_distance"] = quantity(result.max_distance_km, "km")
+    out["map_observer_height"] = quantity(result.observer_height_m, "m")
+    out["layers"] = _layers_text(result.stack)
+    out["sites"] = {
+        name: {"terrain_pixel": quantity(h.pixel_km * 1000.0, "m"), "layer": h.layer,
+               "ground_height": quantity(h.height_m, "m"), "observer_height": quantity(h.observer_height_m, "m")}
+        for (name, _, _), h in zip(result.sites, result.site_horizons)}
     return out
 
 
@@ -84,14 +121,25 @@ def report(result) -> str:
     dem = result.terrain.dem
     kind = ("**SYNTHETIC** terrain (built-in south pole: named craters at their published "
             "positions, a random crater population and roughness; not real LOLA data)"
-            if dem.synthetic else f"DEM `{dem.source}`")
-    return "\n".join([
-        (f"{kind}; {s['grid_rows']['value']} x {s['grid_cols']['value']} pixels of "
+            if dem.synthetic else
+            (f"Real terrain: {_layers_text(result.stack)} -- from {LOLA_CITATION} "
+             "(and the user's DEM where given), each place read from the finest layer covering it"))
+    lines = [
+        headline(result),
+        "",
+        (f"{kind}; map {s['grid_rows']['value']} x {s['grid_cols']['value']} pixels of "
          f"{s['pixel_size']['value']:.0f} m; heights {s['height_min']['value']:.0f} to "
          f"{s['height_max']['value']:.0f} m above 1737.4 km."),
         (f"Horizon masks: {s['horizon_azimuths']['value']} azimuths out to "
-         f"{result.max_distance_km:g} km, Moon's curvature included."),
-    ])
+         f"{result.max_distance_km:g} km through every layer, Moon's curvature included; map "
+         f"observer height {result.observer_height_m:g} m."),
+        "",
+        "| site | terrain at the site | pixel (m) | ground height (m) | observer height (m) |",
+        "|---|---|---|---|---|",
+    ]
+    for (name, _, _), h in zip(result.sites, result.site_horizons):
+        lines.append(f"| {name} | {h.layer} | {h.pixel_km * 1000:g} | {h.height_m:.0f} | {h.observer_height_m:g} |")
+    return "\n".join(lines)
 
 
 def plot_shaded_relief(terrain, sites=None, title: str | None = None):
@@ -104,14 +152,15 @@ def plot_shaded_relief(terrain, sites=None, title: str | None = None):
     sites : sequence of (name, lat_deg, lon_deg), optional
         Sites to mark.
     title : str, optional
-        Default "Shaded relief - SYNTHETIC terrain" or the DEM file name.
+        Default "Shaded relief - SYNTHETIC terrain", or the DEM's note (e.g. "resampled
+        to 480 m from LOLA pole grid (240 m)") or file name.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     dem = getattr(terrain, "dem", terrain)
-    kind = "SYNTHETIC terrain" if dem.synthetic else (dem.source.split("/")[-1] or "DEM")
+    kind = "SYNTHETIC terrain" if dem.synthetic else (dem.note or dem.source.split("/")[-1] or "DEM")
     fig, _ = polar_map(dem, dem.height_m, label="height above 1737.4 km [m]", cmap="terrain", relief=True,
                        sites=sites, title=title or f"Shaded relief - {kind}")
     return fig

@@ -15,6 +15,7 @@ from ..surface import psr as P
 from ..surface import sites as S
 from ..surface import traverse as TV
 from ..surface.illumination_map import IlluminationMap
+from ..surface.site_figures import SiteFigures, nodal_cycle_jd, site_figures
 from ..surface.tracks import body_track
 from ..surface.visibility import earth_visibility_map
 from ..timescale import tdb_grid
@@ -31,6 +32,8 @@ class SurfaceResult:
     energy: E.EnergyBudget
     traverse: TV.Traverse | None
     traverse_note: str
+    figures_mission: SiteFigures
+    figures_cycle: SiteFigures
 
 
 def _weights(scenario: Scenario) -> S.SiteWeights:
@@ -57,21 +60,29 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResul
     dem, masks = ter.terrain.dem, ter.horizon_rad
     _, jd = tdb_grid(scenario.landing_time(), scenario.surface.duration_days,
                      scenario.surface.time_step_hours)
-    progress(0, 5)
+    progress(0, 6)
     psr = P.psr_map(dem, masks, start_jd=float(jd[0]))
-    progress(1, 5)
+    progress(1, 6)
     lat, lon = dem.latlon()
     earth_map = earth_visibility_map(lat, lon, masks, jd, time_series=False)
-    progress(2, 5)
+    progress(2, 6)
     rk = scenario.ranking
     constraints = S.SiteConstraints(max_slope_deg=rk.max_slope_deg, min_illumination=rk.min_illumination,
                                     max_night_h=rk.max_night_hours,
                                     min_earth_fraction=rk.min_earth_visibility)
+    site_hor = [h.horizon_rad for h in ter.site_horizons]
+    eye_m = [h.height_m + h.observer_height_m for h in ter.site_horizons]
     assessment = S.assess_sites(dem, masks, ter.terrain.slope_deg, ter.sites, jd, constraints,
-                                _weights(scenario), psr=psr)
-    progress(3, 5)
+                                _weights(scenario), psr=psr, site_horizon_rad=site_hor, site_height_m=eye_m)
+    progress(3, 6)
     energy = E.daily_budget(assessment.sun, body_track("sun", jd), assessment.earth)
-    progress(4, 5)
+    lat = [s[1] for s in ter.sites]
+    lon = [s[2] for s in ter.sites]
+    fig_mission = site_figures(lat, lon, site_hor, eye_m, jd)
+    progress(4, 6)
+    fig_cycle = site_figures(lat, lon, site_hor, eye_m,
+                               nodal_cycle_jd(float(jd[0]), scenario.surface.cycle_step_hours))
+    progress(5, 6)
     traverse, notes = None, []
     if psr.psr.any():
         for i in (int(k) for k in assessment.order):  # best-ranked site the rover can leave
@@ -89,8 +100,8 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResul
     note = "; ".join(notes)
     if traverse is not None:
         note = (note + "; " if note else "") + f"traverse from {traverse_site}"
-    progress(5, 5)
-    return SurfaceResult(ter, psr, earth_map, assessment, energy, traverse, note)
+    progress(6, 6)
+    return SurfaceResult(ter, psr, earth_map, assessment, energy, traverse, note, fig_mission, fig_cycle)
 
 
 STAGE = Stage("surface", "Illumination, Earth visibility, PSRs and site ranking", ("terrain",), run, summary,

@@ -3,8 +3,8 @@ shadow, landing-site ranking, solar energy and rover traverses, as plain data.
 
 Typical use::
 
-    from lupex.surface import build_terrain, body_track, psr_map, assess_sites
-    t = build_terrain(-89.45, 222.0, 5.0, 0.05)        # SYNTHETIC south pole (no DEM given)
+    from lupex.surface import build_stack_terrain, builtin_stack, psr_map
+    t = build_stack_terrain(-89.45, 222.0, 5.0, 0.24, builtin_stack())  # real LOLA, 240 m
     masks = t.horizons(n_azimuths=360)                  # (ny, nx, A) [rad], cached on disk
     psr = psr_map(t.dem, masks, start_jd=2461771.5)     # 18.6-year permanent shadow
 
@@ -16,8 +16,10 @@ Conventions (defined once, in :mod:`lupex.surface.projection` and :mod:`lupex.su
   ``2 pi k / A``); local azimuth (from north toward east) is ``A = alpha - lon``;
 * angles in radians unless the name says ``_deg``; times are TDB Julian dates;
 * arrays of vectors are ``(..., 3)``, last axis x, y, z (MOON_ME frame);
-* the built-in terrain, when no DEM file is given, is SYNTHETIC (``Dem.synthetic``), not
-  real topography, and is labelled so everywhere it appears.
+* the built-in terrain is real: LRO LOLA LDEM_75S_120M at 240 m inside the 1.8 km cap
+  (:mod:`lupex.surface.lola_builtin`, public-domain NASA PDS data), nested with any finer
+  user DEM in a :class:`TerrainStack`; the invented pole of :mod:`lupex.surface.synthetic`
+  is SYNTHETIC (``Dem.synthetic``) and labelled so everywhere it appears.
 
 Nothing here draws or formats: summaries, reports and plots are in :mod:`lupex.report`.
 """
@@ -29,8 +31,16 @@ from lupex.surface.energy import EnergyBudget, daily_budget, panel_power_w_m2
 from lupex.surface.horizon import horizon_at, horizon_mask
 from lupex.surface.illumination_map import IlluminationMap, illumination_map
 from lupex.surface.lit_periods import RunStats, run_statistics
+from lupex.surface.lola_builtin import builtin_stack
 from lupex.surface.projection import latlon_to_xy, scale_factor, xy_to_latlon
 from lupex.surface.psr import PsrResult, psr_map
+from lupex.surface.site_figures import (
+    SiteFigures,
+    SiteHorizon,
+    nodal_cycle_jd,
+    site_figures,
+    site_horizon,
+)
 from lupex.surface.site_series import SiteSeries, site_series, visible_fraction
 from lupex.surface.sites import (
     SiteAssessment,
@@ -40,8 +50,9 @@ from lupex.surface.sites import (
     locate_site,
 )
 from lupex.surface.slope import slope_aspect, slope_deg
+from lupex.surface.stack import TerrainLayer, TerrainStack
 from lupex.surface.synthetic import synthetic_south_pole
-from lupex.surface.terrain_map import Terrain, build_terrain
+from lupex.surface.terrain_map import Terrain, build_stack_terrain, build_terrain
 from lupex.surface.tracks import BodyTrack, body_track
 from lupex.surface.traverse import Traverse, plan_traverse
 from lupex.surface.visibility import (
@@ -63,13 +74,19 @@ __all__ = [
     "RunStats",
     "SiteAssessment",
     "SiteConstraints",
+    "SiteFigures",
+    "SiteHorizon",
     "SiteSeries",
     "SiteWeights",
     "Terrain",
+    "TerrainLayer",
+    "TerrainStack",
     "Traverse",
     "assess_sites",
     "body_track",
+    "build_stack_terrain",
     "build_terrain",
+    "builtin_stack",
     "cached_horizon_mask",
     "comm_windows",
     "crop",
@@ -83,6 +100,7 @@ __all__ = [
     "latlon_to_xy",
     "load_dem",
     "locate_site",
+    "nodal_cycle_jd",
     "panel_power_w_m2",
     "plan_traverse",
     "psr_map",
@@ -90,6 +108,8 @@ __all__ = [
     "resample_to_polar",
     "run_statistics",
     "scale_factor",
+    "site_figures",
+    "site_horizon",
     "site_series",
     "slope_aspect",
     "slope_deg",

@@ -14,10 +14,11 @@ D = (R + h) sin(d/R); the neglected terms are h d^2/2R^2 (< 20 m at 150 km for
 |h| < 5 km: 0.008 deg), d^4/24R^3 (4 m at 150 km) and a 1e-3 relative change of D
 at 150 km.  The horizon is max over Q of e.  (The slow reference marcher of the tests,
 tests/surface/reference_horizon.py, uses the exact expressions.)
-Terrain beyond the DEM is the bare sphere (h = 0) unless a far-field ``Dem``
-is given.  Rays are straight lines in the stereographic plane; they leave the
-true great circle by at most rho L^2 / 4R^2 sideways (0.19 km for a ray of
-L = 150 km starting rho = 100 km from the pole, 0.07 deg of azimuth).
+Terrain beyond the DEM is the bare sphere (h = 0) unless a far field (a ``Dem``
+or a nested :class:`~lupex.surface.stack.TerrainStack`) is given.  Rays are
+straight lines in the stereographic plane; they leave the true great circle by
+at most rho L^2 / 4R^2 sideways (0.19 km for a ray of L = 150 km starting
+rho = 100 km from the pole, 0.07 deg of azimuth).
 Distances are computed on the grid and converted to true distances with the
 observer pixel's scale factor k (d_true = d_grid / k; see
 :mod:`lupex.surface.projection`), neglecting k's change along the ray
@@ -83,6 +84,7 @@ import numpy as np
 from lupex.constants import R_MOON_KM
 from lupex.surface.dem import Dem
 from lupex.surface.projection import scale_factor_xy
+from lupex.surface.stack import TerrainStack
 
 __all__ = [
     "ALGORITHM_VERSION",
@@ -121,8 +123,9 @@ def azimuths_rad(n_azimuths: int) -> np.ndarray:
 def _validate(dem, n_azimuths, max_distance_km, observer_height_m, far_field, workers):
     if not isinstance(dem, Dem):
         raise ValueError(f"dem must be a lupex.surface.dem.Dem; got {type(dem).__name__}")  # noqa: TRY004 (bad input is a ValueError by contract)
-    if far_field is not None and not isinstance(far_field, Dem):
-        raise ValueError("far_field must be None or a lupex.surface.dem.Dem")
+    if far_field is not None and not isinstance(far_field, (Dem, TerrainStack)):
+        raise ValueError("far_field must be None, a lupex.surface.dem.Dem or a "
+                         "lupex.surface.stack.TerrainStack")
     if not (isinstance(n_azimuths, (int, np.integer)) and 4 <= n_azimuths <= 3600):
         raise ValueError(f"n_azimuths must be an integer in [4, 3600]; got {n_azimuths!r}")
     if not (np.isfinite(max_distance_km) and 0 < max_distance_km <= 600.0):
@@ -133,10 +136,16 @@ def _validate(dem, n_azimuths, max_distance_km, observer_height_m, far_field, wo
         raise ValueError(f"workers must be an integer in [1, 64]; got {workers!r}")
 
 
-def _sample_far(far_field: Dem | None, x_km, y_km) -> np.ndarray:
-    """Heights [km] of the far field at map points (bilinear), 0 (bare sphere) outside it."""
+def _sample_far(far_field: Dem | TerrainStack | None, x_km, y_km, pixel_km: float) -> np.ndarray:
+    """Heights [km] of the far field at map points (bilinear), 0 (bare sphere) outside it.
+
+    A :class:`~lupex.surface.stack.TerrainStack` gives each point from the finest layer
+    covering it, box-averaged over the level's ``pixel_km`` [km] where that layer is finer.
+    """
     if far_field is None:
         return np.zeros(np.broadcast(x_km, y_km).shape, dtype=np.float32)
+    if isinstance(far_field, TerrainStack):
+        return (far_field.sample_m(x_km, y_km, pixel_km=pixel_km) / 1000.0).astype(np.float32)
     from lupex.surface.dem import sample_bilinear
 
     h = sample_bilinear(far_field, x_km, y_km, outside=0.0)
@@ -158,7 +167,7 @@ def _n_levels(pixel_km: float, max_distance_km: float) -> int:
     return lev + 1
 
 
-def _build_levels(dem: Dem, far_field: Dem | None, max_distance_km: float):
+def _build_levels(dem: Dem, far_field: Dem | TerrainStack | None, max_distance_km: float):
     """Terrain pyramid: list of (terrain_km, margin, ny, nx, pixel_km) per level.
 
     Level l covers its observer grid (ny, nx) plus ``margin`` cells on every side;
@@ -182,7 +191,7 @@ def _build_levels(dem: Dem, far_field: Dem | None, max_distance_km: float):
         p = p0 * 2**lev
         x = dem.x0_km + (np.arange(-m, nx + m) + 0.5) * p
         y = dem.y0_km - (np.arange(-m, ny + m) + 0.5) * p
-        terr = _sample_far(far_field, x[None, :], y[:, None])
+        terr = _sample_far(far_field, x[None, :], y[:, None], p)
         if lev == 0:
             terr[m : m + ny, m : m + nx] = dem.height_m / 1000.0
         else:
@@ -511,7 +520,7 @@ def horizon_mask(
     n_azimuths: int = 360,
     max_distance_km: float = 150.0,
     observer_height_m: float = 0.0,
-    far_field: Dem | None = None,
+    far_field: Dem | TerrainStack | None = None,
     workers: int = 2,
     progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
@@ -528,8 +537,10 @@ def horizon_mask(
         Search distance [km] (grid distance), 150 default, up to 600.
     observer_height_m : float
         Eye height above the surface [m], 0..1000.
-    far_field : Dem or None
-        Coarser terrain used beyond the DEM edge (bare sphere where absent).
+    far_field : Dem, TerrainStack or None
+        Terrain used beyond the DEM edge (bare sphere where absent): one coarser
+        :class:`Dem`, or a :class:`~lupex.surface.stack.TerrainStack` whose finest layer
+        covering each sample gives its height (box-averaged to the sample spacing).
     workers : int
         Threads (azimuth batches are split between them).
     progress : callable(done, total) or None

@@ -192,7 +192,7 @@ def _psr_mask(dem, horizon_rad, psr, start_jd, workers):
 def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None, sites, jd_tdb_window,
                  constraints: SiteConstraints, weights: SiteWeights | None = None, *,
                  footprint_radius_km: float = 0.01, area_km: float = 1.0, psr=None,
-                 workers: int = 2) -> SiteAssessment:
+                 workers: int = 2, site_horizon_rad=None, site_height_m=None) -> SiteAssessment:
     """Assess and rank candidate landing sites (the pipeline's entry point for site selection).
 
     Parameters
@@ -219,6 +219,12 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
         Permanent-shadow map; None computes it (18.6 years, 6-hourly Sun samples).
     workers : int
         Threads for the map engine.
+    site_horizon_rad : array_like (n_sites, A), optional
+        Each site's own mask [rad] in grid azimuth (e.g. at its observer height and at the
+        finest terrain there, :func:`lupex.surface.site_figures.site_horizon`); default the
+        map's mask at the site's pixel.
+    site_height_m : array_like (n_sites,), optional
+        Eye heights [m] above 1737.4 km for those masks; default the map pixel's height.
 
     Returns
     -------
@@ -254,9 +260,17 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
 
     sun_tr, earth_tr = body_track("sun", jd), body_track("earth", jd)
     r, c = rc[:, 0], rc[:, 1]
-    hgt = dem.height_m[r, c]
-    sun = site_series(lat_map[r, c], lon_map[r, c], hor[r, c], sun_tr, hgt)
-    earth = site_series(lat_map[r, c], lon_map[r, c], hor[r, c], earth_tr, hgt)
+    if site_horizon_rad is None:
+        s_lat, s_lon, s_hor, hgt = lat_map[r, c], lon_map[r, c], hor[r, c], dem.height_m[r, c]
+    else:
+        s_hor = np.asarray(site_horizon_rad, dtype=float)
+        if s_hor.shape != (len(sites), hor.shape[2]):
+            raise ValueError(f"site_horizon_rad: must be shaped (n_sites, A) = ({len(sites)}, {hor.shape[2]}), "
+                             f"got {s_hor.shape}")
+        s_lat, s_lon = np.radians(lat_deg), np.radians(lon_deg)
+        hgt = dem.height_m[r, c] if site_height_m is None else np.asarray(site_height_m, dtype=float)
+    sun = site_series(s_lat, s_lon, s_hor, sun_tr, hgt)
+    earth = site_series(s_lat, s_lon, s_hor, earth_tr, hgt)
     earth_frac = ((earth.fraction >= 0.5) @ w_h) / window_h
     overlap = overlap_fraction(jd, sun.fraction, earth.fraction)
 
