@@ -40,6 +40,7 @@ import numpy as np
 
 from lupex.surface.dem import Dem
 from lupex.surface.horizon import ALGORITHM_VERSION, horizon_mask
+from lupex.surface.stack import TerrainStack
 
 __all__ = ["HorizonCacheWarning", "cache_dir", "cached_horizon_mask", "horizon_cache_key"]
 
@@ -68,9 +69,17 @@ def cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "lupex" / "horizons"
 
 
-def _hash_dem(h, dem: Dem | None) -> None:
+def _hash_dem(h, dem: Dem | TerrainStack | None) -> None:
+    """Feed a DEM (its grid and float64 heights), every layer of a stack (each with its
+    valid radius), or the marker ``none`` into the hash ``h``."""
     if dem is None:
         h.update(b"none")
+        return
+    if isinstance(dem, TerrainStack):
+        h.update(f"stack of {len(dem.layers)}".encode())
+        for layer in dem.layers:
+            _hash_dem(h, layer.dem)
+            h.update(repr(layer.valid_radius_km).encode())
         return
     a = np.ascontiguousarray(dem.height_m, dtype=np.float64)
     h.update(repr((a.shape, dem.x0_km, dem.y0_km, dem.pixel_km)).encode())
@@ -82,7 +91,7 @@ def horizon_cache_key(
     n_azimuths: int,
     max_distance_km: float,
     observer_height_m: float,
-    far_field: Dem | None = None,
+    far_field: Dem | TerrainStack | None = None,
 ) -> str:
     """SHA-256 hex key of everything the mask depends on.
 
@@ -101,8 +110,8 @@ def horizon_cache_key(
         Horizon search distance [km].
     observer_height_m : float
         Observer height above the terrain [m].
-    far_field : Dem, optional
-        Coarser DEM used beyond ``dem``'s edge.
+    far_field : Dem or TerrainStack, optional
+        Coarser terrain used beyond ``dem``'s edge (a stack is hashed layer by layer).
 
     Returns
     -------
@@ -283,7 +292,7 @@ def cached_horizon_mask(
     n_azimuths: int = 360,
     max_distance_km: float = 150.0,
     observer_height_m: float = 0.0,
-    far_field: Dem | None = None,
+    far_field: Dem | TerrainStack | None = None,
     workers: int = 2,
     progress: Callable[[int, int], None] | None = None,
     directory: str | os.PathLike | None = None,

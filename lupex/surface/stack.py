@@ -16,7 +16,6 @@ The horizon engine (:func:`lupex.surface.horizon.horizon_mask`) takes a stack as
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -239,32 +238,6 @@ class TerrainStack:
             parts.append(f"{la.name} {la.pixel_km * 1000:g} m, X {e[0]:.1f}..{e[1]:.1f} km, "
                          f"Y {e[2]:.1f}..{e[3]:.1f} km{lim}")
         return " inside ".join(parts)
-
-    # -------------------------------------------------- the fields the horizon cache key hashes
-    # lupex.surface.cache hashes a far field's ``height_m`` bytes, ``x0_km``, ``y0_km`` and
-    # ``pixel_km``.  For a stack, ``height_m`` is a fingerprint of EVERY layer (each one's
-    # grid, valid radius and the SHA-256 of its heights), so any change to any layer changes
-    # the cache key.
-    @property
-    def height_m(self) -> np.ndarray:
-        """Cache fingerprint of all layers (float64, 1-D): not heights."""
-        vals: list[float] = []
-        for la in self.layers:
-            d = la.dem
-            digest = hashlib.sha256(np.ascontiguousarray(d.height_m, dtype=np.float64).tobytes()).digest()
-            vals += [d.x0_km, d.y0_km, d.pixel_km, *d.shape, la.valid_radius_km or -1.0]
-            vals += np.frombuffer(digest, dtype=np.uint32).astype(np.float64).tolist()
-        return np.array(vals)
-
-    @property
-    def x0_km(self) -> float:
-        """Upper-left corner X [km] of the finest layer."""
-        return self.layers[0].dem.x0_km
-
-    @property
-    def y0_km(self) -> float:
-        """Upper-left corner Y [km] of the finest layer."""
-        return self.layers[0].dem.y0_km
 
     @property
     def pixel_km(self) -> float:
