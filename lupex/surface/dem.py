@@ -621,15 +621,15 @@ def _npz_array(z, key: str, ndim: int, kinds: str = _NUMERIC_KINDS) -> np.ndarra
     return a
 
 
-def _npz_number(z, key: str, lo: float = -np.inf, hi: float = np.inf) -> float:
-    """Scalar member ``key`` (one integer or real value) as a finite float in [lo, hi]."""
+def _npz_number(z, key: str, positive: bool = False) -> float:
+    """Scalar member ``key`` (one integer or real value) as a finite float (> 0 if ``positive``)."""
     shape, _ = _npz_header(z, key)
     a = _npz_array(z, key, len(shape))
     if a.size != 1:
         raise ValueError(f"{key} must be a single number; got shape {a.shape}")
     x = float(a.reshape(-1)[0])
-    if not (np.isfinite(x) and lo <= x <= hi):
-        raise ValueError(f"{key} = {x} is out of range (allowed {lo:g} .. {hi:g})")
+    if not np.isfinite(x) or (positive and x <= 0):
+        raise ValueError(f"{key} = {x} must be a finite number{' > 0' if positive else ''}")
     return x
 
 
@@ -668,9 +668,7 @@ def dem_from_site_npz(path) -> Dem:
         if abs(radius - 1737400.0) > 1e-3:
             raise ValueError(f"ref_radius_m {radius} != 1737400")
         x0, y0 = _npz_number(z, "x0_m"), _npz_number(z, "y0_m")
-        p = _npz_number(z, "pixel_m", 0.0, np.inf)
-        if p <= 0:
-            raise ValueError(f"pixel_m = {p} must be > 0")
+        p = _npz_number(z, "pixel_m", positive=True)
         note = ""
         if "note" in z.files:
             note = str(_npz_array(z, "note", len(_npz_header(z, "note")[0]), kinds="US"))
