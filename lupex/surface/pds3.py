@@ -97,6 +97,8 @@ def _tokenise_value(text: str, pos: int):
                     break
             elif text[end] == '"':
                 end = text.find('"', end + 1)
+                if end < 0:  # (find's -1 would restart the scan: an endless loop)
+                    raise ValueError("PDS3 label: unterminated quoted string")
             end += 1
         if end >= n or text[end] != close:
             raise ValueError("PDS3 label: unbalanced parentheses or braces")
@@ -203,11 +205,15 @@ def _num(obj: dict, key: str, default=None, required=True) -> float:
         raise ValueError(f"label: {key} = {v.value} is out of range") from None
 
 
-def _finite(obj: dict, key: str, lo=-np.inf, hi=np.inf, default=None, required=True) -> float:
-    """A finite label number in [lo, hi]; ``default`` (unchecked) when absent and optional."""
+def _finite(obj: dict, key: str, lo=-np.inf, hi=np.inf, default=None, required=True,
+            positive=False) -> float:
+    """A finite label number in [lo, hi] (and > 0 if ``positive``); ``default`` (unchecked)
+    when absent and optional."""
     x = _num(obj, key, None if required else _ABSENT, required)
     if x is _ABSENT:
         return default
+    if positive and not (np.isfinite(x) and x > 0):
+        raise ValueError(f"label: {key} = {x} must be a finite number > 0")
     if not (np.isfinite(x) and lo <= x <= hi):
         raise ValueError(f"label: {key} = {x} is out of range (allowed {lo:g} .. {hi:g})")
     return x
@@ -402,7 +408,7 @@ def _open(path: Path) -> Pds3Product:
     proj = _find(label, "IMAGE_MAP_PROJECTION")
     if proj is None:
         raise ValueError("label: no IMAGE_MAP_PROJECTION object")
-    radius_km = _finite(proj, "A_AXIS_RADIUS", 1e-3, 1e7)
+    radius_km = _finite(proj, "A_AXIS_RADIUS", 1e-3, 1e7, positive=True)
     if (proj["A_AXIS_RADIUS"].unit or "KM").upper() in ("M", "METER", "METERS"):
         radius_km /= 1000.0
     # LOLA: OFFSET is the reference radius [m]; elsewhere an additive height offset
@@ -410,10 +416,10 @@ def _open(path: Path) -> Pds3Product:
     # heights relative to the product's sphere -> relative to the 1737.4 km sphere
     add_m = (0.0 if lola else off) + (radius_km - R_MOON_KM) * 1000.0
     ptype = str(proj.get("MAP_PROJECTION_TYPE", Value("")).value).upper()
-    scale = _finite(proj, "MAP_SCALE", 0.0, np.inf, default=np.nan, required=False)
+    scale = _finite(proj, "MAP_SCALE", default=np.nan, required=False, positive=True)
     sunit = str(getattr(proj.get("MAP_SCALE"), "unit", None) or "KM/PIXEL").upper()
     scale_km = scale / 1000.0 if sunit.startswith("M") else scale
-    res = _finite(proj, "MAP_RESOLUTION", 0.0, np.inf, default=np.nan, required=False)
+    res = _finite(proj, "MAP_RESOLUTION", default=np.nan, required=False, positive=True)
     clat = _finite(proj, "CENTER_LATITUDE", -90.0, 90.0, default=0.0, required=False)
     clon = _finite(proj, "CENTER_LONGITUDE", -360.0, 360.0, default=0.0, required=False)
     if ptype in ("SIMPLE CYLINDRICAL", "EQUIRECTANGULAR", "SIMPLE_CYLINDRICAL"):
@@ -485,7 +491,7 @@ def open_pds3(path) -> Pds3Product:
     try:
         return _open(path)
     except (ValueError, OSError) as exc:
-        msg = str(exc)
+        msg = str(exc).removeprefix("PDS3 ")
         raise ValueError(msg if str(path) in msg else f"PDS3 {path}: {msg}") from None
 
 

@@ -141,6 +141,9 @@ def test_parse_label_values_units_sets():
     assert proj["MISSION_PHASE_NAME"].value == ("A", "B C")
     with pytest.raises(ValueError, match="END_OBJECT"):
         parse_label("OBJECT = A\nX = 1\nEND")
+    # an unterminated quote inside parentheses used to loop forever (found by the fuzz tests)
+    with pytest.raises(ValueError, match="unterminated"):
+        parse_label('A = ("x, 1)\nEND')
 
 
 def test_pds3_detached_polar_int16(tmp_path):
