@@ -19,14 +19,20 @@ terrain all build their grids from one.  File readers (:mod:`lupex.surface.pds3`
 
 from __future__ import annotations
 
+import struct
+import zipfile
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from lupex.constants import R_MOON_KM
 from lupex.surface.geotiff import read_geotiff
-from lupex.surface.pds3 import read_pds3
+from lupex.surface.pds3 import open_pds3, pds3_heights_m
 from lupex.surface.projection import latlon_to_xy, xy_to_latlon
+from lupex.surface.raster_budget import raster_size_problem
 
 __all__ = [
     "Dem",
@@ -338,9 +344,16 @@ def fill_holes(height_m: np.ndarray, max_fill_fraction: float = 0.25):
     ValueError
         When every pixel is missing or more than ``max_fill_fraction`` of them are.
     """
+    return _fill_holes_in_place(np.array(height_m, dtype=float), max_fill_fraction)
+
+
+def _fill_holes_in_place(h: np.ndarray, max_fill_fraction: float):
+    """:func:`fill_holes` on a float64 array the caller owns, overwriting its holes.
+
+    The readers decode into a fresh array; filling it in place saves one full copy.
+    """
     from scipy.ndimage import distance_transform_edt
 
-    h = np.array(height_m, dtype=float)
     bad = ~np.isfinite(h)
     frac = float(bad.mean())
     if frac == 0.0:
@@ -357,7 +370,80 @@ def fill_holes(height_m: np.ndarray, max_fill_fraction: float = 0.25):
     return h, frac
 
 
-def dem_from_pds3(path, max_fill_fraction: float = 0.25):
+@contextmanager
+def _naming(path):
+    """Let a ValueError out with the file's name in front (unless it names it already)."""
+    try:
+        yield
+    except ValueError as exc:
+        msg = str(exc)
+        if str(path) in msg:
+            raise
+        raise ValueError(f"{path}: {msg}") from None
+
+
+def _does_not_cover(source, extent, window: MapWindow) -> ValueError:
+    """The error for a map window that sticks out of a DEM's extent (as :func:`crop` says it)."""
+    e = extent
+    return ValueError(
+        f"the DEM ({source}, X {e[0]:.2f}..{e[1]:.2f} km, Y {e[2]:.2f}..{e[3]:.2f} km) does "
+        f"not cover the {window.n_pixels * window.pixel_km:g} km square centred at "
+        f"X {window.center_x_km:.2f}, Y {window.center_y_km:.2f} km"
+    )
+
+
+def polar_window_slices(x0_km: float, y0_km: float, pixel_km: float, shape: tuple[int, int],
+                        window: MapWindow, margin: int = 2) -> tuple[slice, slice] | None:
+    """Rows and columns of a polar grid that a map window needs, with a margin.
+
+    Parameters
+    ----------
+    x0_km, y0_km : float
+        Upper-left corner [km] of the grid (the :class:`Dem` convention).
+    pixel_km : float
+        Grid pixel size [km].
+    shape : tuple of int
+        Grid (rows, columns).
+    window : MapWindow
+        The square to be cropped or resampled from the grid.
+    margin : int
+        Extra pixels [count] kept on each side (bilinear needs one; rounding another).
+
+    Returns
+    -------
+    (rows, cols) : tuple of slice, or None
+        The sub-grid, clipped to the grid; None when the window's edges lie more than one
+        pixel outside the grid (it cannot be cropped from it).
+    """
+    ny, nx = shape
+    side = window.n_pixels * window.pixel_km
+    c_lo = int(np.floor((window.x0_km - x0_km) / pixel_km))
+    c_hi = int(np.ceil((window.x0_km + side - x0_km) / pixel_km))
+    r_lo = int(np.floor((y0_km - window.y0_km) / pixel_km))
+    r_hi = int(np.ceil((y0_km - (window.y0_km - side)) / pixel_km))
+    if c_lo < -1 or r_lo < -1 or c_hi > nx + 1 or r_hi > ny + 1:
+        return None
+    return (slice(max(r_lo - margin, 0), min(r_hi + margin, ny)),
+            slice(max(c_lo - margin, 0), min(c_hi + margin, nx)))
+
+
+def window_latitude_range_deg(window: MapWindow) -> tuple[float, float]:
+    """Lowest and highest latitude [deg] inside a map window (south polar stereographic).
+
+    Latitude grows with the distance from the pole, so the extremes are the window's
+    point nearest the pole (the pole itself when inside) and its farthest corner.
+    """
+    side = window.n_pixels * window.pixel_km
+    xs = (window.x0_km, window.x0_km + side)
+    ys = (window.y0_km - side, window.y0_km)
+    near = (float(np.clip(0.0, *xs)), float(np.clip(0.0, *ys)))
+    far = (max(xs, key=abs), max(ys, key=abs))
+    lat_near, _ = xy_to_latlon(*near)
+    lat_far, _ = xy_to_latlon(*far)
+    return float(np.degrees(lat_near)), float(np.degrees(lat_far))
+
+
+def dem_from_pds3(path, max_fill_fraction: float = 0.25, window: MapWindow | None = None):
     """Read a PDS3 DEM: a :class:`Dem` (polar stereographic) or :class:`LatLonGrid` (cylindrical).
 
     Missing pixels of a polar product are filled from their nearest neighbour and
@@ -370,13 +456,20 @@ def dem_from_pds3(path, max_fill_fraction: float = 0.25):
     latitudes and longitudes follow from ``CENTER_LATITUDE``/``CENTER_LONGITUDE``, the
     offsets and ``MAP_RESOLUTION`` [pixels/deg].
 
+    The file is memory-mapped in its stored dtype; only the decoded part becomes float64.
+
     Parameters
     ----------
     path : str or os.PathLike
-        The PDS3 product (read by :func:`lupex.surface.pds3.read_pds3`).
+        The PDS3 product (opened by :func:`lupex.surface.pds3.open_pds3`).
     max_fill_fraction : float
         Largest fraction of missing pixels [0..1] a polar product may have filled
         (else ValueError); not used for cylindrical grids.
+    window : MapWindow or None
+        The square the caller will crop or resample to.  Given, only the rows and columns
+        it needs are decoded (a polar product: the window plus 2 pixels, holes filled and
+        counted within that part; a cylindrical one: the latitudes it spans plus 2 rows, all
+        longitudes).  None decodes the whole product.
 
     Returns
     -------
@@ -386,35 +479,58 @@ def dem_from_pds3(path, max_fill_fraction: float = 0.25):
     Raises
     ------
     ValueError
-        For a polar product whose ``CENTER_LONGITUDE`` is not 0 or whose radius is not
-        1737.4 km, or with too many missing pixels.
+        Naming the file: everything :func:`~lupex.surface.pds3.open_pds3` refuses, a polar
+        product whose ``CENTER_LONGITUDE`` is not 0 or whose radius is not 1737.4 km, too
+        many missing pixels, or a polar product that does not cover ``window``.
     """
-    im = read_pds3(path)
-    ny, nx = im.height_m.shape
-    if im.projection == "POLAR STEREOGRAPHIC":
-        if abs(im.center_lon_deg) > 1e-9:
-            raise ValueError(
-                f"{path}: CENTER_LONGITUDE {im.center_lon_deg} deg; lupex grids need 0 deg"
-            )
-        if abs(im.radius_km - R_MOON_KM) > 1e-6:
-            raise ValueError(f"{path}: A_AXIS_RADIUS {im.radius_km} km; lupex grids need {R_MOON_KM}")
-        h, frac = fill_holes(im.height_m, max_fill_fraction)
-        s = im.map_scale_km
-        # centre of (line 1, sample 1) is X = -SPO s, Y = LPO s (PDS DSMAP.CAT convention)
-        return Dem(
-            h,
-            x0_km=(-im.sample_offset - 0.5) * s,
-            y0_km=(im.line_offset + 0.5) * s,
-            pixel_km=s,
-            source=im.source,
-            filled_fraction=frac,
-            note=f"PDS3 polar stereographic {ny}x{nx} at {s * 1000:.3f} m/pixel",
-        )
-    res = im.map_resolution_ppd
-    lat = im.center_lat_deg - (np.arange(1, ny + 1) - im.line_offset - 1) / res
-    lon = im.center_lon_deg + (np.arange(1, nx + 1) - im.sample_offset - 1) / res
-    return LatLonGrid(im.height_m, lat, lon, source=im.source)
+    with _naming(path):
+        im = open_pds3(path)
+        ny, nx = im.shape
+        if im.projection == "POLAR STEREOGRAPHIC":
+            return _polar_dem(im, max_fill_fraction, window)
+        res = im.map_resolution_ppd
+        lat = im.center_lat_deg - (np.arange(1, ny + 1) - im.line_offset - 1) / res
+        lon = im.center_lon_deg + (np.arange(1, nx + 1) - im.sample_offset - 1) / res
+        rows = slice(None)
+        if window is not None:
+            lo, hi = window_latitude_range_deg(window)
+            pad = 2.0 / res
+            (idx,) = np.nonzero((lat >= lo - pad) & (lat <= hi + pad))
+            if idx.size >= 2:
+                rows = slice(int(idx.min()), int(idx.max()) + 1)
+        return LatLonGrid(pds3_heights_m(im, rows), lat[rows], lon, source=im.source)
 
+
+def _polar_dem(im, max_fill_fraction: float, window: MapWindow | None) -> Dem:
+    """The :class:`Dem` of an opened polar stereographic PDS3 product (or its window)."""
+    if abs(im.center_lon_deg) > 1e-9:
+        raise ValueError(f"CENTER_LONGITUDE {im.center_lon_deg} deg; lupex grids need 0 deg")
+    if abs(im.radius_km - R_MOON_KM) > 1e-6:
+        raise ValueError(f"A_AXIS_RADIUS {im.radius_km} km; lupex grids need {R_MOON_KM}")
+    ny, nx = im.shape
+    s = im.map_scale_km
+    # centre of (line 1, sample 1) is X = -SPO s, Y = LPO s (PDS DSMAP.CAT convention)
+    x0, y0 = (-im.sample_offset - 0.5) * s, (im.line_offset + 0.5) * s
+    rows, cols = slice(0, ny), slice(0, nx)
+    if window is not None:
+        part = polar_window_slices(x0, y0, s, (ny, nx), window)
+        if part is None:
+            extent = (x0, x0 + nx * s, y0 - ny * s, y0)
+            raise _does_not_cover(im.source, extent, window)
+        rows, cols = part
+    h, frac = _fill_holes_in_place(pds3_heights_m(im, rows, cols), max_fill_fraction)
+    what = f"{ny}x{nx}" if h.shape == (ny, nx) else (
+        f"rows {rows.start}..{rows.stop - 1}, columns {cols.start}..{cols.stop - 1} of {ny}x{nx}"
+    )
+    return Dem(
+        h,
+        x0_km=x0 + cols.start * s,
+        y0_km=y0 - rows.start * s,
+        pixel_km=s,
+        source=im.source,
+        filled_fraction=frac,
+        note=f"PDS3 polar stereographic {what} at {s * 1000:.3f} m/pixel",
+    )
 
 
 def dem_from_geotiff(path, max_fill_fraction: float = 0.25) -> Dem:
@@ -433,11 +549,94 @@ def dem_from_geotiff(path, max_fill_fraction: float = 0.25) -> Dem:
     Returns
     -------
     Dem
+
+    Raises
+    ------
+    ValueError
+        Naming the file, for anything :func:`~lupex.surface.geotiff.read_geotiff` refuses
+        or too many missing pixels.
     """
-    r = read_geotiff(path)
-    h, frac = fill_holes(r.height_m, max_fill_fraction)
-    return Dem(h, r.x0_km, r.y0_km, r.pixel_km, source=r.source, filled_fraction=frac,
-               note=f"GeoTIFF polar stereographic {h.shape[0]}x{h.shape[1]}")
+    with _naming(path):
+        r = read_geotiff(path)
+        h, frac = _fill_holes_in_place(r.height_m, max_fill_fraction)
+        return Dem(h, r.x0_km, r.y0_km, r.pixel_km, source=r.source, filled_fraction=frac,
+                   note=f"GeoTIFF polar stereographic {h.shape[0]}x{h.shape[1]}")
+
+
+#: What the zip and .npy decoders may raise on a corrupt archive.
+_NPZ_ERRORS = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error,
+               NotImplementedError, RuntimeError, struct.error, OverflowError, UnicodeError,
+               SyntaxError, TypeError, IndexError, MemoryError)
+#: numpy dtype kinds accepted for heights and coordinates (integer, unsigned, real).
+_NUMERIC_KINDS = "iuf"
+
+
+@contextmanager
+def _open_npz(path):
+    """``np.load`` of an ``.npz`` archive (no pickles), with corrupt files as ValueError."""
+    try:
+        z = np.load(path, allow_pickle=False)
+    except _NPZ_ERRORS as exc:
+        raise ValueError(f"not a readable .npz archive ({type(exc).__name__}: {exc})") from None
+    if not isinstance(z, np.lib.npyio.NpzFile):
+        raise ValueError("not an .npz archive (a single .npy array?)")  # noqa: TRY004
+    with z:
+        yield z
+
+
+def _npz_header(z, key: str) -> tuple[tuple[int, ...], np.dtype]:
+    """Shape and dtype that member ``key`` declares, read without loading its data."""
+    names = z.zip.namelist()
+    member = key if key in names else f"{key}.npy"
+    try:
+        with z.zip.open(member) as f:
+            version = np.lib.format.read_magic(f)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(f)
+            elif version == (2, 0):
+                shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+            else:
+                raise ValueError(f".npy format version {version} is not supported")
+    except _NPZ_ERRORS as exc:
+        raise ValueError(f"member {key!r} is not a readable .npy array ({exc})") from None
+    return tuple(shape), np.dtype(dtype)
+
+
+def _npz_array(z, key: str, ndim: int, kinds: str = _NUMERIC_KINDS) -> np.ndarray:
+    """Member ``key`` of an open .npz, its header checked (dims, dtype, size) before loading."""
+    shape, dtype = _npz_header(z, key)
+    if len(shape) != ndim:
+        raise ValueError(f"{key} must be a {ndim}-D array; it declares shape {shape}")
+    if dtype.kind not in kinds or dtype.hasobject:
+        raise ValueError(f"{key} has dtype {dtype}; allowed kinds {kinds!r}")
+    problem = raster_size_problem(shape, key) if ndim else None
+    if problem:
+        raise ValueError(problem)
+    try:
+        a = z[key]
+    except _NPZ_ERRORS as exc:
+        raise ValueError(f"cannot read {key} ({type(exc).__name__}: {exc})") from None
+    if a.shape != shape:
+        raise ValueError(f"{key}: decoded shape {a.shape} differs from its header {shape}")
+    return a
+
+
+def _npz_number(z, key: str, positive: bool = False) -> float:
+    """Scalar member ``key`` (one integer or real value) as a finite float (> 0 if ``positive``)."""
+    shape, _ = _npz_header(z, key)
+    a = _npz_array(z, key, len(shape))
+    if a.size != 1:
+        raise ValueError(f"{key} must be a single number; got shape {a.shape}")
+    x = float(a.reshape(-1)[0])
+    if not np.isfinite(x) or (positive and x <= 0):
+        raise ValueError(f"{key} = {x} must be a finite number{' > 0' if positive else ''}")
+    return x
+
+
+def _npz_keys(z, need: set, what: str) -> None:
+    """Refuse an archive missing any of the ``need`` keys."""
+    if not need <= set(z.files):
+        raise ValueError(f"{what} npz needs keys {sorted(need)}, has {sorted(z.files)}")
 
 
 def dem_from_site_npz(path) -> Dem:
@@ -445,32 +644,62 @@ def dem_from_site_npz(path) -> Dem:
 
     (The format of ``shared/data/dem/site01_connecting_ridge_10mpp.npz``: int16
     decimetres above the sphere, upper-left corner in south polar stereographic metres.)
+    Each member's header is checked (dimensions, numeric dtype, size) before it is read.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.npz`` file.
+
+    Returns
+    -------
+    Dem
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the problem: not an npz, a key missing, a member of the wrong
+        shape or dtype, a non-finite or non-positive ``pixel_m``, a radius other than
+        1737.4 km, a height array too large or too full of holes.
     """
-    with np.load(path) as z:
-        need = {"height_dm", "x0_m", "y0_m", "pixel_m", "ref_radius_m"}
-        if not need <= set(z.files):
-            raise ValueError(f"{path}: site DEM npz needs keys {sorted(need)}, has {z.files}")
-        if abs(float(z["ref_radius_m"]) - 1737400.0) > 1e-3:
-            raise ValueError(f"{path}: ref_radius_m {float(z['ref_radius_m'])} != 1737400")
-        h = z["height_dm"].astype(float) / 10.0
-        note = str(z["note"]) if "note" in z.files else ""
-        x0, y0, p = float(z["x0_m"]), float(z["y0_m"]), float(z["pixel_m"])
-    h, frac = fill_holes(h)
-    return Dem(
-        h, x0 / 1000.0, y0 / 1000.0, p / 1000.0, source=str(path), filled_fraction=frac, note=note
-    )
+    with _naming(path), _open_npz(path) as z:
+        _npz_keys(z, {"height_dm", "x0_m", "y0_m", "pixel_m", "ref_radius_m"}, "site DEM")
+        radius = _npz_number(z, "ref_radius_m")
+        if abs(radius - 1737400.0) > 1e-3:
+            raise ValueError(f"ref_radius_m {radius} != 1737400")
+        x0, y0 = _npz_number(z, "x0_m"), _npz_number(z, "y0_m")
+        p = _npz_number(z, "pixel_m", positive=True)
+        note = ""
+        if "note" in z.files:
+            note = str(_npz_array(z, "note", len(_npz_header(z, "note")[0]), kinds="US"))
+        h = _npz_array(z, "height_dm", 2).astype(np.float64)
+        h /= 10.0
+        h, frac = _fill_holes_in_place(h, 0.25)
+        return Dem(
+            h, x0 / 1000.0, y0 / 1000.0, p / 1000.0, source=str(path), filled_fraction=frac,
+            note=note,
+        )
 
 
 def latlon_grid_from_npz(path) -> LatLonGrid:
-    """Read a lat/lon grid ``.npz`` with keys elev_km, lat_deg, lon_deg (e.g. the 8 ppd cap)."""
-    with np.load(path) as z:
-        need = {"elev_km", "lat_deg", "lon_deg"}
-        if not need <= set(z.files):
-            raise ValueError(f"{path}: lat/lon npz needs keys {sorted(need)}, has {z.files}")
-        return LatLonGrid(z["elev_km"] * 1000.0, z["lat_deg"], z["lon_deg"], source=str(path))
+    """Read a lat/lon grid ``.npz`` with keys elev_km, lat_deg, lon_deg (e.g. the 8 ppd cap).
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the problem (as :func:`dem_from_site_npz`, and for latitudes
+        or longitudes that :class:`LatLonGrid` refuses).
+    """
+    with _naming(path), _open_npz(path) as z:
+        _npz_keys(z, {"elev_km", "lat_deg", "lon_deg"}, "lat/lon")
+        lat = _npz_array(z, "lat_deg", 1)
+        lon = _npz_array(z, "lon_deg", 1)
+        h = _npz_array(z, "elev_km", 2).astype(np.float64)
+        h *= 1000.0
+        return LatLonGrid(h, lat, lon, source=str(path))
 
 
-def load_dem(path, max_fill_fraction: float = 0.25):
+def load_dem(path, max_fill_fraction: float = 0.25, window: MapWindow | None = None):
     """Read any supported DEM file: PDS3 .IMG/.LBL, GeoTIFF .tif, or the lupex .npz formats.
 
     Parameters
@@ -479,31 +708,39 @@ def load_dem(path, max_fill_fraction: float = 0.25):
         The file; the suffix picks the reader.
     max_fill_fraction : float
         Largest fraction of missing pixels that may be filled (else ValueError).
+    window : MapWindow or None
+        The square the caller will crop or resample to: a PDS3 product then decodes only
+        the part it needs (:func:`dem_from_pds3`); other formats are read whole.
 
     Returns
     -------
     Dem or LatLonGrid
         Polar stereographic products give a :class:`Dem` (heights [m] above 1737.4 km);
         cylindrical ones a :class:`LatLonGrid` (resample with :func:`resample_to_polar`).
-    """
-    from pathlib import Path
 
+    Raises
+    ------
+    ValueError
+        One error naming the file and what is wrong with it, for every unreadable,
+        inconsistent or oversized file (checked before the pixels are read).
+    """
     p = Path(path)
-    if not p.exists():
+    if not p.is_file():
         raise ValueError(f"DEM file not found: {p}")
     suf = p.suffix.lower()
     if suf in (".img", ".lbl"):
-        return dem_from_pds3(p, max_fill_fraction)
+        return dem_from_pds3(p, max_fill_fraction, window)
     if suf in (".tif", ".tiff"):
         return dem_from_geotiff(p, max_fill_fraction)
     if suf == ".npz":
-        with np.load(p) as z:
+        with _naming(p), _open_npz(p) as z:
             files = set(z.files)
         if "height_dm" in files:
             return dem_from_site_npz(p)
         if "elev_km" in files:
             return latlon_grid_from_npz(p)
-        raise ValueError(f"{p}: unknown .npz layout (keys {sorted(files)})")
+        raise ValueError(f"{p}: unknown .npz layout (keys {sorted(files)}); expected the site "
+                         "DEM (height_dm, ...) or lat/lon grid (elev_km, ...) layout")
     raise ValueError(f"{p}: unsupported DEM format {suf!r} (.IMG/.LBL, .tif, .npz)")
 
 

@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 
 from lupex.constants import R_MOON_KM
+from lupex.surface.raster_budget import check_raster_size
 
-__all__ = ["Pds3Image", "parse_label", "read_pds3"]
+__all__ = ["Pds3Image", "Pds3Product", "open_pds3", "parse_label", "pds3_heights_m", "read_pds3"]
 
 _SAMPLE_TYPES = {
     # (SAMPLE_TYPE, SAMPLE_BITS) -> numpy dtype
@@ -96,6 +97,8 @@ def _tokenise_value(text: str, pos: int):
                     break
             elif text[end] == '"':
                 end = text.find('"', end + 1)
+                if end < 0:  # (find's -1 would restart the scan: an endless loop)
+                    raise ValueError("PDS3 label: unterminated quoted string")
             end += 1
         if end >= n or text[end] != close:
             raise ValueError("PDS3 label: unbalanced parentheses or braces")
@@ -181,15 +184,53 @@ def _find(d: dict, name: str):
     return None
 
 
+_NOT_AVAILABLE = ("N/A", "NULL", "UNK", "NONE")
+_ABSENT = object()
+
+
 def _num(obj: dict, key: str, default=None, required=True) -> float:
+    """The number under ``key`` (finite or not); ``default`` when absent or N/A."""
     v = obj.get(key)
-    if v is None or isinstance(v.value, str) and v.value.upper() in ("N/A", "NULL", "UNK"):
+    if isinstance(v, dict):
+        raise ValueError(f"label: {key} is an object, not a value")  # noqa: TRY004 (corrupt file)
+    if v is None or isinstance(v.value, str) and v.value.upper() in _NOT_AVAILABLE:
         if required and default is None:
-            raise ValueError(f"PDS3 label: {key} missing")
+            raise ValueError(f"label: {key} missing")
         return default
     if not isinstance(v.value, (int, float)):
-        raise ValueError(f"PDS3 label: {key} = {v.value!r} is not a number")  # noqa: TRY004 (corrupt file)
-    return float(v.value)
+        raise ValueError(f"label: {key} = {v.value!r} is not a number")  # noqa: TRY004 (corrupt file)
+    try:
+        return float(v.value)
+    except OverflowError:
+        raise ValueError(f"label: {key} = {v.value} is out of range") from None
+
+
+def _finite(obj: dict, key: str, lo=-np.inf, hi=np.inf, default=None, required=True,
+            positive=False) -> float:
+    """A finite label number in [lo, hi] (and > 0 if ``positive``); ``default`` (unchecked)
+    when absent and optional."""
+    x = _num(obj, key, None if required else _ABSENT, required)
+    if x is _ABSENT:
+        return default
+    if positive and not (np.isfinite(x) and x > 0):
+        raise ValueError(f"label: {key} = {x} must be a finite number > 0")
+    if not (np.isfinite(x) and lo <= x <= hi):
+        raise ValueError(f"label: {key} = {x} is out of range (allowed {lo:g} .. {hi:g})")
+    return x
+
+
+def _count(obj: dict, key: str, lo: int, hi: int) -> int:
+    """A required whole-number label field in [lo, hi] (LINES, LINE_SAMPLES, SAMPLE_BITS)."""
+    x = _num(obj, key)
+    if not (np.isfinite(x) and x == int(x) and lo <= x <= hi):
+        raise ValueError(f"label: {key} = {x:g} must be a whole number in {lo} .. {hi}")
+    return int(x)
+
+
+#: Largest PDS3 label [bytes] read (labels of gridded DEMs are a few kB).
+MAX_LABEL_BYTES = 1 << 20
+#: Largest LINES or LINE_SAMPLES accepted (LOLA's largest polar product is 30400 x 30400).
+MAX_LINES = 10**6
 
 
 @dataclass(frozen=True)
@@ -220,11 +261,67 @@ class Pds3Image:
     source: str
 
 
+@dataclass(frozen=True, eq=False)
+class Pds3Product:
+    """A PDS3 gridded product opened but not decoded: its label and a memory map of its DNs.
+
+    Attributes
+    ----------
+    dn : numpy.memmap, shape (lines, samples)
+        The stored samples in their stored dtype (read-only; nothing is loaded until used).
+    m_per_dn : float
+        Height step [m] of one DN (SCALING_FACTOR).
+    add_m : float
+        Height [m] added to ``DN * m_per_dn`` to get the height above the 1737.4 km sphere.
+    missing_dn : float or None
+        MISSING_CONSTANT (pixels equal to it are missing).
+    projection, map_scale_km, map_resolution_ppd, line_offset, sample_offset,
+    center_lat_deg, center_lon_deg, radius_km, source
+        As in :class:`Pds3Image`.
+    """
+
+    dn: np.ndarray
+    m_per_dn: float
+    add_m: float
+    missing_dn: float | None
+    projection: str
+    map_scale_km: float
+    map_resolution_ppd: float | None
+    line_offset: float
+    sample_offset: float
+    center_lat_deg: float
+    center_lon_deg: float
+    radius_km: float
+    source: str
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.dn.shape
+
+
+def _read_label_text(path: Path) -> str:
+    """The text of a detached label file, refusing files too big to be one."""
+    size = path.stat().st_size
+    if size > MAX_LABEL_BYTES:
+        raise ValueError(f"{size} bytes is too big for a PDS3 label (max {MAX_LABEL_BYTES})")
+    return path.read_text(encoding="latin-1")
+
+
+def _pointer_offset(v, rec: int, unit: str | None) -> int:
+    """Byte offset of the image from an ^IMAGE record number (1-based) or <BYTES> position."""
+    if isinstance(v, Value):
+        v, unit = v.value, v.unit
+    if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+        raise ValueError(f"label: ^IMAGE position {v!r} must be a whole number >= 1")
+    return v - 1 if (unit or "").upper() == "BYTES" else (v - 1) * rec
+
+
 def _locate(path: Path) -> tuple[dict, Path, int]:
     """Return (label, data file, byte offset of the image) for a .LBL or .IMG path."""
-    if not path.exists():
+    if not path.is_file():
         raise ValueError(f"PDS3 file not found: {path}")
-    head = path.read_bytes()[:65536]
+    with open(path, "rb") as f:
+        head = f.read(65536)
     attached = head.lstrip().upper().startswith(b"PDS_VERSION_ID")
     if attached:
         text = head.decode("latin-1")
@@ -237,134 +334,221 @@ def _locate(path: Path) -> tuple[dict, Path, int]:
                 lbl = cand
         if lbl is None:
             raise ValueError(f"no PDS3 label: {path} has no attached label and no .LBL beside it")
-        label = parse_label(lbl.read_text(encoding="latin-1"))
+        label = parse_label(_read_label_text(lbl))
     else:
-        label = parse_label(path.read_text(encoding="latin-1"))
+        label = parse_label(_read_label_text(path))
     ptr = label.get("^IMAGE")
     if ptr is None:
         for v in label.values():
             if isinstance(v, dict) and "^IMAGE" in v:
                 ptr = v["^IMAGE"]
-    if ptr is None:
-        raise ValueError(f"PDS3 label of {path}: no ^IMAGE pointer")
-    rec = _num(label, "RECORD_BYTES", default=1.0, required=False)
+    if not isinstance(ptr, Value):
+        raise ValueError("label: no ^IMAGE pointer")  # noqa: TRY004 (corrupt file)
+    rec_f = _finite(label, "RECORD_BYTES", 1, 2**31, default=1.0, required=False)
+    if rec_f != int(rec_f):
+        raise ValueError(f"label: RECORD_BYTES = {rec_f:g} is not a whole number")
+    rec = int(rec_f)
     pv, punit = ptr.value, ptr.unit
     fname, offset = None, 0
     if isinstance(pv, tuple):
-        fname = str(pv[0])
-        o = pv[1] if len(pv) > 1 else 1
-        if isinstance(o, Value):
-            offset = (
-                int(o.value) - 1
-                if (o.unit or "").upper() == "BYTES"
-                else (int(o.value) - 1) * int(rec)
-            )
-        else:
-            offset = (int(o) - 1) * int(rec)
+        if not pv or not isinstance(pv[0], str):
+            raise ValueError(f"label: ^IMAGE = {pv!r} must start with a file name")
+        fname = pv[0]
+        if len(pv) > 1:
+            offset = _pointer_offset(pv[1], rec, None)
     elif isinstance(pv, str):
         fname = pv
     else:  # record number (attached label), or <BYTES>
-        offset = int(pv) - 1 if (punit or "").upper() == "BYTES" else (int(pv) - 1) * int(rec)
+        offset = _pointer_offset(pv, rec, punit)
     if fname is None:
         data = path
     else:
         data = None
         for cand in path.parent.iterdir():
-            if cand.name.upper() == fname.upper():
+            if cand.name.upper() == fname.upper() and cand.is_file():
                 data = cand
         if data is None:
-            raise ValueError(f"PDS3 label points to {fname!r}, not found beside {path}")
+            raise ValueError(f"label points to {fname!r}, not found beside {path}")
     return label, data, offset
 
 
-def read_pds3(path) -> Pds3Image:
-    """Read a PDS3 gridded DEM (``.IMG`` or ``.LBL`` path; label detached or attached).
-
-    Raises ``ValueError`` for unsupported sample types or projections, and when the
-    file size disagrees with LINES x LINE_SAMPLES x SAMPLE_BITS.
-    """
-    path = Path(path)
+def _open(path: Path) -> Pds3Product:
+    """:func:`open_pds3` without the file name in its errors."""
     label, data_path, offset = _locate(path)
     img = _find(label, "IMAGE")
     if img is None:
-        raise ValueError(f"PDS3 label of {path}: no IMAGE object")
-    lines = int(_num(img, "LINES"))
-    samples = int(_num(img, "LINE_SAMPLES"))
-    bits = int(_num(img, "SAMPLE_BITS"))
+        raise ValueError("label: no IMAGE object")
+    lines = _count(img, "LINES", 1, MAX_LINES)
+    samples = _count(img, "LINE_SAMPLES", 1, MAX_LINES)
+    bits = _count(img, "SAMPLE_BITS", 1, 64)
     stype = str(img.get("SAMPLE_TYPE", Value("")).value).upper().replace(" ", "_")
     key = (stype, bits)
     if key not in _SAMPLE_TYPES:
         raise ValueError(
-            f"PDS3 {path}: SAMPLE_TYPE {stype} with SAMPLE_BITS {bits} is not supported; "
+            f"SAMPLE_TYPE {stype} with SAMPLE_BITS {bits} is not supported; "
             f"supported: {sorted(set(_SAMPLE_TYPES))}"
         )
-    if lines < 1 or samples < 1:
-        raise ValueError(f"PDS3 {path}: LINES and LINE_SAMPLES must be >= 1")
     dtype = np.dtype(_SAMPLE_TYPES[key])
     nbytes = lines * samples * dtype.itemsize
     size = data_path.stat().st_size
-    if size - offset < nbytes:
+    if size != offset + nbytes:
         raise ValueError(
-            f"PDS3 {data_path}: label says {lines} x {samples} samples of {bits} bits "
-            f"({nbytes} bytes from offset {offset}) but the file has {size} bytes"
+            f"label says {lines} x {samples} samples of {bits} bits = {nbytes} bytes from "
+            f"byte {offset}, i.e. a {offset + nbytes}-byte file, but {data_path} has {size} "
+            "bytes: label and file disagree"
         )
-    raw = np.fromfile(data_path, dtype=dtype, count=lines * samples, offset=offset)
-    raw = raw.reshape(lines, samples)
-    sf = _num(img, "SCALING_FACTOR", default=1.0, required=False)
-    off = _num(img, "OFFSET", default=0.0, required=False)
-    h = raw.astype(np.float64)
-    missing = ~np.isfinite(h)
+    sf = _finite(img, "SCALING_FACTOR", default=1.0, required=False)
+    if sf == 0.0:
+        raise ValueError("label: SCALING_FACTOR = 0 (every height would be 0)")
+    off = _finite(img, "OFFSET", default=0.0, required=False)
     mc = img.get("MISSING_CONSTANT")
-    if mc is not None and isinstance(mc.value, (int, float)):
-        missing |= raw == mc.value
+    missing_dn = None
+    if isinstance(mc, Value) and isinstance(mc.value, (int, float)):
+        missing_dn = mc.value
     proj = _find(label, "IMAGE_MAP_PROJECTION")
     if proj is None:
-        raise ValueError(f"PDS3 label of {path}: no IMAGE_MAP_PROJECTION object")
-    radius_km = _num(proj, "A_AXIS_RADIUS")
+        raise ValueError("label: no IMAGE_MAP_PROJECTION object")
+    radius_km = _finite(proj, "A_AXIS_RADIUS", 1e-3, 1e7, positive=True)
     if (proj["A_AXIS_RADIUS"].unit or "KM").upper() in ("M", "METER", "METERS"):
         radius_km /= 1000.0
     # LOLA: OFFSET is the reference radius [m]; elsewhere an additive height offset
-    if abs(off - radius_km * 1000.0) < 1.0 or abs(off - radius_km) < 1e-3:
-        h = h * sf
-    else:
-        h = h * sf + off
+    lola = abs(off - radius_km * 1000.0) < 1.0 or abs(off - radius_km) < 1e-3
     # heights relative to the product's sphere -> relative to the 1737.4 km sphere
-    h += (radius_km - R_MOON_KM) * 1000.0
-    h[missing] = np.nan
+    add_m = (0.0 if lola else off) + (radius_km - R_MOON_KM) * 1000.0
     ptype = str(proj.get("MAP_PROJECTION_TYPE", Value("")).value).upper()
-    scale = _num(proj, "MAP_SCALE", default=np.nan, required=False)
-    sunit = (proj["MAP_SCALE"].unit or "KM/PIXEL").upper() if "MAP_SCALE" in proj else ""
+    scale = _finite(proj, "MAP_SCALE", default=np.nan, required=False, positive=True)
+    sunit = str(getattr(proj.get("MAP_SCALE"), "unit", None) or "KM/PIXEL").upper()
     scale_km = scale / 1000.0 if sunit.startswith("M") else scale
-    res = _num(proj, "MAP_RESOLUTION", default=np.nan, required=False)
-    clat = _num(proj, "CENTER_LATITUDE", default=0.0, required=False)
-    clon = _num(proj, "CENTER_LONGITUDE", default=0.0, required=False)
+    res = _finite(proj, "MAP_RESOLUTION", default=np.nan, required=False, positive=True)
+    clat = _finite(proj, "CENTER_LATITUDE", -90.0, 90.0, default=0.0, required=False)
+    clon = _finite(proj, "CENTER_LONGITUDE", -360.0, 360.0, default=0.0, required=False)
     if ptype in ("SIMPLE CYLINDRICAL", "EQUIRECTANGULAR", "SIMPLE_CYLINDRICAL"):
         ptype = "SIMPLE CYLINDRICAL"
         if not np.isfinite(res):
             res = 2 * np.pi * radius_km / 360.0 / scale_km
+        if not (np.isfinite(res) and res > 0):
+            raise ValueError(
+                "label: a cylindrical product needs MAP_RESOLUTION or MAP_SCALE > 0"
+            )
     elif ptype in ("POLAR STEREOGRAPHIC", "POLAR_STEREOGRAPHIC"):
         ptype = "POLAR STEREOGRAPHIC"
         if clat != -90.0:
             raise ValueError(
-                f"PDS3 {path}: only south polar stereographic (CENTER_LATITUDE -90) is supported, got {clat}"
+                f"only south polar stereographic (CENTER_LATITUDE -90) is supported, got {clat}"
             )
-        if not np.isfinite(scale_km):
-            raise ValueError(f"PDS3 {path}: MAP_SCALE missing for a polar stereographic product")
+        if not (np.isfinite(scale_km) and scale_km > 0):
+            raise ValueError("label: MAP_SCALE (> 0) missing for a polar stereographic product")
         res = None
     else:
         raise ValueError(
-            f"PDS3 {path}: MAP_PROJECTION_TYPE {ptype!r} not supported "
+            f"MAP_PROJECTION_TYPE {ptype!r} not supported "
             "(POLAR STEREOGRAPHIC or SIMPLE CYLINDRICAL)"
         )
-    return Pds3Image(
-        height_m=h,
+    line_offset = _finite(proj, "LINE_PROJECTION_OFFSET")
+    sample_offset = _finite(proj, "SAMPLE_PROJECTION_OFFSET")
+    dn = np.memmap(data_path, dtype=dtype, mode="r", offset=offset, shape=(lines, samples))
+    return Pds3Product(
+        dn=dn,
+        m_per_dn=sf,
+        add_m=add_m,
+        missing_dn=missing_dn,
         projection=ptype,
         map_scale_km=float(scale_km),
         map_resolution_ppd=None if res is None else float(res),
-        line_offset=_num(proj, "LINE_PROJECTION_OFFSET"),
-        sample_offset=_num(proj, "SAMPLE_PROJECTION_OFFSET"),
+        line_offset=line_offset,
+        sample_offset=sample_offset,
         center_lat_deg=clat,
         center_lon_deg=clon,
         radius_km=radius_km,
         source=str(data_path),
+    )
+
+
+def open_pds3(path) -> Pds3Product:
+    """Open a PDS3 gridded DEM (``.IMG`` or ``.LBL``) without decoding its pixels.
+
+    The label is parsed and checked, the data file's size must be exactly the image's
+    (``LINES x LINE_SAMPLES x SAMPLE_BITS / 8`` bytes after the ``^IMAGE`` offset), and the
+    samples are memory-mapped in their stored dtype; :func:`pds3_heights_m` decodes a window.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.IMG`` (label attached, or a ``.LBL`` beside it) or the ``.LBL``.
+
+    Returns
+    -------
+    Pds3Product
+
+    Raises
+    ------
+    ValueError
+        Naming the file, for a missing file or label, a label field missing, non-numeric
+        or out of range, an unsupported sample type or projection, or a data file whose
+        size disagrees with the label.
+    """
+    path = Path(path)
+    try:
+        return _open(path)
+    except (ValueError, OSError) as exc:
+        msg = str(exc).removeprefix("PDS3 ")
+        raise ValueError(msg if str(path) in msg else f"PDS3 {path}: {msg}") from None
+
+
+def pds3_heights_m(product: Pds3Product, rows: slice = slice(None),
+                   cols: slice = slice(None)) -> np.ndarray:
+    """Decode a window of a PDS3 product to heights [m] above the 1737.4 km sphere.
+
+    Only the window's samples are read and converted, so the memory used is that of
+    the window (float64), whatever the file's size.
+
+    Parameters
+    ----------
+    product : Pds3Product
+        From :func:`open_pds3`.
+    rows, cols : slice
+        The window (line and sample indices, 0-based).
+
+    Returns
+    -------
+    numpy.ndarray, shape (rows, cols), float64
+        ``DN * SCALING_FACTOR + add_m`` [m]; NaN where the sample is non-finite or equals
+        MISSING_CONSTANT.
+
+    Raises
+    ------
+    ValueError
+        When the window is larger than :func:`lupex.surface.raster_budget.check_raster_size`
+        allows.
+    """
+    dn = product.dn[rows, cols]
+    check_raster_size(product.source, dn.shape, "PDS3 image window")
+    h = dn.astype(np.float64)
+    missing = ~np.isfinite(h)
+    if product.missing_dn is not None:
+        missing |= dn == product.missing_dn
+    h *= product.m_per_dn
+    h += product.add_m
+    h[missing] = np.nan
+    return h
+
+
+def read_pds3(path) -> Pds3Image:
+    """Read and decode a whole PDS3 gridded DEM (``.IMG`` or ``.LBL``; label detached or attached).
+
+    Raises ``ValueError`` naming the file for everything :func:`open_pds3` refuses, and
+    for an image too large to decode (:func:`lupex.surface.raster_budget.check_raster_size`).
+    """
+    p = open_pds3(path)
+    return Pds3Image(
+        height_m=pds3_heights_m(p),
+        projection=p.projection,
+        map_scale_km=p.map_scale_km,
+        map_resolution_ppd=p.map_resolution_ppd,
+        line_offset=p.line_offset,
+        sample_offset=p.sample_offset,
+        center_lat_deg=p.center_lat_deg,
+        center_lon_deg=p.center_lon_deg,
+        radius_km=p.radius_km,
+        source=p.source,
     )

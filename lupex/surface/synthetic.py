@@ -50,7 +50,23 @@ import numpy as np
 from lupex.surface.dem import Dem, MapWindow
 from lupex.surface.projection import latlon_to_xy, scale_factor
 
-__all__ = ["NAMED_CRATERS", "NAMED_MASSIFS", "crater_profile", "synthetic_south_pole"]
+__all__ = [
+    "NAMED_CRATERS",
+    "NAMED_MASSIFS",
+    "SYNTHETIC_CENTER_LAT_DEG",
+    "SYNTHETIC_HALF_WIDTH_KM",
+    "SYNTHETIC_PIXEL_M",
+    "crater_profile",
+    "synthetic_south_pole",
+]
+
+#: Pixel sizes [m] :func:`synthetic_south_pole` accepts (inclusive): the fractal and crater
+#: model is calibrated between 20 m and 240 m (the LOLA polar products' range).
+SYNTHETIC_PIXEL_M = (20.0, 240.0)
+#: Half widths [km] of the synthetic map it accepts (inclusive).
+SYNTHETIC_HALF_WIDTH_KM = (1.0, 400.0)
+#: Latitudes [deg] of the synthetic map's centre it accepts (inclusive).
+SYNTHETIC_CENTER_LAT_DEG = (-90.0, -80.0)
 
 #: (name, lat_deg, lon_deg_east, diameter_km) -- see module docstring for sources.
 NAMED_CRATERS = (
@@ -170,9 +186,9 @@ def synthetic_south_pole(
     Parameters
     ----------
     half_width_km : float
-        Half the side of the square map [km] (grid units), 1..400.
+        Half the side of the square map [km] (grid units), in :data:`SYNTHETIC_HALF_WIDTH_KM`.
     pixel_km : float
-        Pixel size [km], 0.02..0.24 (20-240 m).
+        Pixel size [km], in :data:`SYNTHETIC_PIXEL_M` / 1000 (20-240 m).
     seed : int
         Random seed; the map is a deterministic function of all arguments.
     center_lat_deg, center_lon_deg : float
@@ -183,12 +199,18 @@ def synthetic_south_pole(
     Dem
         ``synthetic=True``, with a note saying it is invented terrain.
     """
-    if not (0.02 - 1e-12 <= pixel_km <= 0.24 + 1e-12):
-        raise ValueError(f"pixel_km must be in [0.02, 0.24] km (20-240 m); got {pixel_km}")
-    if not (1.0 <= half_width_km <= 400.0):
-        raise ValueError(f"half_width_km must be in [1, 400] km; got {half_width_km}")
-    if not (-90.0 <= center_lat_deg <= -80.0):
-        raise ValueError(f"center_lat_deg must be in [-90, -80]; got {center_lat_deg}")
+    lo_m, hi_m = SYNTHETIC_PIXEL_M
+    if not (lo_m / 1000 - 1e-12 <= pixel_km <= hi_m / 1000 + 1e-12):
+        raise ValueError(
+            f"pixel_km must be in [{lo_m / 1000:g}, {hi_m / 1000:g}] km ({lo_m:g}-{hi_m:g} m); "
+            f"got {pixel_km}"
+        )
+    lo_km, hi_km = SYNTHETIC_HALF_WIDTH_KM
+    if not (lo_km <= half_width_km <= hi_km):
+        raise ValueError(f"half_width_km must be in [{lo_km:g}, {hi_km:g}] km; got {half_width_km}")
+    lat_lo, lat_hi = SYNTHETIC_CENTER_LAT_DEG
+    if not (lat_lo <= center_lat_deg <= lat_hi):
+        raise ValueError(f"center_lat_deg must be in [{lat_lo:g}, {lat_hi:g}]; got {center_lat_deg}")
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
     win = MapWindow.around(center_lat_deg, center_lon_deg, half_width_km, pixel_km)

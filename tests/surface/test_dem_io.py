@@ -141,6 +141,9 @@ def test_parse_label_values_units_sets():
     assert proj["MISSION_PHASE_NAME"].value == ("A", "B C")
     with pytest.raises(ValueError, match="END_OBJECT"):
         parse_label("OBJECT = A\nX = 1\nEND")
+    # an unterminated quote inside parentheses used to loop forever (found by the fuzz tests)
+    with pytest.raises(ValueError, match="unterminated"):
+        parse_label('A = ("x, 1)\nEND')
 
 
 def test_pds3_detached_polar_int16(tmp_path):
@@ -294,3 +297,213 @@ def test_fill_holes():
         fill_holes(np.full((2, 2), np.nan))
     with pytest.raises(ValueError, match="max_fill_fraction"):
         fill_holes(h, 0.1)
+
+
+# ---------------------------------------------------------------- bad input (issue items 5, 6, 11)
+def _polar_pair(tmp_path, dn, **label_kw):
+    """Write T.IMG (the DNs) and T.LBL (a label for their shape, overridable) in tmp_path."""
+    lines, samples = label_kw.pop("lines", dn.shape[0]), label_kw.pop("samples", dn.shape[1])
+    (tmp_path / "T.IMG").write_bytes(dn.astype("<i2").tobytes())
+    (tmp_path / "T.LBL").write_text(_label(lines, samples, **label_kw))
+    return tmp_path / "T.LBL"
+
+
+def test_pds3_label_disagreeing_with_file_size(tmp_path):
+    # 200 x 200 int16 = 80000 bytes; a label saying 199 x 201 (79998 bytes) used to read
+    # silently skewed rows.  Both byte counts and the data file are in the message.
+    lbl = _polar_pair(tmp_path, np.zeros((200, 200)), lines=199, samples=201)
+    with pytest.raises(ValueError, match=r"79998.*T\.IMG has 80000 bytes"):
+        load_dem(lbl)
+    lbl = _polar_pair(tmp_path, np.zeros((200, 200)), lines=200, samples=199)  # too large a file
+    with pytest.raises(ValueError, match="label and file disagree"):
+        load_dem(lbl)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "what"),
+    [
+        ("LINES = 20", "LINES = abc", "LINES"),
+        ("LINES = 20", "LINES = 19.5", "LINES"),
+        ("LINES = 20", "LINES = -20", "LINES"),
+        ("SAMPLE_BITS = 16", "", "SAMPLE_BITS"),
+        ("SCALING_FACTOR = 0.5", "SCALING_FACTOR = 0", "SCALING_FACTOR"),
+        ("SCALING_FACTOR = 0.5", "SCALING_FACTOR = 1e999", "SCALING_FACTOR"),
+        ("OFFSET = 1737400.", "OFFSET = nan", "OFFSET"),
+        ("A_AXIS_RADIUS = 1737.4 <KM>", "A_AXIS_RADIUS = -1 <KM>", "A_AXIS_RADIUS"),
+        ("MAP_SCALE = 20.0 <METERS/PIXEL>", "MAP_SCALE = -20 <METERS/PIXEL>", "MAP_SCALE"),
+        ("CENTER_LATITUDE = -90 <DEG>", "CENTER_LATITUDE = -200 <DEG>", "CENTER_LATITUDE"),
+        ("LINE_PROJECTION_OFFSET = 9.5 <PIXEL>", "", "LINE_PROJECTION_OFFSET"),
+        ('^IMAGE = "T.IMG"', '^IMAGE = ("T.IMG", x)', "IMAGE"),
+        ('^IMAGE = "T.IMG"', "^IMAGE = ()", "IMAGE"),
+        ("RECORD_BYTES = 20", "RECORD_BYTES = 0", "RECORD_BYTES"),
+    ],
+)
+def test_pds3_label_field_out_of_range(tmp_path, old, new, what):
+    lbl = _polar_pair(tmp_path, np.zeros((20, 10)))
+    text = lbl.read_text()
+    assert old in text
+    lbl.write_text(text.replace(old, new))
+    with pytest.raises(ValueError, match=what) as err:
+        load_dem(lbl)
+    assert str(lbl) in str(err.value)
+
+
+def test_pds3_window_decodes_only_the_crop(tmp_path):
+    # A polar product read with the crop's MapWindow gives the same crop as the whole file
+    # (same pixels, same lattice) from a decoded part a few pixels larger than the crop.
+    from lupex.surface.dem import MapWindow
+    from lupex.surface.projection import xy_to_latlon
+
+    dn = np.random.default_rng(1).integers(-2000, 2000, size=(60, 50))
+    lbl = _polar_pair(tmp_path, dn)
+    whole = load_dem(lbl)
+    lat, lon = (np.degrees(v) for v in xy_to_latlon(0.3, 0.0))  # inside: X -0.1..0.9 km
+    part = load_dem(lbl, window=MapWindow.around(lat, lon, 0.2, 0.2))
+    assert part.shape[0] < 30 and part.shape[1] < 30
+    a, b = crop(whole, lat, lon, 0.2), crop(part, lat, lon, 0.2)
+    np.testing.assert_array_equal(a.height_m, b.height_m)
+    assert a.x0_km == pytest.approx(b.x0_km, abs=1e-12) and a.y0_km == pytest.approx(b.y0_km)
+    far = MapWindow.around(-80.0, 0.0, 1.0, 0.02)
+    with pytest.raises(ValueError, match="does not cover") as err:
+        load_dem(lbl, window=far)
+    assert "T.IMG" in str(err.value)
+
+
+def test_ldem4_window_matches_whole_file():
+    # LDEM_4 (see test_ldem4_label_and_values): the rows a 150 km polar square needs give
+    # the same resampled map as the whole global grid, to rounding.
+    _need(LDEM4)
+    from lupex.surface.dem import MapWindow
+
+    win = MapWindow.around(-89.0, 0.0, 75.0, 2.0)
+    part = load_dem(LDEM4, window=win)
+    assert part.height_m.shape[0] < 30 and part.height_m.shape[1] == 1440
+    a = resample_to_polar(part, -89.0, 0.0, 75.0, 2.0)
+    b = resample_to_polar(load_dem(LDEM4), -89.0, 0.0, 75.0, 2.0)
+    np.testing.assert_allclose(a.height_m, b.height_m, atol=1e-6)
+
+
+def _tiff_header_only(path, ny, nx):
+    """A little-endian TIFF whose one IFD declares ny x nx float32 pixels, with no pixel data."""
+    import struct
+
+    entries = [(256, 4, 1, nx), (257, 4, 1, ny), (258, 3, 1, 32), (259, 3, 1, 1), (262, 3, 1, 1),
+               (273, 4, 1, 8), (277, 3, 1, 1), (278, 4, 1, ny), (279, 4, 1, 4 * nx * ny % 2**32),
+               (339, 3, 1, 3)]
+    ifd = struct.pack("<H", len(entries))
+    for tag, typ, count, value in entries:
+        ifd += struct.pack("<HHI", tag, typ, count)
+        ifd += struct.pack("<HH", value, 0) if typ == 3 else struct.pack("<I", value)
+    path.write_bytes(b"II*\0" + struct.pack("<I", 8) + ifd + b"\0\0\0\0")
+
+
+def test_geotiff_declared_huge_is_refused_before_reading(tmp_path):
+    pytest.importorskip("tifffile")
+    p = tmp_path / "huge.tif"
+    _tiff_header_only(p, 10**6, 10**6)
+    with pytest.raises(ValueError, match=r"1000000 x 1000000 = 1000000000000 pixels.*limit") as e:
+        load_dem(p)
+    assert str(p) in str(e.value)
+
+
+def _npz_with_header(path, members):
+    """Write an .npz whose members are {name: (declared shape, dtype str, data bytes)}."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, (shape, descr, data) in members.items():
+            buf = io.BytesIO()
+            np.lib.format.write_array_header_1_0(
+                buf, {"descr": descr, "fortran_order": False, "shape": shape}
+            )
+            zf.writestr(f"{name}.npy", buf.getvalue() + data)
+
+
+def test_npz_declared_huge_is_refused_before_reading(tmp_path):
+    p = tmp_path / "huge.npz"
+    scalar = ((), "<f8", np.float64(0.0).tobytes())
+    _npz_with_header(p, {
+        "height_dm": ((10**6, 10**6), "<i2", b"\0" * 64),
+        "x0_m": scalar, "y0_m": scalar,
+        "pixel_m": ((), "<f8", np.float64(10.0).tobytes()),
+        "ref_radius_m": ((), "<f8", np.float64(1737400.0).tobytes()),
+    })
+    with pytest.raises(ValueError, match=r"height_dm declares 1000000 x 1000000.*limit") as e:
+        load_dem(p)
+    assert str(p) in str(e.value)
+
+
+def test_raster_limit_follows_available_memory():
+    from lupex.surface.raster_budget import MAX_DEM_PIXELS, raster_pixel_limit
+
+    assert raster_pixel_limit(available_bytes=10**15)[0] == MAX_DEM_PIXELS
+    n, why = raster_pixel_limit(available_bytes=48 * 10**6)  # 24 MB usable, 3 float64 copies
+    assert n == 10**6 and "available memory" in why
+
+
+def test_random_and_empty_tiff_name_the_file(tmp_path):
+    pytest.importorskip("tifffile")
+    p = tmp_path / "junk.tif"
+    for content in (np.random.default_rng(3).bytes(300), b"", b"II*\0\x08\0\0\0\0\0"):
+        p.write_bytes(content)
+        with pytest.raises(ValueError, match="junk.tif"):
+            load_dem(p)
+
+
+def _site_arrays(**override):
+    a = {"height_dm": np.zeros((4, 5), "i2"), "x0_m": 0.0, "y0_m": 0.0, "pixel_m": 10.0,
+         "ref_radius_m": 1737400.0}
+    a.update(override)
+    return {k: v for k, v in a.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("arrays", "what"),
+    [
+        ({}, "unknown .npz layout"),
+        (_site_arrays(x0_m=None), "needs keys"),
+        (_site_arrays(pixel_m=np.nan), "pixel_m"),
+        (_site_arrays(pixel_m=-10.0), "pixel_m"),
+        (_site_arrays(pixel_m=np.array([10.0, 20.0])), "pixel_m"),
+        (_site_arrays(pixel_m="ten"), "pixel_m"),
+        (_site_arrays(height_dm=np.zeros(20, "i2")), "height_dm must be a 2-D"),
+        (_site_arrays(height_dm=np.zeros((4, 5), complex)), "height_dm has dtype"),
+        (_site_arrays(height_dm=np.array([["a", "b"]])), "height_dm has dtype"),
+        (_site_arrays(height_dm=np.zeros((0, 5), "i2")), "height_dm declares shape"),
+        (_site_arrays(height_dm=np.full((4, 5), np.nan)), "no valid heights"),
+        (_site_arrays(ref_radius_m=1738000.0), "ref_radius_m"),
+        ({"elev_km": np.zeros((3, 4)), "lat_deg": np.zeros((3, 1)), "lon_deg": np.arange(4.0)},
+         "lat_deg must be a 1-D"),
+        ({"elev_km": np.zeros((3, 4)), "lat_deg": [-80.0, -81, -82], "lon_deg": np.ones(4)},
+         "lon_deg"),
+    ],
+)
+def test_malformed_npz_names_file_and_problem(tmp_path, arrays, what):
+    p = tmp_path / "bad.npz"
+    np.savez(p, **arrays)
+    with pytest.raises(ValueError, match=what) as e:
+        load_dem(p)
+    assert str(p) in str(e.value) and e.value.__cause__ is None
+
+
+def test_npz_that_is_not_an_archive(tmp_path):
+    p = tmp_path / "x.npz"
+    for content in (b"", b"PK\x03\x04garbage", np.random.default_rng(4).bytes(200)):
+        p.write_bytes(content)
+        with pytest.raises(ValueError, match="x.npz"):
+            load_dem(p)
+    np.save(tmp_path / "y.npy", np.zeros(3))
+    (tmp_path / "y.npy").rename(p)
+    with pytest.raises(ValueError, match="not an .npz archive"):
+        load_dem(p)
+
+
+def test_synthetic_pixel_range_is_public():
+    from lupex.surface.synthetic import SYNTHETIC_PIXEL_M, synthetic_south_pole
+
+    assert SYNTHETIC_PIXEL_M == (20.0, 240.0)
+    lo, hi = SYNTHETIC_PIXEL_M
+    with pytest.raises(ValueError, match=f"{lo:g}-{hi:g} m"):
+        synthetic_south_pole(5.0, hi / 1000 * 1.01)
+    assert synthetic_south_pole(2.0, hi / 1000).pixel_km == pytest.approx(0.24)
