@@ -212,8 +212,12 @@ class Terrain(_Model):
             if self.dem is not None:
                 raise ValueError("dem: a user DEM is nested inside the built-in LOLA terrain; "
                                  "remove terrain.dem or set terrain.source: lola")
-            if not 20.0 <= self.pixel_m <= 240.0:
-                raise ValueError(f"pixel_m: the synthetic pole is built at 20 to 240 m, got {self.pixel_m:g}")
+            from .surface.synthetic import SYNTHETIC_PIXEL_M
+
+            if not SYNTHETIC_PIXEL_M[0] <= self.pixel_m <= SYNTHETIC_PIXEL_M[1]:
+                lo, hi = SYNTHETIC_PIXEL_M
+                raise ValueError(f"pixel_m: the synthetic pole is built at {lo:g} to {hi:g} m, "
+                                 f"got {self.pixel_m:g}")
             return self
         cx, cy = latlon_to_xy(math.radians(self.center_lat_deg), math.radians(self.center_lon_deg))
         hw = self.half_width_km

@@ -114,7 +114,11 @@ def build_terrain(
             center_lon_deg,
         )
     else:
-        src = load_dem(dem_path, max_fill_fraction)
+        # decode only the window's part of a PDS3 product (its crop needs only the window's
+        # centre and extent, so the half-width stands in for an unknown pixel size)
+        win = MapWindow.around(center_lat_deg, center_lon_deg, half_width_km,
+                               pixel_km if pixel_km is not None else half_width_km)
+        src = load_dem(dem_path, max_fill_fraction, window=win)
         if isinstance(src, LatLonGrid):
             if pixel_km is None:
                 raise ValueError("pixel_km is required to resample a lat/lon (cylindrical) DEM")
