@@ -26,9 +26,10 @@ class PipelineError(ValueError):
 
 def stages() -> list[Stage]:
     """Every stage, in the order a full run executes them (needs before needers)."""
-    from .stages import budget, launch, sky, surface, terrain, transfer
+    from .stages import budget, launch, sky, surface, terrain, timeline, transfer, window
 
-    return order([sky.STAGE, transfer.STAGE, launch.STAGE, budget.STAGE, terrain.STAGE,
+    return order([terrain.STAGE, window.STAGE, transfer.STAGE, timeline.STAGE, sky.STAGE, launch.STAGE,
+                  budget.STAGE,
                   surface.STAGE])
 
 

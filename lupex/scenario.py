@@ -107,6 +107,7 @@ class Launch(_Model):
         "h3-24l", description="vehicle name (lupex/data/vehicles) or a path")
     date: Date = Field(description="nominal lift-off, UTC")
     window_days: Range(0, 60, "days") = 0.0
+    window_step_hours: Range(1, 48, "h") = Field(6.0, description="spacing of the candidate launch dates")
     pad_lat_deg: Range(-90, 90, "deg") = 30.4009  # Yoshinobu LP-2, Tanegashima (JAXA)
     pad_lon_deg: Range(-180, 360, "deg") = 130.9754
     azimuth_deg: Range(0, 360, "deg") | None = None
@@ -144,6 +145,9 @@ class Transfer(_Model):
 class LunarOrbit(_Model):
     altitude_km: Range(15, 1000, "km") = 100.0
     inclination_deg: Range(0, 180, "deg") = 90.0
+    days_to_touchdown: Range(0, 60, "days") = Field(
+        5.0, description="LOI to touchdown: lunar orbit, descent-orbit insertion and descent "
+        "(Chandrayaan-3 took ~18 d)")
 
 
 class Site(_Model):
@@ -288,7 +292,7 @@ class Scenario(_Model):
                     f"sites[{i}] ({site.name}): lies {max(abs(dx), abs(dy)):.1f} km from the "
                     f"terrain centre, outside terrain.half_width_km = {hw:g} km"
                 )
-        end = self.landing_time() + dt.timedelta(days=self.surface.duration_days)
+        end = self.latest_landing() + dt.timedelta(days=self.surface.duration_days)
         if end > LATEST_DATE:
             problems.append(
                 f"surface.duration_days: the surface mission would end {end:%Y-%m-%d}, after "
@@ -298,11 +302,15 @@ class Scenario(_Model):
             raise ValueError("; ".join(problems))
         return self
 
-    def landing_time(self) -> dt.datetime:
-        """Landing (surface mission start), UTC: given, or launch + transfer time of flight."""
+    def latest_landing(self) -> dt.datetime:
+        """The latest landing this scenario can lead to, UTC, for checking dates before any
+        stage runs: given, or the end of the launch window + the time-of-flight guess + the
+        lunar-orbit allowance. The run's own touchdown is in its timeline (lupex.timeline)."""
         if self.surface.start is not None:
             return self.surface.start
-        return self.launch.date + dt.timedelta(days=self.transfer.time_of_flight_days)
+        return self.launch.date + dt.timedelta(days=self.launch.window_days
+                                               + self.transfer.time_of_flight_days
+                                               + self.lunar_orbit.days_to_touchdown)
 
     def seeds(self) -> dict[str, int]:
         """Every random seed the run uses, recorded in summary.json for reproduction."""

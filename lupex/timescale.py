@@ -58,3 +58,33 @@ def tdb_grid(start_utc, duration_days: float, step_hours: float) -> tuple[Time, 
     n = int(np.floor(duration_days * 24.0 / step_hours + 1e-9)) + 1
     t = utc_time(start_utc) + np.arange(n) * step_hours * u.hour
     return t, jd_tdb(t)
+
+
+def utc_of_jd_tdb(jd_tdb_value) -> Time:
+    """The UTC ``Time`` of TDB Julian date(s), exact to the float's resolution.
+
+    Parameters
+    ----------
+    jd_tdb_value : float or array_like
+        TDB Julian date(s).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ErfaWarning)
+        return Time(np.asarray(jd_tdb_value, dtype=float), format="jd", scale="tdb").utc
+
+
+def utc_iso(jd_tdb_value) -> str | list[str]:
+    """UTC ISO-8601 text (``YYYY-MM-DDTHH:MM:SS.sss``) of TDB Julian date(s).
+
+    Parameters
+    ----------
+    jd_tdb_value : float or array_like
+        TDB Julian date(s).
+
+    Returns
+    -------
+    str or list of str
+        One string for a scalar, a list for an array.
+    """
+    iso = utc_of_jd_tdb(jd_tdb_value).isot
+    return str(iso) if np.ndim(iso) == 0 else [str(s) for s in np.ravel(iso)]

@@ -14,7 +14,7 @@ from pathlib import Path
 PKG = Path(__file__).resolve().parents[1] / "lupex"
 
 PHYSICS = ("lupex.launch", "lupex.orbits", "lupex.lander", "lupex.surface", "lupex.ephemeris",
-           "lupex.constants", "lupex.timescale", "lupex.geometry")
+           "lupex.constants", "lupex.timescale", "lupex.geometry", "lupex.timeline", "lupex.window")
 PRESENTATION = ("lupex.report", "lupex.stages", "lupex.pipeline", "lupex.results", "lupex.cli",
                 "matplotlib", "rich")
 

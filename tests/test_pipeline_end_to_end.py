@@ -41,6 +41,18 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     # speed; the two agree to ~1e-8 (the transfer evaluates the periselene by root-finding).
     assert loi["dv"]["value"] == pytest.approx(st["transfer"]["loi_delta_v"]["value"] * 1e3, rel=1e-6)
     assert set(st["surface"]["sites"]) >= {"A", "B"}
+    # one timeline: arrival = TLI + the solved time of flight, surface start = touchdown,
+    # and the sky and surface stages' windows are the timeline's
+    ev = {k: v["jd_tdb"]["value"] for k, v in st["timeline"]["events"].items()}
+    assert ev["tli"] == pytest.approx(st["transfer"]["tli_epoch_jd_tdb"]["value"], abs=1e-8)
+    assert ev["loi"] - ev["tli"] == pytest.approx(st["transfer"]["time_of_flight"]["value"], abs=1e-8)
+    assert ev["surface_start"] == ev["touchdown"]
+    assert ev["touchdown"] - ev["loi"] == pytest.approx(d["lunar_orbit"].get("days_to_touchdown", 5.0))
+    fm = st["surface"]["site_figures_mission"]
+    assert fm["window_start_jd_tdb"]["value"] == pytest.approx(ev["surface_start"], abs=1e-8)
+    assert fm["window_end_jd_tdb"]["value"] == pytest.approx(ev["surface_end"], abs=1e-7)
+    assert st["sky"]["window_utc"]["start"][:19] == st["timeline"]["events"]["surface_start"]["utc"][:19]
+    assert st["sky"]["window_utc"]["end"][:19] == st["timeline"]["events"]["surface_end"]["utc"][:19]
     assert st["terrain"]["synthetic"]["value"] is True
     report = (out / "report.md").read_text()
     assert report.splitlines()[2].startswith("**Terrain: SYNTHETIC south pole**")
@@ -54,13 +66,13 @@ def test_each_stage_runs_after_what_it_needs():
     ordered = [s.name for s in pipeline.stages()]
     for s in pipeline.stages():
         assert all(ordered.index(n) < ordered.index(s.name) for n in s.needs), s.name
-    assert {s.name: s.needs for s in pipeline.stages()}["launch"] == ("transfer",)
+    assert {s.name: s.needs for s in pipeline.stages()}["launch"] == ("transfer", "timeline")
 
 
 def test_a_missing_input_is_refused_not_substituted(tmp_path, capsys):
     with pytest.raises(pipeline.PipelineError, match="'launch' needs the result of 'transfer'"):
         pipeline.select(["launch"])
-    assert [s.name for s in pipeline.select(["surface", "terrain"])] == ["terrain", "surface"]
+    assert [s.name for s in pipeline.select(["surface", "terrain", "timeline", "transfer", "window"])] == ["terrain", "window", "transfer", "timeline", "surface"]
     with pytest.raises(pipeline.PipelineError, match="unknown stage"):
         pipeline.select(["nope"])
     with pytest.raises(pipeline.PipelineError, match="cycle"):

@@ -52,7 +52,8 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageR
     scenario : lupex.scenario.Scenario
         The validated scenario.
     inputs : mapping
-        The transfer stage's result (``inputs["transfer"]``, its C3).
+        The transfer stage's result (``inputs["transfer"]``, its C3) and the timeline
+        (``inputs["timeline"]``, the lift-off time).
     progress : callable
         Progress callback ``(done, total)``.
     """
@@ -70,7 +71,7 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageR
     if np.isfinite(payload) and payload > 0.0:
         try:
             flight = L.simulate_launch(vehicle, L.LunarTransfer(c3_km2s2=c3),
-                                       launch_time=utc_time(scenario.launch.date),
+                                       launch_time=utc_time(inputs["timeline"].event("lift_off").utc),
                                        azimuth_deg=scenario.launch.azimuth_deg,
                                        payload_kg=float(payload), kick_deg=curve.kick_deg)
         except L.AscentFailure as exc:
@@ -86,5 +87,5 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LaunchStageR
     return LaunchStageResult(c3, source, curve, margin, flight, float(payload), note.strip())
 
 
-STAGE = Stage("launch", "H3 launch from Tanegashima", ("transfer",), run, launch_summary,
+STAGE = Stage("launch", "H3 launch from Tanegashima", ("transfer", "timeline"), run, launch_summary,
               launch_report, launch_figures)

@@ -11,7 +11,6 @@ import numpy as np
 from .. import ephemeris
 from ..report.sky import figures, report, summary
 from ..scenario import Scenario
-from ..timescale import tdb_grid
 from .base import Progress, Stage
 
 
@@ -31,12 +30,11 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SkyResult:
     scenario : lupex.scenario.Scenario
         The validated scenario.
     inputs : mapping
-        Empty: this stage needs no earlier result.
+        The timeline stage's result (``inputs["timeline"]``: the surface mission's window).
     progress : callable
         Progress callback ``(done, total)``.
     """
-    start = scenario.landing_time()
-    times, jd = tdb_grid(start, scenario.surface.duration_days, scenario.surface.time_step_hours)
+    times, jd = inputs["timeline"].surface_grid(scenario.surface.time_step_hours)
     tracks = []
     for i, site in enumerate(scenario.sites):
         progress(i, len(scenario.sites))
@@ -47,4 +45,4 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SkyResult:
                      hours, tuple(tracks))
 
 
-STAGE = Stage("sky", "Sun and Earth above the candidate sites", (), run, summary, report, figures)
+STAGE = Stage("sky", "Sun and Earth above the candidate sites", ("timeline",), run, summary, report, figures)

@@ -18,7 +18,6 @@ from ..surface.illumination_map import IlluminationMap
 from ..surface.site_figures import SiteFigures, nodal_cycle_jd, site_figures
 from ..surface.tracks import body_track
 from ..surface.visibility import earth_visibility_map
-from ..timescale import tdb_grid
 from .base import Progress, Stage
 from .terrain import TerrainResult
 
@@ -52,14 +51,14 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResul
     scenario : lupex.scenario.Scenario
         The validated scenario.
     inputs : mapping
-        The terrain stage's result (``inputs["terrain"]``: the map and its horizon masks).
+        The terrain stage's result (``inputs["terrain"]``: the map and its horizon masks)
+        and the timeline's (``inputs["timeline"]``: the surface mission's window).
     progress : callable
         Progress callback ``(done, total)``.
     """
     ter: TerrainResult = inputs["terrain"]
     dem, masks = ter.terrain.dem, ter.horizon_rad
-    _, jd = tdb_grid(scenario.landing_time(), scenario.surface.duration_days,
-                     scenario.surface.time_step_hours)
+    _, jd = inputs["timeline"].surface_grid(scenario.surface.time_step_hours)
     progress(0, 6)
     psr = P.psr_map(dem, masks, start_jd=float(jd[0]))
     progress(1, 6)
@@ -104,5 +103,5 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResul
     return SurfaceResult(ter, psr, earth_map, assessment, energy, traverse, note, fig_mission, fig_cycle)
 
 
-STAGE = Stage("surface", "Illumination, Earth visibility, PSRs and site ranking", ("terrain",), run, summary,
+STAGE = Stage("surface", "Illumination, Earth visibility, PSRs and site ranking", ("terrain", "timeline"), run, summary,
               report, figures)

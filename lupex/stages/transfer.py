@@ -4,16 +4,14 @@ lunar-orbit altitude and inclination, with the lunar-orbit-insertion cost."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
+from ..constants import PARKING_COAST_S
 from ..orbits import transfer as T
 from ..report.transfer import transfer_figures, transfer_report, transfer_summary
 from ..scenario import Scenario
-from ..timescale import tdb_grid
+from ..timescale import utc_iso
 from .base import Progress, Stage
-
-PARKING_COAST = dt.timedelta(minutes=30)  # lift-off to TLI, order of an H3 escape profile (assumed)
 
 
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> T.TransferResult:
@@ -25,21 +23,21 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> T.TransferRe
     scenario : lupex.scenario.Scenario
         The validated scenario.
     inputs : mapping
-        Empty: this stage needs no earlier result.
+        The window stage's result (``inputs["window"]``: the chosen launch date).
     progress : callable
         Progress callback ``(done, total)``.
     """
     progress(0, 1)
-    _, jd = tdb_grid(scenario.launch.date + PARKING_COAST, 0.0, 1.0)
+    lift_off = inputs["window"].chosen_launch_jd_tdb
     res = T.design_transfer(
-        float(jd[0]), parking_alt_km=scenario.transfer.parking_altitude_km,
+        lift_off + PARKING_COAST_S / 86_400.0, parking_alt_km=scenario.transfer.parking_altitude_km,
         periselene_alt_km=scenario.lunar_orbit.altitude_km,
         inclination_deg=scenario.lunar_orbit.inclination_deg,
         tof_guess_days=min(max(scenario.transfer.time_of_flight_days, 2.5), 6.0),
     )
     if not res.success:
         raise ValueError(
-            f"transfer: targeting from launch.date {scenario.launch.date:%Y-%m-%d %H:%M} did not "
+            f"transfer: targeting from the chosen launch {utc_iso(lift_off)[:16]} did not "
             f"converge (residual {res.residual_norm:.3g}); try another launch.date or "
             "transfer.time_of_flight_days between 3 and 5.5"
         )
@@ -47,5 +45,5 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> T.TransferRe
     return res
 
 
-STAGE = Stage("transfer", "Earth-Moon transfer", (), run, transfer_summary, transfer_report,
+STAGE = Stage("transfer", "Earth-Moon transfer", ("window",), run, transfer_summary, transfer_report,
               transfer_figures)

@@ -1,0 +1,57 @@
+"""Launch-window search: the chosen date is the table's best, a zero-day window gives the
+scenario's date, and the Sun's elevation at touchdown agrees with ephemeris.sky_track."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from lupex import ephemeris
+from lupex.constants import PARKING_COAST_S
+from lupex.orbits.patched_conic import time_to_radius_s
+from lupex.timescale import jd_tdb
+from lupex.window import search_window
+
+LAT, LON = [-89.53432, -85.21763], [209.94767, 36.59349]
+FLAT = np.zeros((2, 360))
+
+
+def _search(window_days, start=dt.datetime(2028, 9, 1, tzinfo=dt.UTC), horizon=FLAT):
+    return search_window(float(jd_tdb(start)), window_days, 6.0, LAT, LON, horizon, [2.0, 2.0],
+                         PARKING_COAST_S, 4.3 * 86400.0, 5.0, 20.0)
+
+
+def test_the_chosen_date_is_the_best_with_the_sun_up():
+    s = _search(30.0)
+    assert s.launch_jd_tdb.size == 121 and s.sunlit_fraction.shape == (121, 2)
+    ok = np.flatnonzero(s.feasible)
+    assert ok.size and s.chosen in ok
+    assert s.mean_sunlit_fraction[s.chosen] == pytest.approx(s.mean_sunlit_fraction[ok].max())
+    assert np.all(s.sun_elevation_deg[s.chosen] > 0.0)
+
+
+def test_a_zero_day_window_gives_the_scenario_date():
+    start = dt.datetime(2028, 3, 15, 3, tzinfo=dt.UTC)
+    s = _search(0.0, start)
+    assert s.launch_jd_tdb.size == 1 and s.chosen == 0
+    assert s.launch_jd_tdb[0] == pytest.approx(float(jd_tdb(start)), abs=1e-9)
+
+
+def test_sun_elevation_at_touchdown_matches_sky_track():
+    s = _search(5.0)
+    for i, (la, lo) in enumerate(zip(LAT, LON)):
+        tr = ephemeris.sky_track(np.radians(la), np.radians(lo), s.touchdown_jd_tdb)
+        assert np.degrees(tr.sun_el_rad) == pytest.approx(s.sun_elevation_deg[:, i], abs=0.01)
+
+
+def test_a_high_horizon_darkens_and_flat_sunlit_matches_elevation():
+    s = _search(2.0)
+    up = np.radians(30.0) * np.ones((2, 360))
+    assert np.all(_search(2.0, horizon=up).sunlit_fraction == 0.0)
+    assert np.all((s.sunlit_fraction >= 0.0) & (s.sunlit_fraction <= 1.0))
+
+
+def test_conic_time_of_flight_is_near_the_targeted_one():
+    # C3 -2 km^2/s^2 from 200 km: ~4.2 d, the targeted transfer of the baseline takes 4.32 d
+    assert time_to_radius_s(6578.137, -2.0) / 86400.0 == pytest.approx(4.25, abs=0.15)
+    assert time_to_radius_s(6578.137, -3.0) == np.inf or time_to_radius_s(6578.137, -3.0) > 4 * 86400
