@@ -37,9 +37,13 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     assert st["launch"]["required_c3"]["value"] == pytest.approx(st["transfer"]["c3"]["value"])
     assert st["launch"]["required_c3_source"] == "the targeted transfer"
     loi = next(b for b in st["budget"]["burns"] if b["name"] == "LOI")
-    # The budget recomputes LOI in the two-body lunar-orbit plan from the transfer's arrival
-    # speed; the two agree to ~1e-8 (the transfer evaluates the periselene by root-finding).
-    assert loi["dv"]["value"] == pytest.approx(st["transfer"]["loi_delta_v"]["value"] * 1e3, rel=1e-6)
+    # The budget recomputes LOI in the two-body lunar-orbit plan at the commanded 100 km from
+    # the transfer's arrival energy; the transfer evaluates it at the periselene it reached,
+    # off by its targeting residual dh. At fixed energy d(LOI)/dh = -mu/(r^2 v_p) + v_c/(2r)
+    # ~ 0.15 m/s per km at 100 km: allow 0.5 m/s per km of dh, plus 1e-6 for rounding.
+    dh_km = abs(st["transfer"]["periselene_altitude"]["value"] - d["lunar_orbit"]["altitude_km"])
+    loi_ms = st["transfer"]["loi_delta_v"]["value"] * 1e3
+    assert abs(loi["dv"]["value"] - loi_ms) <= 0.5 * dh_km + 1e-6 * loi_ms
     assert set(st["surface"]["sites"]) >= {"A", "B"}
     # one timeline: arrival = TLI + the solved time of flight, surface start = touchdown,
     # and the sky and surface stages' windows are the timeline's
