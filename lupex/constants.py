@@ -63,9 +63,3 @@ AU_KM = 149_597_870.7
 SUN_RADIUS_KM = 695_700.0
 #: Total solar irradiance at 1 AU [W/m^2] (Kopp & Lean 2011).
 SOLAR_CONSTANT_W_M2 = 1361.0
-
-# --- Mission timeline (assumptions, not measurements)
-
-#: Lift-off to TLI [s]: ascent plus a parking-orbit coast, the order of an H3 escape
-#: profile (assumed: JAXA has not published the LUPEX ascent timeline).
-PARKING_COAST_S = 30.0 * 60.0

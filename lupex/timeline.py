@@ -13,12 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupex.constants import PARKING_COAST_S
 from lupex.timescale import jd_tdb, tdb_grid, utc_iso, utc_of_jd_tdb
 
-__all__ = ["Event", "Timeline", "mission_timeline"]
+__all__ = ["PARKING_COAST_S", "Event", "Timeline", "mission_timeline"]
 
 SECONDS_PER_DAY = 86_400.0
+#: Lift-off to TLI [s]: ascent plus a parking-orbit coast, the order of an H3 escape
+#: profile (an assumption, not a measurement: JAXA has not published the LUPEX ascent
+#: timeline, and the launch -> TLI handover is not solved yet).
+PARKING_COAST_S = 30.0 * 60.0
 
 
 @dataclass(frozen=True)

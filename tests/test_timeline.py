@@ -5,8 +5,7 @@ import datetime as dt
 
 import pytest
 
-from lupex.constants import PARKING_COAST_S
-from lupex.timeline import mission_timeline
+from lupex.timeline import PARKING_COAST_S, mission_timeline
 from lupex.timescale import jd_tdb
 
 

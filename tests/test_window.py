@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from lupex import ephemeris
-from lupex.constants import PARKING_COAST_S
 from lupex.orbits.patched_conic import time_to_radius_s
+from lupex.timeline import PARKING_COAST_S
 from lupex.timescale import jd_tdb
 from lupex.window import search_window
 

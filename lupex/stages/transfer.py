@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..constants import PARKING_COAST_S
 from ..orbits import transfer as T
 from ..report.transfer import transfer_figures, transfer_report, transfer_summary
 from ..scenario import Scenario
+from ..timeline import PARKING_COAST_S
 from ..timescale import utc_iso
 from .base import Progress, Stage
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..constants import PARKING_COAST_S, R_EARTH_KM
+from ..constants import R_EARTH_KM
 from ..orbits.patched_conic import time_to_radius_s
 from ..report.window import figures, report, summary
 from ..scenario import Scenario
+from ..timeline import PARKING_COAST_S
 from ..timescale import jd_tdb, utc_iso
 from ..window import WindowSearch, search_window
 from .base import Progress, Stage
