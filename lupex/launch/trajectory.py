@@ -13,7 +13,7 @@ import numpy as np
 
 from lupex.constants import G0_MS2, OMEGA_EARTH_RADS
 
-from .aero import drag_coefficient, free_molecular_heating
+from .aero import drag_coefficient, dynamic_pressure, free_molecular_heating
 from .atmosphere import standard_atmosphere
 from .dynamics import BOOSTERS, CORE, UPPER
 from .earth import great_circle_km, subpoint
@@ -96,7 +96,7 @@ def build_trajectory(fl: FlightLog, site=TANEGASHIMA_LP2) -> Trajectory:
     v_rel = v - np.cross([0.0, 0.0, OMEGA_EARTH_RADS], r)
     vr_ms = np.linalg.norm(v_rel, axis=-1) * 1000.0
     mach = vr_ms / a_snd
-    q = 0.5 * rho * vr_ms ** 2
+    q = dynamic_pressure(rho, vr_ms)
     pr = fl.prop
     fb = pr.n_boosters * pr.booster_peak_n * np.interp(
         t / max(pr.booster_burn_s, 1e-9), pr.booster_tau, pr.booster_f,
