@@ -24,6 +24,7 @@ from lupex.launch import (
     bias_corrected_margin_kg,
     load_vehicle,
 )
+from lupex.launch.handover import HANDOVER_TOLERANCES
 from lupex.launch.losses import AscentLosses
 from lupex.report.quantity import quantity
 
@@ -116,6 +117,27 @@ def launch_summary(result) -> dict:
     }
     if result.flight is not None:
         out["flight"] = flight_summary(result.flight)
+    if getattr(result, "handover", None) is not None:
+        out["handover"] = handover_summary(result.handover)
+    return out
+
+
+def handover_summary(h) -> dict:
+    """The H3 departure orbit against the transfer's post-TLI orbit, with the tolerances.
+
+    Parameters
+    ----------
+    h : lupex.launch.handover.Handover
+    """
+    units = {"separation_after_tli_s": "s", "position_diff_km": "km",
+             "velocity_diff_kms": "km/s", "plane_angle_deg": "deg",
+             "c3_diff_km2s2": "km^2/s^2", "argp_diff_deg": "deg", "perigee_time_diff_s": "s",
+             "perigee_alt_diff_km": "km"}
+    out = {k.rsplit("_", 1)[0] if k.endswith(("_s", "_km", "_kms", "_deg", "_km2s2")) else k:
+           quantity(getattr(h, k), u) for k, u in units.items()}
+    out["tolerance"] = {k.rsplit("_", 1)[0]: quantity(v, units[k])
+                        for k, v in HANDOVER_TOLERANCES.items()}
+    out["within_tolerance"] = bool(h.within_tolerances)
     return out
 
 
@@ -162,6 +184,18 @@ def launch_report(result) -> str:
         ]
         lines += [f"| {e.name} | {e.t_s:.1f} | {e.alt_km:.1f} | {e.speed_kms:.3f} | "
                   f"{e.downrange_km:.0f} |" for e in flight.events]
+    h = getattr(result, "handover", None)
+    if h is not None:
+        lines += [
+            "",
+            ("Handover to the transfer (H3 finite guided burns vs the transfer's impulsive "
+             f"TLI; {'within' if h.within_tolerances else 'OUTSIDE'} the stated tolerances): "
+             f"plane {h.plane_angle_deg:.3f}°, C3 {h.c3_diff_km2s2:+.4f} km²/s², argument of "
+             f"perigee {h.argp_diff_deg:+.3f}°, perigee time {h.perigee_time_diff_s:+.1f} s, "
+             f"perigee height {h.perigee_alt_diff_km:+.1f} km; at separation "
+             f"({h.separation_after_tli_s:.0f} s after TLI) {h.position_diff_km:.1f} km and "
+             f"{h.velocity_diff_kms * 1e3:.1f} m/s apart."),
+        ]
     return "\n".join(lines)
 
 

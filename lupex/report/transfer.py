@@ -16,6 +16,7 @@ from lupex.orbits.cowell import Trajectory
 from lupex.orbits.lunar_orbit import LunarOrbitPlan
 from lupex.orbits.transfer import TransferResult
 from lupex.report.quantity import quantity
+from lupex.timescale import utc_iso
 
 DAY_S = 86400.0
 
@@ -36,6 +37,15 @@ def transfer_summary(res: TransferResult) -> dict:
         "periselene_speed": quantity(res.v_periselene_kms, "km/s"),
         "loi_delta_v": quantity(res.dv_loi_kms, "km/s"),
         "converged": quantity(res.success, "1"),
+        "lift_off_jd_tdb": quantity(res.lift_off_jd_tdb, "JD_TDB"),
+        "lift_off_utc": utc_iso(res.lift_off_jd_tdb),
+        "launch_azimuth": quantity(res.launch_azimuth_deg, "deg"),
+        "parking_inclination_of_date": quantity(res.parking_inclination_deg, "deg"),
+        "parking_node_from_greenwich_at_lift_off": quantity(res.parking_raan_deg, "deg"),
+        "lift_off_to_tli": quantity(res.coast_s, "s"),
+        "propagations": quantity(res.n_propagations, "1"),
+        "plane_from": ("the H3 ascent flown to it" if res.parking_calibration is not None
+                       else "the closed form"),
     }
 
 
@@ -49,9 +59,18 @@ def transfer_report(res: TransferResult) -> str:
         (f"| periselene altitude / inclination (ME) | {res.periselene_alt_km:.1f} km / "
          f"{res.periselene_inclination_deg:.2f}° |"),
         f"| LOI Δv into the circular orbit | {res.dv_loi_kms * 1e3:.0f} m/s |",
+        f"| lift-off (UTC) | {utc_iso(res.lift_off_jd_tdb)[:19]} |",
+        (f"| launch azimuth / parking inclination (equator of date) | "
+         f"{res.launch_azimuth_deg:.2f}° / {res.parking_inclination_deg:.3f}° |"),
+        f"| lift-off to TLI (ascent + parking coast) | {res.coast_s / 60.0:.1f} min |",
         "",
-        ("Impulsive TLI at lift-off + 30 min, targeted by shooting through DE421 point masses "
-         "and Earth J2; the Moon is a point mass on the way."),
+        ("The parking plane is one a Tanegashima launch gives: it passes over the pad at "
+         "lift-off, node set by the Earth's rotation"
+         + (", as reached by the H3 ascent model flown to it" if res.parking_calibration
+            is not None else " (closed form)")
+         + ". Lift-off time, coast and the tangential TLI are targeted by shooting "
+         f"({res.n_propagations} propagations) through DE421 point masses and Earth J2; the "
+         "Moon is a point mass on the way."),
     ])
 
 
