@@ -38,7 +38,7 @@ def transfer_summary(res: TransferResult) -> dict:
         "loi_delta_v": quantity(res.dv_loi_kms, "km/s"),
         "converged": quantity(res.success, "1"),
         "lift_off_jd_tdb": quantity(res.lift_off_jd_tdb, "JD_TDB"),
-        "lift_off_utc": utc_iso(res.lift_off_jd_tdb),
+        "lift_off_utc": utc_iso(res.lift_off_jd_tdb) if np.isfinite(res.lift_off_jd_tdb) else "",
         "launch_azimuth": quantity(res.launch_azimuth_deg, "deg"),
         "parking_inclination_of_date": quantity(res.parking_inclination_deg, "deg"),
         "parking_node_from_greenwich_at_lift_off": quantity(res.parking_raan_deg, "deg"),
@@ -59,7 +59,8 @@ def transfer_report(res: TransferResult) -> str:
         (f"| periselene altitude / inclination (ME) | {res.periselene_alt_km:.1f} km / "
          f"{res.periselene_inclination_deg:.2f}° |"),
         f"| LOI Δv into the circular orbit | {res.dv_loi_kms * 1e3:.0f} m/s |",
-        f"| lift-off (UTC) | {utc_iso(res.lift_off_jd_tdb)[:19]} |",
+        (f"| lift-off (UTC) | {utc_iso(res.lift_off_jd_tdb)[:19]} |"
+         if np.isfinite(res.lift_off_jd_tdb) else "| lift-off (UTC) | not solved |"),
         (f"| launch azimuth / parking inclination (equator of date) | "
          f"{res.launch_azimuth_deg:.2f}° / {res.parking_inclination_deg:.3f}° |"),
         f"| lift-off to TLI (ascent + parking coast) | {res.coast_s / 60.0:.1f} min |",
