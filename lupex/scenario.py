@@ -111,6 +111,11 @@ class Launch(_Model):
     pad_lat_deg: Range(-90, 90, "deg") = 30.4009  # Yoshinobu LP-2, Tanegashima (JAXA)
     pad_lon_deg: Range(-180, 360, "deg") = 130.9754
     azimuth_deg: Range(0, 360, "deg") | None = None
+    # --- survey mode (issue 12, helper A): a long window scan, reported only ---
+    survey_days: Range(0, 1100, "days") = Field(
+        0.0, description="survey span from launch.date scored like the window (0: off)")
+    survey_step_hours: Range(1, 240, "h") = Field(
+        24.0, description="spacing of the survey's candidate launch dates")
 
 
 class Lander(_Model):

@@ -55,3 +55,31 @@ def test_conic_time_of_flight_is_near_the_targeted_one():
     # C3 -2 km^2/s^2 from 200 km: ~4.2 d, the targeted transfer of the baseline takes 4.32 d
     assert time_to_radius_s(6578.137, -2.0) / 86400.0 == pytest.approx(4.25, abs=0.15)
     assert time_to_radius_s(6578.137, -3.0) == np.inf or time_to_radius_s(6578.137, -3.0) > 4 * 86400
+
+
+def test_a_year_long_survey_follows_the_lunar_seasons():
+    """A 400-day daily survey (one vectorised call): the sunlit share at the south-polar
+    sites swings with the Moon's southern summer (sub-solar latitude most negative around
+    10 October 2028, issue 12) and winter (around 12 April 2028 / 2029)."""
+    s = search_window(float(jd_tdb(dt.datetime(2028, 1, 1, tzinfo=dt.UTC))), 400.0, 24.0,
+                      LAT, LON, FLAT, [2.0, 2.0], PARKING_COAST_S, 4.3 * 86400.0, 5.0, 100.0)
+    assert s.launch_jd_tdb.size == 401
+    day = s.launch_jd_tdb - s.launch_jd_tdb[0]
+    summer = s.mean_sunlit_fraction[(day > 200) & (day < 260)].mean()   # Jul-Sep launches
+    winter = s.mean_sunlit_fraction[(day > 10) & (day < 70)].mean()     # Jan-Mar launches
+    assert summer > winter + 0.2
+
+
+def test_survey_calendar_grid_and_plot():
+    from lupex.report.window import _calendar_grid, plot_survey_calendar
+    from lupex.timescale import utc_iso
+
+    s = _search(40.0)
+    utc = utc_iso(s.launch_jd_tdb)
+    months, grid = _calendar_grid(utc, s.mean_sunlit_fraction)
+    assert months == ["2028-09", "2028-10"]
+    # the best of the four 6-hourly candidates of 1 September
+    assert grid[0, 0] == pytest.approx(s.mean_sunlit_fraction[:4].max())
+    assert np.isnan(grid[0, 30])                      # no 31 September
+    fig = plot_survey_calendar(s, utc)
+    assert len(fig.axes) == 2                          # calendar and colour bar

@@ -100,6 +100,37 @@ class TransferResult:
         return float(np.linalg.norm(self.dv_tli_kms))
 
 
+def earth_moon_rotating_km(r_km, jd_tdb) -> np.ndarray:
+    """Earth-centred ICRF positions in the Earth-Moon rotating frame [km], (..., 3).
+
+    Axes at each instant: x towards the Moon (DE421), z along the Moon's geocentric orbital
+    angular momentum r_M x v_M, y = z x x (Szebehely 1967, *Theory of Orbits*, ch. 1: the
+    synodic frame, here with the Earth, not the barycentre, at the origin).
+
+    Parameters
+    ----------
+    r_km : array_like, shape (..., 3)
+        Earth-centred ICRF positions [km].
+    jd_tdb : array_like, shape (...)
+        Their TDB Julian dates.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 3)
+        The same positions on the rotating axes [km].
+    """
+    jd = np.asarray(jd_tdb, dtype=float)
+    rm, vm = eph.barycentric_state("moon", jd)
+    re, ve = eph.barycentric_state("earth", jd)
+    x = rm - re
+    h = np.cross(x, vm - ve)
+    x = x / np.linalg.norm(x, axis=-1, keepdims=True)
+    z = h / np.linalg.norm(h, axis=-1, keepdims=True)
+    y = np.cross(z, x)
+    r = np.asarray(r_km, dtype=float)
+    return np.stack([np.sum(r * x, -1), np.sum(r * y, -1), np.sum(r * z, -1)], axis=-1)
+
+
 def _moon_pole_icrf(jd_tdb):
     """MOON_ME z axis in ICRF (third row of ICRF -> ME)."""
     return eph.icrf_to_moon_me(jd_tdb)[..., 2, :]

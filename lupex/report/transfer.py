@@ -14,7 +14,7 @@ from lupex import ephemeris as eph
 from lupex.constants import R_EARTH_KM, R_MOON_KM
 from lupex.orbits.cowell import Trajectory
 from lupex.orbits.lunar_orbit import LunarOrbitPlan
-from lupex.orbits.transfer import TransferResult
+from lupex.orbits.transfer import TransferResult, earth_moon_rotating_km
 from lupex.report.quantity import quantity
 from lupex.timescale import utc_iso
 
@@ -77,7 +77,65 @@ def transfer_report(res: TransferResult) -> str:
 
 def transfer_figures(res: TransferResult) -> dict:
     """The transfer stage's figures, by file stem."""
-    return {"transfer": plot_transfer(res)}
+    return {"transfer": plot_transfer(res), "transfer_rotating": plot_transfer_rotating(res),
+            "transfer_3d": plot_transfer_3d(res)}
+
+
+def _dense(res: TransferResult, n: int = 600):
+    """The transfer arc on ``n`` even times: t [s], jd, Earth-centred ICRF r [km], Moon r."""
+    tr = res.trajectory
+    t = np.linspace(tr.t_s[0], tr.t_s[-1], n)
+    r, _ = tr.state_at(t)
+    jd = tr.epoch_jd_tdb + t / DAY_S
+    rm, _ = eph.barycentric_state("moon", jd)
+    re, _ = eph.barycentric_state("earth", jd)
+    return t, jd, r, rm - re
+
+
+def plot_transfer_rotating(res: TransferResult) -> Figure:
+    """The transfer in the Earth-Moon rotating frame (x to the Moon, z along the Moon's
+    orbital angular momentum): x-y and x-z, TLI and arrival marked."""
+    _, jd, r, moon = _dense(res)
+    rot = earth_moon_rotating_km(r, jd) / 1e3
+    d_moon = np.linalg.norm(moon, axis=-1) / 1e3
+    fig = Figure(figsize=(11, 5), layout="constrained")
+    ax1, ax2 = fig.subplots(1, 2)
+    for ax, k, lab in ((ax1, 1, "y"), (ax2, 2, "z")):
+        ax.plot(rot[:, 0], rot[:, k], lw=1, label="spacecraft")
+        ax.plot(0, 0, "bo", ms=5, label="Earth")
+        ax.plot(d_moon, np.zeros_like(d_moon), color="0.5", lw=3, label="Moon (its distance)")
+        ax.plot(rot[0, 0], rot[0, k], "g^", ms=8, label="TLI")
+        ax.plot(rot[-1, 0], rot[-1, k], "r*", ms=10, label="arrival (periselene)")
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_xlabel("x to the Moon [1000 km]")
+        ax.set_ylabel(f"{lab} [1000 km]")
+    ax1.set_title(f"Earth-Moon rotating frame, x-y: TOF {res.tof_s / DAY_S:.2f} d")
+    ax2.set_title("x-z (z along the Moon's orbital angular momentum)")
+    ax1.legend(fontsize=8)
+    return fig
+
+
+def plot_transfer_3d(res: TransferResult) -> Figure:
+    """The transfer in 3D, Earth-centred ICRF, with the Moon's path; TLI and arrival marked."""
+    _, _, r, moon = _dense(res)
+    fig = Figure(figsize=(7, 6), layout="constrained")
+    ax = fig.add_subplot(projection="3d")
+    r, moon = r / 1e3, moon / 1e3
+    ax.plot(r[:, 0], r[:, 1], r[:, 2], lw=1, label="spacecraft")
+    ax.plot(moon[:, 0], moon[:, 1], moon[:, 2], "--", color="0.5", lw=1, label="Moon (DE421)")
+    ax.scatter([0], [0], [0], color="b", s=20, label="Earth")
+    ax.scatter(*r[0], color="g", marker="^", s=40, label="TLI")
+    ax.scatter(*r[-1], color="r", marker="*", s=60, label="arrival (periselene)")
+    lim = np.abs(np.concatenate([r, moon])).max()
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_zlim(-lim, lim)
+    ax.set_xlabel("x [1000 km]")
+    ax.set_ylabel("y [1000 km]")
+    ax.set_zlabel("z [1000 km]")
+    ax.set_title(f"Earth-centred ICRF, 3D: C3 {res.c3_km2s2:.2f} km²/s²")
+    ax.legend(fontsize=8)
+    return fig
 
 
 def plot_transfer(res: TransferResult) -> Figure:
