@@ -54,9 +54,13 @@ SECONDS_PER_DAY = 86_400.0
 #: minus (its argument of perigee - the pad's argument of latitude) / (du/dt). It folds the
 #: slow climb, the parking coast and the finite prograde TLI burn into one number, so that
 #: the impulsive TLI of :func:`lupex.orbits.transfer.design_transfer` falls at the time and
-#: place of the H3's departure perigee. Measured with :func:`lupex.launch.simulate_launch`
-#: (h3-24l, 6000 kg, azimuth 96-100 deg, C3 -2.1); tests/launch/test_parking.py checks it.
-H3_ASCENT_LAG_S = 265.0
+#: place of the H3's departure perigee. Measured with
+#: :func:`lupex.launch.handover.calibrate_parking` (h3-24l, 6000 kg, azimuth 99 deg,
+#: inclination 31 deg, C3 -2.07): 257 s; tests/launch/test_handover.py checks it. Used only
+#: without a calibration (the transfer stage calibrates on the H3 it will fly); the closed
+#: form's node is then also ~0.6 deg off the flown one (the gravity turn in the rotating
+#: atmosphere), which the calibration removes.
+H3_ASCENT_LAG_S = 257.0
 
 
 def itrs_to_gcrs_matrix(jd_tdb: float) -> np.ndarray:

@@ -119,3 +119,16 @@ def test_h3_hands_over_onto_the_transfer(solved):
     for k, tol in HANDOVER_TOLERANCES.items():
         assert abs(getattr(h, k)) <= tol, (k, getattr(h, k), tol)
     assert h.within_tolerances
+
+
+def test_ascent_lag_constant_matches_the_flown_phase(solved):
+    """The closed form's lag (H3_ASCENT_LAG_S) against the phase the H3 calibration measured:
+    u0 = u_s - du/dt lag, to 30 s (~2 deg of parking orbit, ~one coast-solve step)."""
+    from lupex.launch.parking import H3_ASCENT_LAG_S, _rates
+
+    _, _, tr, _ = solved
+    cal = tr.parking_calibration
+    po = parking_orbit(tr.lift_off_jd_tdb, cal.inclination_deg, 200.0, lag_s=0.0)
+    du = _rates(po.radius_km, np.radians(cal.inclination_deg))[1]
+    lag = ((po.u_site_rad - cal.u0_rad + np.pi) % (2 * np.pi) - np.pi) / du
+    assert lag == pytest.approx(H3_ASCENT_LAG_S, abs=30.0)
