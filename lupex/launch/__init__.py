@@ -12,8 +12,10 @@ figures are built in :mod:`lupex.report.launch`.  Units are in the names (``alt_
     boost = losses_by_phase(flight)["boost"]          # ideal Delta-v and losses [m/s]
 """
 from .flight import AscentFailure
+from .handover import Handover, calibrate_parking, compare_handover
 from .losses import AscentLosses, ascent_losses, losses_by_phase
 from .mission import LaunchFlight, simulate_launch
+from .parking import ParkingCalibration, ParkingOrbit, parking_orbit, solve_lift_off
 from .performance import (
     LUNAR_TRANSFER_PAYLOAD_BIAS,
     MODEL_BIAS_NOTE,
@@ -43,23 +45,30 @@ __all__ = [
     "CircularOrbit",
     "EllipticOrbit",
     "Event",
+    "Handover",
     "LaunchFlight",
     "LunarTransfer",
     "Margin",
+    "ParkingCalibration",
+    "ParkingOrbit",
     "PayloadSolution",
     "PerformanceCurve",
     "Trajectory",
     "Vehicle",
     "ascent_losses",
     "bias_corrected_margin_kg",
+    "calibrate_parking",
+    "compare_handover",
     "launch_azimuth_deg",
     "load_vehicle",
     "losses_by_phase",
     "margin_kg",
     "max_payload",
+    "parking_orbit",
     "payload_to_gto",
     "payload_vs_c3",
     "simulate_launch",
+    "solve_lift_off",
     "vehicle_names",
     "with_payloads",
 ]
