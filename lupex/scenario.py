@@ -108,9 +108,9 @@ class Launch(_Model):
     date: Date = Field(description="nominal lift-off, UTC")
     window_days: Range(0, 60, "days") = 0.0
     window_step_hours: Range(1, 48, "h") = Field(6.0, description="spacing of the candidate launch dates")
-    pad_lat_deg: Range(-90, 90, "deg") = 30.4009  # Yoshinobu LP-2, Tanegashima (JAXA)
-    pad_lon_deg: Range(-180, 360, "deg") = 130.9754
-    azimuth_deg: Range(0, 360, "deg") | None = None
+    parking_inclination_deg: Range(30.5, 60, "deg") | None = Field(
+        None, description="parking-orbit inclination; default the lowest that reaches the "
+        "transfer (the most easterly launch); the launch azimuth follows from it")
     # --- survey mode (issue 12, helper A): a long window scan, reported only ---
     survey_days: Range(0, 1100, "days") = Field(
         0.0, description="survey span from launch.date scored like the window (0: off)")

@@ -42,7 +42,8 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> T.TransferRe
     kw = {"parking_alt_km": scenario.transfer.parking_altitude_km,
               "periselene_alt_km": scenario.lunar_orbit.altitude_km,
               "inclination_deg": scenario.lunar_orbit.inclination_deg,
-              "tof_guess_days": min(max(scenario.transfer.time_of_flight_days, 2.5), 6.0)}
+              "tof_guess_days": min(max(scenario.transfer.time_of_flight_days, 2.5), 6.0),
+              "parking_inclination_deg": scenario.launch.parking_inclination_deg}
     res = T.design_transfer(lift_off, **kw)
     progress(1, 3)
     veh = load_vehicle(scenario.launch.vehicle)
