@@ -14,6 +14,18 @@ Chandrayaan-3 (Vikram, 23 August 2023), as published before and after the landin
 * touchdown specification: vertical <= 2 m/s, horizontal <= 0.5 m/s (ISRO, via Hindustan
   Times: https://www.hindustantimes.com/technology/chandrayaan3-speed-in-last-moon-orbit-isro-chief-somanath-news-101691561388130.html).
 
+Apollo 11 (LM Eagle, 20 July 1969), NASA press kit as quoted at
+https://forum.nasaspaceflight.com/index.php?topic=35227.0 : PDI at 50,000 ft (15.2 km),
+about 14 deg uprange of the landing site; braking phase to the high gate at ~7,000 ft
+(2.1 km), landing phase from 500 ft, vertical descent from ~150 ft at 3 ft/s; the descent
+burn lasted 12 min 36 s (http://www.scibuff.com/2009/07/19/apollo-11-arrived-at-the-moon/).
+LM at PDI ~15.1 t, descent engine 45.04 kN at Isp 311 s (throttleable 10-92 %; Bennett,
+*Apollo Experience Report - Mission Planning for LM Descent and Ascent*, NASA TN D-6846, 1972).
+
+SLIM (JAXA, 20 January 2024): the declared goal was a landing within 100 m of the target;
+it touched down ~55 m from it, with ~3-10 m accuracy before its obstacle-avoidance manoeuvre
+at ~50 m altitude (JAXA statement, https://www.lankaxpress.com/japans-moon-lander-hit-its-target/).
+
 Lander: Vikram's four 800 N throttleable engines (3.2 kN) and ~1.75 t at separation (ISRO
 Chandrayaan-3 mission page, https://www.isro.gov.in/Chandrayaan3_Details.html).
 """
@@ -22,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CHANDRAYAAN3", "CHANDRAYAAN3_PROFILE"]
+__all__ = ["APOLLO11", "CHANDRAYAAN3", "CHANDRAYAAN3_PROFILE", "SLIM"]
 
 #: Chandrayaan-3's published descent points: time since PDI [s], altitude [km], horizontal
 #: and vertical (downward) speed [m/s] (NaN: not published at that point).
@@ -50,3 +62,20 @@ CHANDRAYAAN3 = {
     "touchdown_vertical_max_ms": 2.0,
     "touchdown_horizontal_max_ms": 0.5,
 }
+
+#: Apollo 11's published descent figures (see the module docstring).
+APOLLO11 = {
+    "pdi_alt_km": 15.24,
+    "pdi_uprange_deg": 14.0,
+    "high_gate_alt_km": 2.13,
+    "vertical_descent_alt_m": 46.0,
+    "touchdown_speed_ms": 0.91,
+    "burn_s": 12 * 60 + 36.0,
+    "mass_kg": 15_100.0,
+    "thrust_n": 45_040.0,
+    "isp_s": 311.0,
+    "braking_throttle": 0.92,
+}
+
+#: SLIM's published landing accuracy [m] (see the module docstring).
+SLIM = {"goal_m": 100.0, "achieved_m": 55.0, "pre_avoidance_m": 10.0}

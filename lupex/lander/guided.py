@@ -60,6 +60,8 @@ __all__ = ["DescentDesign", "GuidedDescent", "NominalRange", "fly_guided_descent
            "nominal_descent_range", "site_frame"]
 
 PHASES = ("braking", "approach", "hover", "terminal")
+#: Shortest braking phase [s] (a start at or near the high gate still gets a smooth arc).
+MIN_BRAKING_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -220,17 +222,20 @@ def site_frame(lat_deg, lon_deg, height_km, along_unit):
     height_km : float
         Terrain height at the site above the reference sphere [km].
     along_unit : array_like, shape (..., 3)
-        Any vector whose horizontal part is the approach direction (e.g. the PDI velocity).
+        Any vector whose horizontal part is the approach direction (e.g. the PDI velocity);
+        a vertical one (no horizontal part) takes local north.
 
     Returns
     -------
     r_site_km, up, along : numpy.ndarray, each shape (..., 3)
     """
-    _, _, up = enu_basis(np.radians(lat_deg), np.radians(lon_deg))
+    _, north, up = enu_basis(np.radians(lat_deg), np.radians(lon_deg))
     r_site = (R_MOON_KM + height_km) * up
     a = np.asarray(along_unit, dtype=float)
     a = a - (a @ up)[..., None] * up
-    return np.broadcast_to(r_site, a.shape), np.broadcast_to(up, a.shape), a / np.linalg.norm(a, axis=-1, keepdims=True)
+    n = np.linalg.norm(a, axis=-1, keepdims=True)
+    a = np.where(n > 1e-12, a / np.where(n > 1e-12, n, 1.0), north)
+    return np.broadcast_to(r_site, a.shape), np.broadcast_to(up, a.shape), a
 
 
 @dataclass(frozen=True)
@@ -384,7 +389,8 @@ def fly_guided_descent(r0_me_km, v0_me_kms, mass0_kg, thrust_n: float, isp_s: fl
     u0 = r0 / np.linalg.norm(r0, axis=-1, keepdims=True)
     arc_km = r_sph * np.arctan2(np.linalg.norm(np.cross(u0, u_gate), axis=-1), np.sum(u0 * u_gate, axis=-1))
     v0h = np.linalg.norm(v0 - np.sum(v0 * u0, axis=-1, keepdims=True) * u0, axis=-1)
-    t_brake = float(np.median(2.0 * arc_km / (v0h + vh_gate)))
+    # (at least MIN_BRAKING_S, for a start already near the gate)
+    t_brake = max(float(np.median(2.0 * arc_km / np.maximum(v0h + vh_gate, 1e-9))), MIN_BRAKING_S)
     ends = np.cumsum([t_brake, d.approach_s, d.hover_s, d.terminal_s])
     phase_end = dict(zip(PHASES, (float(x) for x in ends)))
     r_hover = (r_sph + d.hover_alt_m * 1e-3) * up
