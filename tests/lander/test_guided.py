@@ -71,7 +71,7 @@ def test_hover_burns_what_a_hover_must():
     # grid (one step of 60 s is 1.7e-3): 2e-3 relative.
     h_m = 100.0
     lat, lon, hgt = SITE
-    _, north, up = enu_basis(np.radians(lat), np.radians(lon))
+    _, _, up = enu_basis(np.radians(lat), np.radians(lon))
     design = G.DescentDesign(high_gate_alt_km=1.0, high_gate_uprange_km=0.0, approach_s=60.0, hover_alt_m=h_m,
                              hover_s=60.0, terminal_s=30.0, min_throttle=0.0)
     r0 = (R + hgt * 1e-3 + 2.0) * up
