@@ -42,6 +42,7 @@ def summary(r) -> dict:
         "touchdown_lat": quantity(d.lat_deg[0], "deg"), "touchdown_lon": quantity(d.lon_deg[0], "deg"),
         "touchdown_height": quantity(r.site_height_m, "m"),
         "dem_height_at_touchdown": quantity(r.dem_height_at_touchdown_m, "m"),
+        "min_terrain_clearance": quantity(r.min_clearance_m, "m"),
         "miss_distance": quantity(d.miss_m[0], "m"),
         "touchdown_vertical_speed": quantity(d.vertical_ms[0], "m/s"),
         "touchdown_horizontal_speed": quantity(d.horizontal_ms[0], "m/s"),
@@ -77,7 +78,8 @@ def report(r) -> str:
         (f"Touchdown {utc_iso(r.touchdown_jd_tdb)[:19]} UTC at ({d.lat_deg[0]:.5f}, {d.lon_deg[0]:.5f}) deg on the "
          f"terrain at {r.site_height_m:.0f} m, {d.miss_m[0]:.2f} m from {r.site_name} ({verdict} 100 m); "
          f"vertical {d.vertical_ms[0]:.2f} m/s, horizontal {d.horizontal_ms[0]:.2f} m/s; "
-         f"{d.t_touchdown_s[0]:.0f} s and {d.propellant_kg[0]:.0f} kg from PDI."),
+         f"{d.t_touchdown_s[0]:.0f} s and {d.propellant_kg[0]:.0f} kg from PDI. Lowest height above the "
+         f"terrain map over the descent (above 50 m over the site): {r.min_clearance_m:.0f} m."),
         "",
         (f"At touchdown the Sun's centre is {sky.sun_elevation_deg:.2f} deg up against a terrain horizon of "
          f"{sky.sun_horizon_deg:.2f} deg ({'above' if sky.sun_above_terrain else '**below**'}), the Earth's "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..lander import guided as G
+from ..lander.clearance import terrain_clearance_m
 from ..lander.moon_fixed import moon_spin_me_rads
 from ..lander.touchdown_sky import TouchdownSky, touchdown_sky
 from ..report.landing import figures, report, summary
@@ -37,6 +38,7 @@ class LandingResult:
     touchdown_jd_tdb: float
     sky: TouchdownSky
     dem_height_at_touchdown_m: float
+    min_clearance_m: float  # lowest height above the map's ground before the final 50 m
     terrain: object
     orbit: object
 
@@ -80,9 +82,14 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LandingResul
     row, col = dem.xy_to_index(x, y)
     r = int(np.clip(np.floor(row + 0.5), 0, dem.shape[0] - 1))
     c = int(np.clip(np.floor(col + 0.5), 0, dem.shape[1] - 1))
+    # clearance over the map while more than 50 m above the site (below that the lander is
+    # over its site pixel, whose height is the site's own finer-layer height, not the map's)
+    clear = terrain_clearance_m(dem, d.r_me_km[:, 0])
+    high = d.alt_site_km[:, 0] > 0.05
+    min_clear = float(np.nanmin(clear[high])) if np.any(high & np.isfinite(clear)) else float("nan")
     progress(2, 2)
     return LandingResult(d, design, site.name, site.lat_deg, site.lon_deg, site.height_m, pdi.epoch_jd_tdb,
-                         jd_td, sky, float(dem.height_m[r, c]), ter, lo)
+                         jd_td, sky, float(dem.height_m[r, c]), min_clear, ter, lo)
 
 
 STAGE = Stage("landing", "Powered descent to the landing site", ("lunar_orbit", "sites", "terrain"), run,

@@ -183,3 +183,17 @@ def test_site_frame_is_orthonormal():
     assert np.linalg.norm(site[0]) == pytest.approx(R + 1.2)
     assert np.linalg.norm(up[0]) == pytest.approx(1.0) and np.linalg.norm(along[0]) == pytest.approx(1.0)
     assert abs(up[0] @ along[0]) < 1e-15
+
+
+def test_clearance_over_a_flat_map_is_the_height_above_it():
+    from lupex.lander.clearance import terrain_clearance_m
+    from lupex.surface.dem import Dem
+    from lupex.surface.projection import latlon_to_xy
+
+    x, y = latlon_to_xy(np.radians(-89.0), 0.0)
+    dem = Dem(np.full((20, 20), 500.0), float(x) - 5.0, float(y) + 5.0, 0.5)
+    _, _, up = enu_basis(np.radians(-89.0), 0.0)
+    pts = np.stack([(R + 1.5) * up, (R + 0.2) * up, (R + 1.0) * -up])  # over, over, far side
+    c = terrain_clearance_m(dem, pts)
+    assert c[0] == pytest.approx(1000.0, abs=1e-6) and c[1] == pytest.approx(-300.0, abs=1e-6)
+    assert np.isnan(c[2])

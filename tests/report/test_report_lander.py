@@ -44,7 +44,7 @@ def stages():
     sky = touchdown_sky(LAT, LON, HGT + 2.0, np.zeros(360), jd_td)
     ld = SimpleNamespace(descent=d, design=design, site_name="rim", site_lat_deg=LAT, site_lon_deg=LON,
                          site_height_m=HGT, pdi_jd_tdb=p.epoch_jd_tdb, touchdown_jd_tdb=jd_td, sky=sky,
-                         dem_height_at_touchdown_m=HGT, terrain=terrain, orbit=lo,
+                         dem_height_at_touchdown_m=HGT, min_clearance_m=150.0, terrain=terrain, orbit=lo,
                          on_target=bool(d.miss_m[0] < 100.0))
     burns = [(tcm.name, 0.03, 5950.0, 5890.0)] + [(b.name, b.dv_kms, b.mass_before_kg, b.mass_after_kg)
                                                   for b in phase.burns]
