@@ -79,7 +79,7 @@ def report(r) -> str:
          f"terrain at {r.site_height_m:.0f} m, {d.miss_m[0]:.2f} m from {r.site_name} ({verdict} 100 m); "
          f"vertical {d.vertical_ms[0]:.2f} m/s, horizontal {d.horizontal_ms[0]:.2f} m/s; "
          f"{d.t_touchdown_s[0]:.0f} s and {d.propellant_kg[0]:.0f} kg from PDI. Lowest height above the "
-         f"terrain map over the descent (above 50 m over the site): {r.min_clearance_m:.0f} m."),
+         f"terrain map during braking and approach: {r.min_clearance_m:.0f} m."),
         "",
         (f"At touchdown the Sun's centre is {sky.sun_elevation_deg:.2f} deg up against a terrain horizon of "
          f"{sky.sun_horizon_deg:.2f} deg ({'above' if sky.sun_above_terrain else '**below**'}), the Earth's "

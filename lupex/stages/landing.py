@@ -38,7 +38,7 @@ class LandingResult:
     touchdown_jd_tdb: float
     sky: TouchdownSky
     dem_height_at_touchdown_m: float
-    min_clearance_m: float  # lowest height above the map's ground before the final 50 m
+    min_clearance_m: float  # lowest height above the map's ground over braking and approach
     terrain: object
     orbit: object
 
@@ -82,10 +82,10 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LandingResul
     row, col = dem.xy_to_index(x, y)
     r = int(np.clip(np.floor(row + 0.5), 0, dem.shape[0] - 1))
     c = int(np.clip(np.floor(col + 0.5), 0, dem.shape[1] - 1))
-    # clearance over the map while more than 50 m above the site (below that the lander is
-    # over its site pixel, whose height is the site's own finer-layer height, not the map's)
+    # clearance over the map during braking and approach (then the lander hovers and descends
+    # over its site, whose height is the site's own finer-layer height, not the map pixel's)
     clear = terrain_clearance_m(dem, d.r_me_km[:, 0])
-    high = d.alt_site_km[:, 0] > 0.05
+    high = d.t_s < d.phase_end_s["approach"]
     min_clear = float(np.nanmin(clear[high])) if np.any(high & np.isfinite(clear)) else float("nan")
     progress(2, 2)
     return LandingResult(d, design, site.name, site.lat_deg, site.lon_deg, site.height_m, pdi.epoch_jd_tdb,
