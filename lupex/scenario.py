@@ -274,7 +274,8 @@ class Landing(_Model):
     hover_s: Range(0, 600, "s") = Field(20.0, description="hazard-avoidance hover")
     terminal_descent_s: Range(10, 600, "s") = 35.0
     touchdown_speed_ms: Range(0.1, 5, "m/s") = 1.0
-    braking_throttle: Range(0.3, 1, "") = 0.95
+    braking_throttle: Range(0.3, 1, "") = Field(
+        0.9, description="throttle the nominal braking is designed for; the rest is margin for dispersions")
     min_throttle: Range(0, 0.9, "") = 0.15
     tcm_dv_ms: Range(0, 200, "m/s") = Field(30.0, description="trajectory-correction allowance")
     residual_fraction: Range(0, 0.1, "") = Field(

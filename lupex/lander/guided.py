@@ -36,9 +36,12 @@ https://www.business-standard.com/india-news/chandrayaan-3-landing-on-august-27-
 3. **hover** - hazard-avoidance hover over the site for ``hover_s``;
 4. **terminal** - vertical descent to the ground at ``touchdown_speed_ms``.
 
-The braking time is the one that decelerates uniformly over the actual ground distance
-from PDI to the high gate, t_b = 2 D / (v_pdi + v_gate) (constant-deceleration kinematics),
-so the law adapts to where PDI really is. :func:`nominal_descent_range` gives the PDI
+The braking time-to-go is the one that decelerates uniformly over the remaining ground
+distance to the high gate, t_go = 2 D / (v_h + v_gate) (constant-deceleration kinematics),
+re-evaluated every step (as Apollo's guidance re-solved its time-to-go each cycle), so the law
+adapts to where PDI really is and to a lander that lags behind its plan (e.g. at full
+throttle); the later phases run for their fixed durations, each member of a batch on its own
+clock. Reaching the ground before the vertical descent is a crash (``landed`` False). :func:`nominal_descent_range` gives the PDI
 uprange angle a lunar-orbit phase should aim for: the ground arc a constant-throttle
 gravity turn at ``braking_throttle`` needs from PDI speed to the high-gate speed, plus the
 approach's ground distance.
@@ -60,8 +63,6 @@ __all__ = ["DescentDesign", "GuidedDescent", "NominalRange", "fly_guided_descent
            "nominal_descent_range", "site_frame"]
 
 PHASES = ("braking", "approach", "hover", "terminal")
-#: Shortest braking phase [s] (a start at or near the high gate still gets a smooth arc).
-MIN_BRAKING_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -253,11 +254,14 @@ class GuidedDescent:
     alt_site_km : numpy.ndarray, shape (n, N)
         Height above the site's terrain sphere (radius R + site height) [km].
     phase_end_s : dict
-        End time of each phase [s] (braking, approach, hover, terminal), planned.
+        End time of each phase [s] (braking, approach, hover, terminal), each shape (N,)
+        (NaN where the phase did not end).
     phase_mass_kg : numpy.ndarray, shape (5, N)
         Mass at PDI and at the end of each phase [kg] (the last: at touchdown).
     landed : numpy.ndarray, shape (N,)
-        True where the lander reached the ground within the time allowed.
+        True where the lander reached the ground in its vertical descent within the time
+        allowed (False: it hit the ground earlier - the touchdown state is then that impact
+        - or never reached it).
     t_touchdown_s : numpy.ndarray, shape (N,)
     r_touchdown_km, v_touchdown_kms : numpy.ndarray, shape (N, 3)
         Touchdown state (MOON_ME; velocity relative to the ground).
@@ -307,6 +311,17 @@ class GuidedDescent:
         """Ideal velocity change of each phase, Isp g0 ln(m_before / m_after) [km/s]."""
         pm = self.phase_mass_kg
         return {p: self.isp_s * G0_KMS2 * np.log(pm[i] / pm[i + 1]) for i, p in enumerate(PHASES)}
+
+
+def _braking_tgo(r, v, u_gate, r_sph, vh_gate, floor_s):
+    """Braking time-to-go [s], (N,): the time to cover the ground arc to the high gate at
+    uniform deceleration from the current horizontal speed to the gate's, t = 2 D / (v + v_gate),
+    re-evaluated every step (so a lander that lags behind its plan gets a longer braking)."""
+    rn = np.linalg.norm(r, axis=-1, keepdims=True)
+    u = r / rn
+    arc = r_sph * np.arctan2(np.linalg.norm(np.cross(u, u_gate), axis=-1), np.sum(u * u_gate, axis=-1))
+    vh = np.linalg.norm(v - np.sum(v * u, axis=-1, keepdims=True) * u, axis=-1)
+    return np.maximum(2.0 * arc / np.maximum(vh + vh_gate, 1e-9), floor_s)
 
 
 def _gravity(r, omega, mu):
@@ -385,48 +400,58 @@ def fly_guided_descent(r0_me_km, v0_me_kms, mass0_kg, thrust_n: float, isp_s: fl
     t_gate = np.cos(beta) * along + np.sin(beta) * up
     r_gate = (r_sph + d.high_gate_alt_km) * u_gate
     v_gate = vh_gate * t_gate - vv_gate * u_gate
-    # braking time from the ground arc PDI -> high gate at uniform deceleration
-    u0 = r0 / np.linalg.norm(r0, axis=-1, keepdims=True)
-    arc_km = r_sph * np.arctan2(np.linalg.norm(np.cross(u0, u_gate), axis=-1), np.sum(u0 * u_gate, axis=-1))
-    v0h = np.linalg.norm(v0 - np.sum(v0 * u0, axis=-1, keepdims=True) * u0, axis=-1)
-    # (at least MIN_BRAKING_S, for a start already near the gate)
-    t_brake = max(float(np.median(2.0 * arc_km / np.maximum(v0h + vh_gate, 1e-9))), MIN_BRAKING_S)
-    ends = np.cumsum([t_brake, d.approach_s, d.hover_s, d.terminal_s])
-    phase_end = dict(zip(PHASES, (float(x) for x in ends)))
     r_hover = (r_sph + d.hover_alt_m * 1e-3) * up
     v_td = -d.touchdown_speed_ms * 1e-3 * up
     # aim the vertical descent 1 s of touchdown speed below the ground, so that it crosses the
     # surface at the commanded speed before its gain grows without bound at t_go -> 0
     r_ground = site + v_td * floor_s
     zero = np.zeros_like(up)
-    targets = ((r_gate, v_gate), (r_hover, zero), (r_hover, zero), (r_ground, v_td))
-    t_max = ends[-1] + 60.0
+    tgt_r = np.stack([r_gate, r_hover, r_hover, r_ground])  # (4, N, 3), by phase
+    tgt_v = np.stack([v_gate, zero, zero, v_td])
+    durations = np.array([np.inf, d.approach_s, d.hover_s, d.terminal_s])
+    t_brake0 = _braking_tgo(r0, v0, u_gate, r_sph, vh_gate, floor_s)
+    t_max = float(np.max(t_brake0)) + d.approach_s + d.hover_s + d.terminal_s + 120.0
 
     dt = d.step_s
     n_steps = int(np.ceil(t_max / dt))
     every = max(1, round(d.sample_s / dt))
+    rows = np.arange(n)
     r, v, m = r0.copy(), v0.copy(), m0.copy()
     alive = np.ones(n, dtype=bool)
+    crashed = np.zeros(n, dtype=bool)
+    phase = np.zeros(n, dtype=int)
+    phase_t0 = np.zeros(n)
+    phase_end = np.full((4, n), np.nan)
     t_td = np.full(n, np.nan)
     r_td, v_td_out, m_td = np.full((n, 3), np.nan), np.full((n, 3), np.nan), np.full(n, np.nan)
-    phase_mass = np.empty((5, n))
+    phase_mass = np.full((5, n), np.nan)
     phase_mass[0] = m0
     samples_t, samples_r, samples_v, samples_m, samples_thr = [], [], [], [], []
-    k_phase = 0
     for k in range(n_steps):
         t = k * dt
-        while k_phase < 3 and t >= ends[k_phase] - 1e-9:
-            phase_mass[k_phase + 1] = m
-            k_phase += 1
-        rf, vf = targets[k_phase]
-        t_go = hover_horizon_s if k_phase == 2 else max(ends[k_phase] - t, floor_s)
+        # phase switches (per member): braking ends when its time-to-go runs out, the others
+        # after their fixed durations
+        tgo_b = _braking_tgo(r, v, u_gate, r_sph, vh_gate, floor_s)
+        for _ in range(3):
+            done = alive & (phase < 3) & np.where(phase == 0, tgo_b <= floor_s,
+                                                   t - phase_t0 >= durations[np.minimum(phase, 3)] - 1e-9)
+            if not done.any():
+                break
+            phase_end[phase[done], done] = t
+            phase_mass[phase[done] + 1, done] = m[done]
+            phase[done] += 1
+            phase_t0[done] = t
+        t_in = t - phase_t0
+        t_go = np.where(phase == 0, tgo_b,
+                        np.where(phase == 2, hover_horizon_s,
+                                 np.maximum(durations[phase] - t_in, floor_s)))[:, None]
+        rf, vf = tgt_r[phase, rows], tgt_v[phase, rows]
         g = _gravity(r, omega, mu_km3s2)
-        if k_phase == 3 and t >= ends[3] - floor_s:  # hold the touchdown velocity
-            a_cmd = (vf - v) / floor_s - g
-        else:
-            zem = rf - (r + v * t_go + 0.5 * g * t_go**2)
-            zev = vf - (v + g * t_go)
-            a_cmd = 6.0 * zem / t_go**2 - 2.0 * zev / t_go
+        zem = rf - (r + v * t_go + 0.5 * g * t_go**2)
+        zev = vf - (v + g * t_go)
+        a_cmd = 6.0 * zem / t_go**2 - 2.0 * zev / t_go
+        hold = (phase == 3) & (t_in >= d.terminal_s - floor_s)  # hold the touchdown velocity
+        a_cmd = np.where(hold[:, None], (vf - v) / floor_s - g, a_cmd)
         f = m[:, None] * a_cmd
         f_mag = np.linalg.norm(f, axis=-1)
         f_clip = np.clip(f_mag, f_min, f_max)
@@ -450,8 +475,9 @@ def fly_guided_descent(r0_me_km, v0_me_kms, mass0_kg, thrust_n: float, isp_s: fl
         m_new = m + dt / 6.0 * (k1[2] + 2 * k2[2] + 2 * k3[2] + k4[2])
         h_old = np.linalg.norm(r, axis=-1) - r_sph
         h_new = np.linalg.norm(r_new, axis=-1) - r_sph
-        hit = alive & (h_new <= 0.0) & (k_phase == 3)
+        hit = alive & (h_new <= 0.0)  # reaching the ground before the vertical descent is a crash
         if hit.any():  # linear interpolation to the ground within the step
+            crashed |= hit & (phase < 3)
             w = (h_old[hit] / np.maximum(h_old[hit] - h_new[hit], 1e-15))[:, None]
             t_td[hit] = t + w[:, 0] * dt
             r_td[hit] = r[hit] + w * (r_new[hit] - r[hit])
@@ -469,13 +495,15 @@ def fly_guided_descent(r0_me_km, v0_me_kms, mass0_kg, thrust_n: float, isp_s: fl
     samples_v.append(np.where(np.isnan(v_td_out), v, v_td_out))
     samples_m.append(np.where(np.isnan(m_td), m, m_td))
     samples_thr.append(np.zeros(n))
-    landed = ~np.isnan(t_td)
-    r_td = np.where(landed[:, None], r_td, r)
-    v_td_out = np.where(landed[:, None], v_td_out, v)
-    m_td = np.where(landed, m_td, m)
+    reached = ~np.isnan(t_td)
+    landed = reached & ~crashed
+    r_td = np.where(reached[:, None], r_td, r)
+    v_td_out = np.where(reached[:, None], v_td_out, v)
+    m_td = np.where(reached, m_td, m)
+    phase_end[3] = np.where(landed, t_td, np.nan)
+    for i in range(1, 5):  # phases never reached: no propellant after the last one flown
+        phase_mass[i] = np.where(np.isnan(phase_mass[i]), m_td, phase_mass[i])
     phase_mass[4] = m_td
-    for i in range(k_phase + 1, 4):
-        phase_mass[i] = m_td
     # touchdown geometry
     rn = np.linalg.norm(r_td, axis=-1)
     lat = np.degrees(np.arcsin(r_td[:, 2] / rn))
@@ -490,7 +518,7 @@ def fly_guided_descent(r0_me_km, v0_me_kms, mass0_kg, thrust_n: float, isp_s: fl
     return GuidedDescent(
         t_s=np.asarray(samples_t), r_me_km=r_s, v_me_kms=np.stack(samples_v), mass_kg=np.stack(samples_m),
         throttle=np.stack(samples_thr), alt_site_km=np.linalg.norm(r_s, axis=-1) - r_sph,
-        phase_end_s=phase_end, phase_mass_kg=phase_mass, landed=landed, t_touchdown_s=t_td,
+        phase_end_s={p: phase_end[i] for i, p in enumerate(PHASES)}, phase_mass_kg=phase_mass, landed=landed, t_touchdown_s=t_td,
         r_touchdown_km=r_td, v_touchdown_kms=v_td_out, mass_touchdown_kg=m_td, lat_deg=lat,
         lon_deg=lon, miss_m=miss, vertical_ms=v_vert * 1e3, horizontal_ms=v_hor * 1e3,
         site_km=np.asarray(site[0]), isp_s=float(isp_s))

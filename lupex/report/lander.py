@@ -93,6 +93,7 @@ def plot_dv_waterfall(ledger) -> Figure:
         ax.text(i, start[i] + dv[i], f"{dv[i]:.0f} m/s\n{b.mass_kg:.0f} kg", ha="center", va="bottom", fontsize=7)
     ax.text(len(burns), dv.sum(), f"{dv.sum():.0f} m/s", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
+    ax.set_ylim(0.0, 1.15 * max(dv.sum(), 1.0))  # room for the labels
     ax.set(ylabel="cumulative Δv (m/s)",
            title=f"Δv waterfall; propellant margin {ledger.margin_kg:+.0f} kg after residuals and reserve")
     ax.grid(alpha=0.3, axis="y")

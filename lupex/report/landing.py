@@ -49,7 +49,7 @@ def summary(r) -> dict:
         "within_100_m": r.on_target,
         "descent_duration": quantity(d.t_touchdown_s[0], "s"),
         "descent_propellant": quantity(d.propellant_kg[0], "kg"),
-        "phase_end": {p: quantity(t, "s") for p, t in d.phase_end_s.items()},
+        "phase_end": {p: quantity(t[0], "s") for p, t in d.phase_end_s.items()},
         "phase_propellant": {p: quantity(v[0], "kg") for p, v in prop.items()},
         "sun_elevation_at_touchdown": quantity(r.sky.sun_elevation_deg, "deg"),
         "sun_terrain_horizon": quantity(r.sky.sun_horizon_deg, "deg"),
@@ -71,7 +71,7 @@ def report(r) -> str:
     d = r.descent
     prop = d.phase_propellant_kg()
     rows = ["| phase | ends at (s) | propellant (kg) |", "|---|---|---|"]
-    rows += [f"| {p} | {d.phase_end_s[p]:.0f} | {prop[p][0]:.1f} |" for p in PHASES]
+    rows += [f"| {p} | {d.phase_end_s[p][0]:.0f} | {prop[p][0]:.1f} |" for p in PHASES]
     sky = r.sky
     verdict = "within" if r.on_target else "**NOT within**"
     return "\n".join([
@@ -121,7 +121,7 @@ def plot_descent(r) -> Figure:
     a4.set(xlabel="time since PDI (s)", ylabel="throttle (-)", title="Throttle", ylim=(0, 1.05))
     for ax in (a1, a2, a3, a4):
         for p in d.phase_end_s.values():
-            ax.axvline(p, color="grey", lw=0.6, ls=":")
+            ax.axvline(p[0], color="grey", lw=0.6, ls=":")
         ax.grid(alpha=0.3)
     a1.legend(fontsize=8)
     a2.legend(fontsize=8)

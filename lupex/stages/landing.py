@@ -85,7 +85,7 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LandingResul
     # clearance over the map during braking and approach (then the lander hovers and descends
     # over its site, whose height is the site's own finer-layer height, not the map pixel's)
     clear = terrain_clearance_m(dem, d.r_me_km[:, 0])
-    high = d.t_s < d.phase_end_s["approach"]
+    high = d.t_s < d.phase_end_s["approach"][0]
     min_clear = float(np.nanmin(clear[high])) if np.any(high & np.isfinite(clear)) else float("nan")
     progress(2, 2)
     return LandingResult(d, design, site.name, site.lat_deg, site.lon_deg, site.height_m, pdi.epoch_jd_tdb,

@@ -3,7 +3,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from lupex.constants import G0_KMS2, GM_MOON_KM3S2, R_MOON_KM
@@ -66,9 +66,10 @@ def test_mass_flow_is_the_throttle_integral(baseline):
 
 def test_hover_burns_what_a_hover_must():
     # Closed form: hovering (thrust = m g) gives m(t) = m0 exp(-g t / (Isp g0)) (rocket
-    # equation with dv = g t). Start the descent nearly at the hover point so the approach
-    # barely moves; the hover holds the point to mm, and its ends fall on the 0.1 s step
-    # grid (one step of 60 s is 1.7e-3): 2e-3 relative.
+    # equation with dv = g t). Start the descent above the hover point so the approach only
+    # descends; compare over the hover's steady part (from 20 s in, after the approach's
+    # arrival residual has died out under the 10 s horizon): the hover holds the point to cm
+    # and the rest is the RK4 error, so 1e-5 relative.
     h_m = 100.0
     lat, lon, hgt = SITE
     _, _, up = enu_basis(np.radians(lat), np.radians(lon))
@@ -76,10 +77,12 @@ def test_hover_burns_what_a_hover_must():
                              hover_s=60.0, terminal_s=30.0, min_throttle=0.0)
     r0 = (R + hgt * 1e-3 + 2.0) * up
     d = G.fly_guided_descent(r0, np.zeros(3), 3000.0, 13000.0, 315.0, lat, lon, hgt, design)
+    t0 = d.phase_end_s["approach"][0] + 20.0
+    i, j = np.searchsorted(d.t_s, [t0, t0 + 35.0])
     g = MU / (R + hgt * 1e-3 + h_m * 1e-3) ** 2
-    m0 = d.phase_mass_kg[2, 0]
-    expected = m0 * (1.0 - np.exp(-g * 60.0 / (315.0 * G0_KMS2)))
-    assert d.phase_propellant_kg()["hover"][0] == pytest.approx(expected, rel=2e-3)
+    expected = d.mass_kg[i, 0] * np.exp(-g * (d.t_s[j] - d.t_s[i]) / (315.0 * G0_KMS2))
+    assert d.mass_kg[j, 0] == pytest.approx(expected, rel=1e-5)
+    assert np.ptp(d.alt_site_km[i:j, 0]) < 5e-5  # holds its height to centimetres
     assert d.landed[0] and d.miss_m[0] < 0.01
 
 
@@ -101,7 +104,7 @@ def test_chandrayaan3_rough_braking():
     d = G.fly_guided_descent(r0, v0, 1700.0, c["thrust_n"], 300.0, -69.37, 32.32, 0.0, design)
     assert d.landed[0] and d.miss_m[0] < 1.0
     # at the end of braking: the published 7.42 km and 358 m/s (ours by design, to 2 %)
-    k = np.searchsorted(d.t_s, d.phase_end_s["braking"])
+    k = np.searchsorted(d.t_s, d.phase_end_s["braking"][0])
     assert d.alt_site_km[k, 0] == pytest.approx(c["rough_braking_end_alt_km"], rel=0.02)
     # whole descent ~19 min; ours leaves out the 10 s attitude hold and the hold near 800 m,
     # a few minutes of Vikram's sequence: 25 %
@@ -130,31 +133,39 @@ def test_apollo11_descent():
 
 
 def test_dispersed_batch_lands_within_slim_accuracy():
-    # 64 PDI states dispersed by 2 km (1 sigma) in position, 5 m/s in velocity and 3 % in
-    # mass, flown as one batch: every one lands within SLIM's pre-avoidance 10 m (the
+    # 64 PDI states dispersed by 2 km (1 sigma) in position, 5 m/s in velocity and 2 % in
+    # mass, flown as one batch with a braking designed for 85 % throttle (a lander heavier
+    # than the design by more than the throttle margin cannot brake in time: it runs out of
+    # thrust, not of guidance): every one lands within SLIM's pre-avoidance 10 m (the
     # guidance closes the miss; navigation errors are not modelled here).
     rng = np.random.default_rng(13)
+    design = G.DescentDesign(**{**BASE.__dict__, "step_s": 0.2, "braking_throttle": 0.85})
     v = perilune_speed(30.0, 100.0)
-    nom = G.nominal_descent_range(30.0, v, 4476.0, 13000.0, 315.0, BASE, SITE[2] * 1e-3)
+    nom = G.nominal_descent_range(30.0, v, 4476.0, 13000.0, 315.0, design, SITE[2] * 1e-3)
     r0, v0 = pdi_state(SITE[0], SITE[1], nom.uprange_deg, 30.0, v)
     n = 64
-    design = G.DescentDesign(**{**BASE.__dict__, "step_s": 0.2})
     d = G.fly_guided_descent(r0 + rng.normal(0, 2.0, (n, 3)), v0 + rng.normal(0, 0.005, (n, 3)),
-                             4476.0 * (1 + rng.normal(0, 0.03, n)), 13000.0, 315.0, *SITE, design)
+                             4476.0 * (1 + rng.normal(0, 0.02, n)), 13000.0, 315.0, *SITE, design)
     assert d.landed.all()
     assert d.miss_m.max() < SLIM["pre_avoidance_m"]
     assert d.vertical_ms.max() <= CHANDRAYAAN3["touchdown_vertical_max_ms"]
     assert d.horizontal_ms.max() <= CHANDRAYAAN3["touchdown_horizontal_max_ms"]
     assert d.r_me_km.shape[1:] == (n, 3)
+    # each member on its own clock: the braking ends when its own time-to-go runs out
+    assert np.ptp(d.phase_end_s["braking"]) > 1.0
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(uprange_err=st.floats(-0.5, 0.5), alt_km=st.floats(20.0, 40.0), gate_km=st.floats(1.5, 6.0),
-       approach_s=st.floats(50.0, 150.0), lon=st.floats(0.0, 360.0))
+# derandomized and without shrinking: a few slow examples, the same on every machine
+@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow],
+          phases=[Phase.explicit, Phase.generate])
+@given(uprange_err=st.floats(-0.5, 0.5), alt_km=st.floats(20.0, 40.0), gate_km=st.floats(1.5, 4.0),
+       approach_s=st.floats(70.0, 150.0), lon=st.floats(0.0, 360.0))
 def test_guidance_reaches_any_site_from_near_nominal_pdi(uprange_err, alt_km, gate_km, approach_s, lon):
     # Property: from a PDI within half a degree (15 km) of the nominal uprange point, at any
-    # altitude and site longitude, with any gate and approach time in range, the descent
-    # lands on the site within the SLIM goal at a safe speed and never below the ground.
+    # altitude and site longitude, with any gate and approach time the engine can fly (the
+    # approach's uniform deceleration 2 d / T^2 plus gravity within the thrust at the end
+    # mass: gate <= 4 km, T >= 70 s at 13 kN / ~2.5 t), the descent lands on the site within
+    # the SLIM goal at a safe speed and never below the ground.
     design = G.DescentDesign(high_gate_alt_km=gate_km, high_gate_uprange_km=gate_km, approach_s=approach_s,
                              hover_alt_m=100.0, hover_s=10.0, terminal_s=35.0, step_s=0.25)
     v = perilune_speed(alt_km, 100.0)
@@ -165,6 +176,21 @@ def test_guidance_reaches_any_site_from_near_nominal_pdi(uprange_err, alt_km, ga
     assert d.miss_m[0] < SLIM["goal_m"]
     assert d.vertical_ms[0] <= CHANDRAYAAN3["touchdown_vertical_max_ms"]
     assert d.alt_site_km[:-1, 0].min() > -1e-6
+
+
+def test_an_approach_the_engine_cannot_fly_is_a_crash_not_a_landing():
+    # 4 km gate, 50 s approach: 3.2 m/s^2 of braking on each axis plus gravity needs more than
+    # 13 kN gives ~2.6 t; the lander reaches the ground in its approach, flagged, and frozen there.
+    design = G.DescentDesign(high_gate_alt_km=4.0, high_gate_uprange_km=4.0, approach_s=50.0, hover_alt_m=100.0,
+                             hover_s=10.0, terminal_s=35.0, step_s=0.25)
+    v = perilune_speed(20.0, 100.0)
+    nom = G.nominal_descent_range(20.0, v, 4476.0, 13000.0, 315.0, design, 1.0)
+    r0, v0 = pdi_state(-89.0, 0.0, nom.uprange_deg, 20.0, v)
+    d = G.fly_guided_descent(r0, v0, 4476.0, 13000.0, 315.0, -89.0, 0.0, 1000.0, design)
+    assert not d.landed[0]
+    assert np.isnan(d.phase_end_s["approach"][0])
+    assert np.linalg.norm(d.r_touchdown_km[0]) == pytest.approx(R + 1.0, abs=1e-6)
+    assert np.all(np.isfinite(d.r_me_km))
 
 
 def test_bad_inputs_are_named():
