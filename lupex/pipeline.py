@@ -26,11 +26,22 @@ class PipelineError(ValueError):
 
 def stages() -> list[Stage]:
     """Every stage, in the order a full run executes them (needs before needers)."""
-    from .stages import budget, launch, sky, surface, terrain, timeline, transfer, window
+    from .stages import (
+        landing,
+        launch,
+        ledger,
+        lunar_orbit,
+        sites,
+        sky,
+        surface,
+        terrain,
+        timeline,
+        transfer,
+        window,
+    )
 
-    return order([terrain.STAGE, window.STAGE, transfer.STAGE, timeline.STAGE, sky.STAGE, launch.STAGE,
-                  budget.STAGE,
-                  surface.STAGE])
+    return order([terrain.STAGE, window.STAGE, transfer.STAGE, sites.STAGE, lunar_orbit.STAGE, landing.STAGE,
+                  timeline.STAGE, sky.STAGE, launch.STAGE, ledger.STAGE, surface.STAGE])
 
 
 def order(candidates: list[Stage]) -> list[Stage]:

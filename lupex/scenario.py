@@ -265,6 +265,30 @@ class Ranking(_Model):
         return weights
 
 
+# --- Landing: site choice, powered-descent design and the mass ledger's allowances (issue 13)
+class Landing(_Model):
+    site: str | None = Field(
+        None, description="landing site name from sites; default the top-ranked site meeting "
+        "the ranking's hard limits")
+    pdi_altitude_km: Range(10, 100, "km") = Field(30.0, description="powered-descent start "
+                                                  "(descent-orbit periselene; Chandrayaan-3: 30 km)")
+    high_gate_altitude_km: Range(0.5, 20, "km") = 3.0
+    high_gate_uprange_km: Range(0, 100, "km") = 3.0
+    approach_s: Range(20, 1000, "s") = 70.0
+    hover_altitude_m: Range(10, 2000, "m") = 100.0
+    hover_s: Range(0, 600, "s") = Field(20.0, description="hazard-avoidance hover")
+    terminal_descent_s: Range(10, 600, "s") = 35.0
+    touchdown_speed_ms: Range(0.1, 5, "m/s") = 1.0
+    braking_throttle: Range(0.3, 1, "") = Field(
+        0.9, description="throttle the nominal braking is designed for; the rest is margin for dispersions")
+    min_throttle: Range(0, 0.9, "") = 0.15
+    tcm_dv_ms: Range(0, 200, "m/s") = Field(30.0, description="trajectory-correction allowance")
+    residual_fraction: Range(0, 0.1, "") = Field(
+        0.02, description="unusable (trapped) propellant, a fraction of the loaded propellant")
+    reserve_dv_ms: Range(0, 500, "m/s") = Field(
+        50.0, description="dispersion reserve, as delta-v at the landed mass")
+
+
 class Output(_Model):
     plots: bool = True
     dpi: Annotated[int, Field(ge=50, le=400)] = 120
@@ -280,6 +304,7 @@ class Scenario(_Model):
     surface: Surface = Surface()
     terrain: Terrain = Terrain()
     ranking: Ranking = Ranking()
+    landing: Landing = Landing()
     output: Output = Output()
 
     @model_validator(mode="after")

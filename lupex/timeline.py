@@ -2,9 +2,10 @@
 once from the solved transfer.
 
 lift-off -> (ascent and parking-orbit coast) -> TLI (the transfer's epoch) -> arrival at
-periselene and LOI (TLI + the solved time of flight) -> time in lunar orbit (an allowance;
-the lunar-orbit phase itself is not modelled here) -> touchdown = surface mission start ->
-surface mission end. Every later stage reads its time window from here.
+periselene and LOI (TLI + the solved time of flight) -> the lunar-orbit phase's events
+(lowering burns, DOI, PDI) -> touchdown (the flown descent's, or an allowance after LOI when
+none is given) = surface mission start -> surface mission end. Every later stage reads its
+time window from here.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ class Timeline:
 
 def mission_timeline(tli_jd_tdb: float, tof_s: float, lunar_orbit_days: float,
                      surface_days: float, coast_s: float = PARKING_COAST_S,
-                     touchdown_utc=None) -> Timeline:
+                     touchdown_utc=None, orbit_events=(), touchdown_jd_tdb=None) -> Timeline:
     """The mission's events from the solved transfer.
 
     Parameters
@@ -112,6 +113,11 @@ def mission_timeline(tli_jd_tdb: float, tof_s: float, lunar_orbit_days: float,
     touchdown_utc : datetime.datetime, optional
         A touchdown given by the scenario (``surface.start``), replacing LOI + the lunar-orbit
         allowance; must not precede LOI.
+    orbit_events : sequence of (str, float)
+        Events between LOI and touchdown (name, TDB Julian date), e.g. the lunar-orbit
+        burns, DOI and PDI; names already in the timeline are skipped.
+    touchdown_jd_tdb : float, optional
+        The flown touchdown (TDB Julian date); it replaces both allowances.
 
     Returns
     -------
@@ -120,7 +126,11 @@ def mission_timeline(tli_jd_tdb: float, tof_s: float, lunar_orbit_days: float,
     jd_tli = float(tli_jd_tdb)
     jd_lift = jd_tli - float(coast_s) / SECONDS_PER_DAY
     jd_loi = jd_tli + float(tof_s) / SECONDS_PER_DAY
-    if touchdown_utc is None:
+    if touchdown_jd_tdb is not None:
+        jd_td = float(touchdown_jd_tdb)
+        if jd_td < jd_loi:
+            raise ValueError(f"touchdown {utc_iso(jd_td)} precedes the arrival at the Moon {utc_iso(jd_loi)}")
+    elif touchdown_utc is None:
         jd_td = jd_loi + float(lunar_orbit_days)
     else:
         jd_td = float(jd_tdb(touchdown_utc))
@@ -128,6 +138,15 @@ def mission_timeline(tli_jd_tdb: float, tof_s: float, lunar_orbit_days: float,
             raise ValueError(f"surface.start {utc_iso(jd_td)} precedes the arrival at the Moon "
                              f"{utc_iso(jd_loi)} (TLI + the solved time of flight)")
     jd_end = jd_td + float(surface_days)
-    names = ("lift_off", "tli", "loi", "touchdown", "surface_start", "surface_end")
-    jds = (jd_lift, jd_tli, jd_loi, jd_td, jd_td, jd_end)
+    names = ["lift_off", "tli", "loi"]
+    jds = [jd_lift, jd_tli, jd_loi]
+    for name, jd in sorted(orbit_events, key=lambda e: e[1]):
+        if name in names or name in ("touchdown", "surface_start", "surface_end"):
+            continue
+        if not jd_loi <= float(jd) <= jd_td:
+            raise ValueError(f"event {name!r} at {utc_iso(float(jd))} lies outside LOI .. touchdown")
+        names.append(str(name))
+        jds.append(float(jd))
+    names += ["touchdown", "surface_start", "surface_end"]
+    jds += [jd_td, jd_td, jd_end]
     return Timeline(tuple(Event(n, utc_iso(j), j) for n, j in zip(names, jds)))

@@ -37,7 +37,7 @@ def test_site01_nested_by_path_with_observer_heights_runs(tmp_path, monkeypatch)
     scenario = tmp_path / "nested.yaml"
     scenario.write_text(yaml.safe_dump(d, sort_keys=False))
     out = tmp_path / "out"
-    assert cli.main(["run", str(scenario), "--out", str(out), "--quiet", "--only", "terrain", "window", "transfer", "timeline", "surface"]) == 0
+    assert cli.main(["run", str(scenario), "--out", str(out), "--quiet", "--only", "terrain", "window", "transfer", "sites", "lunar_orbit", "landing", "timeline", "surface"]) == 0
     summary = json.loads((out / "summary.json").read_text())
     ter = summary["stages"]["terrain"]
     assert "site01" in ter["layers"] and "LOLA pole grid" in ter["layers"]

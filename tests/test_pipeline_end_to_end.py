@@ -23,6 +23,7 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     d["sites"] = [{"name": "A", "lat_deg": -89.534, "lon_deg": 209.948},
                   {"name": "B", "lat_deg": -89.45, "lon_deg": 195.0}]
     d["surface"].update(duration_days=5, time_step_hours=3, cycle_step_hours=24)
+    d["landing"] = {"site": "A"}  # the synthetic sites are steeper than the limits: the override path
     scenario = tmp_path / "small.yaml"
     scenario.write_text(yaml.safe_dump(d))
     out = tmp_path / "out"
@@ -33,17 +34,21 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     summary = json.loads((out / "summary.json").read_text(), parse_constant=no_nan)
     assert list(summary["stages"]) == [s.name for s in pipeline.stages()]
     st = summary["stages"]
-    # the launch stage takes its C3 from the targeted transfer, the budget its LOI
+    # the launch stage takes its C3 from the targeted transfer, the ledger its LOI
     assert st["launch"]["required_c3"]["value"] == pytest.approx(st["transfer"]["c3"]["value"])
     assert st["launch"]["required_c3_source"] == "the targeted transfer"
-    loi = next(b for b in st["budget"]["burns"] if b["name"] == "LOI")
-    # The budget recomputes LOI in the two-body lunar-orbit plan at the commanded 100 km from
-    # the transfer's arrival energy; the transfer evaluates it at the periselene it reached,
-    # off by its targeting residual dh. At fixed energy d(LOI)/dh = -mu/(r^2 v_p) + v_c/(2r)
-    # ~ 0.15 m/s per km at 100 km: allow 0.5 m/s per km of dh, plus 1e-6 for rounding.
+    loi = next(b for b in st["ledger"]["lines"] if b["name"] == "LOI")
+    # The lunar-orbit phase flies LOI from the transfer's arrival state; the transfer
+    # evaluates it at the periselene it reached (the same state): allow 0.5 m/s per km of
+    # targeting residual dh (d(LOI)/dh ~ 0.15 m/s per km at 100 km), plus 1e-6 for rounding.
     dh_km = abs(st["transfer"]["periselene_altitude"]["value"] - d["lunar_orbit"]["altitude_km"])
     loi_ms = st["transfer"]["loi_delta_v"]["value"] * 1e3
     assert abs(loi["dv"]["value"] - loi_ms) <= 0.5 * dh_km + 1e-6 * loi_ms
+    # one mass ledger that sums to the launch mass; the landing on the chosen site
+    assert st["ledger"]["ledger_total"]["value"] == pytest.approx(d["spacecraft"]["launch_mass_kg"], abs=1e-6)
+    assert st["landing"]["landing_site"] == st["sites"]["landing_site"] == "A"
+    assert st["sites"]["meets_limits"] is False and "landing.site" in st["sites"]["reason"]
+    assert st["landing"]["within_100_m"] is True and st["landing"]["miss_distance"]["value"] < 100.0
     assert set(st["surface"]["sites"]) >= {"A", "B"}
     # one timeline: arrival = TLI + the solved time of flight, surface start = touchdown,
     # and the sky and surface stages' windows are the timeline's
@@ -51,7 +56,8 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     assert ev["tli"] == pytest.approx(st["transfer"]["tli_epoch_jd_tdb"]["value"], abs=1e-8)
     assert ev["loi"] - ev["tli"] == pytest.approx(st["transfer"]["time_of_flight"]["value"], abs=1e-8)
     assert ev["surface_start"] == ev["touchdown"]
-    assert ev["touchdown"] - ev["loi"] == pytest.approx(d["lunar_orbit"].get("days_to_touchdown", 5.0))
+    assert ev["loi"] < ev["doi"] < ev["pdi"] < ev["touchdown"]
+    assert ev["touchdown"] == pytest.approx(st["landing"]["touchdown_jd_tdb"]["value"], abs=1e-9)
     fm = st["surface"]["site_figures_mission"]
     assert fm["window_start_jd_tdb"]["value"] == pytest.approx(ev["surface_start"], abs=1e-8)
     assert fm["window_end_jd_tdb"]["value"] == pytest.approx(ev["surface_end"], abs=1e-7)
@@ -60,7 +66,8 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     assert st["terrain"]["synthetic"]["value"] is True
     report = (out / "report.md").read_text()
     assert report.splitlines()[2].startswith("**Terrain: SYNTHETIC south pole**")
-    for title in ("Earth-Moon transfer", "H3 launch", "Delta-v", "Terrain", "Illumination"):
+    for title in ("Earth-Moon transfer", "H3 launch", "Mass ledger", "Powered descent", "Landing-site", "Terrain",
+                  "Illumination"):
         assert title in report
     for png in summary["plots"]:
         assert (out / png).stat().st_size > 5_000, png
@@ -76,7 +83,9 @@ def test_each_stage_runs_after_what_it_needs():
 def test_a_missing_input_is_refused_not_substituted(tmp_path, capsys):
     with pytest.raises(pipeline.PipelineError, match="'launch' needs the result of 'transfer'"):
         pipeline.select(["launch"])
-    assert [s.name for s in pipeline.select(["surface", "terrain", "timeline", "transfer", "window"])] == ["terrain", "window", "transfer", "timeline", "surface"]
+    chosen = ["surface", "terrain", "timeline", "transfer", "window", "landing", "lunar_orbit", "sites"]
+    assert [s.name for s in pipeline.select(chosen)] == ["terrain", "window", "transfer", "sites", "lunar_orbit",
+                                                         "landing", "timeline", "surface"]
     with pytest.raises(pipeline.PipelineError, match="unknown stage"):
         pipeline.select(["nope"])
     with pytest.raises(pipeline.PipelineError, match="cycle"):
@@ -87,6 +96,6 @@ def test_a_missing_input_is_refused_not_substituted(tmp_path, capsys):
     scenario = tmp_path / "s.yaml"
     scenario.write_text(yaml.safe_dump(d))
     code = cli.main(["run", str(scenario), "--out", str(tmp_path / "o"), "--quiet",
-                     "--only", "budget"])
-    assert code == 2 and "needs the result of 'transfer'" in capsys.readouterr().err
+                     "--only", "ledger"])
+    assert code == 2 and "needs the result of" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()

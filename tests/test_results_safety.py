@@ -26,7 +26,7 @@ def _scenario(tmp_path, days=3) -> Path:
 
 
 def _run(*args) -> int:
-    return cli.main(["run", *map(str, args), "--quiet", "--only", "terrain", "window", "transfer", "timeline", "sky"])
+    return cli.main(["run", *map(str, args), "--quiet", "--only", "terrain", "window", "transfer", "sites", "lunar_orbit", "landing", "timeline", "sky"])
 
 
 def test_force_refuses_a_folder_lupex_did_not_write(tmp_path, capsys):
@@ -69,7 +69,7 @@ def test_two_concurrent_runs_one_folder(tmp_path):
     scenario = _scenario(tmp_path)
     out = tmp_path / "res"
     cmd = [sys.executable, "-m", "lupex.cli", "run", str(scenario), "--out", str(out),
-           "--quiet", "--only", "terrain", "window", "transfer", "timeline", "sky"]
+           "--quiet", "--only", "terrain", "window", "transfer", "sites", "lunar_orbit", "landing", "timeline", "sky"]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
@@ -102,7 +102,7 @@ def test_sigterm_leaves_nothing_behind(tmp_path):
     scenario = _scenario(tmp_path, days=90)  # a few seconds of sky work
     out = tmp_path / "res"
     p = subprocess.Popen([sys.executable, "-m", "lupex.cli", "run", str(scenario), "--out",
-                          str(out), "--quiet", "--only", "terrain", "window", "transfer", "timeline", "sky"],
+                          str(out), "--quiet", "--only", "terrain", "window", "transfer", "sites", "lunar_orbit", "landing", "timeline", "sky"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lock = tmp_path / ".res.lock"
     deadline = time.monotonic() + 120

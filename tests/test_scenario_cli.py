@@ -106,7 +106,7 @@ def _small_scenario(tmp_path) -> Path:
 def test_run_writes_a_complete_folder(tmp_path):
     out = tmp_path / "res"
     code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet",
-                     "--only", "terrain", "window", "transfer", "timeline", "sky"])
+                     "--only", "terrain", "window", "transfer", "sites", "lunar_orbit", "landing", "timeline", "sky"])
     assert code == 0
     summary = json.loads((out / "summary.json").read_text())
     assert summary["lupex_version"] and len(summary["scenario"]["sha256"]) == 64
@@ -137,7 +137,7 @@ def test_failed_run_leaves_no_folder(tmp_path, monkeypatch, capsys):
                                                               "figures": broken_figures}))
     out = tmp_path / "res"
     code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet",
-                     "--only", "terrain", "window", "transfer", "timeline", "sky"])
+                     "--only", "terrain", "window", "transfer", "sites", "lunar_orbit", "landing", "timeline", "sky"])
     assert code == 2 and "plotting failed half way" in capsys.readouterr().err
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".res")]
@@ -145,7 +145,7 @@ def test_failed_run_leaves_no_folder(tmp_path, monkeypatch, capsys):
 
 def test_force_replaces_a_results_folder_atomically(tmp_path):
     out = tmp_path / "res"
-    args = ["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet", "--only", "terrain", "window", "transfer", "timeline", "sky"]
+    args = ["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet", "--only", "terrain", "window", "transfer", "sites", "lunar_orbit", "landing", "timeline", "sky"]
     assert cli.main(args) == 0
     (out / "plots" / "stale.png").write_bytes(b"old plot")  # inside plots/: a run's own entry
     assert cli.main(args + ["--force"]) == 0

@@ -34,3 +34,19 @@ def test_a_given_touchdown_is_kept_but_not_before_arrival():
     with pytest.raises(ValueError, match="precedes the arrival"):
         mission_timeline(tli, 4.3 * 86400.0, 5.0, 10.0,
                          touchdown_utc=dt.datetime(2028, 9, 22, tzinfo=dt.UTC))
+
+
+def test_flown_lunar_orbit_events_and_touchdown_replace_the_allowance():
+    tli = float(jd_tdb(dt.datetime(2028, 9, 12, 15, 30, tzinfo=dt.UTC)))
+    loi = tli + 4.36
+    events = [("pdi", loi + 11.86), ("doi", loi + 11.82), ("loi_end", loi + 0.004), ("loi", loi)]
+    tl = mission_timeline(tli, 4.36 * 86400.0, 5.0, 100.0, orbit_events=events, touchdown_jd_tdb=loi + 11.87)
+    assert [e.name for e in tl.events] == ["lift_off", "tli", "loi", "loi_end", "doi", "pdi", "touchdown",
+                                           "surface_start", "surface_end"]
+    assert tl.event("touchdown").jd_tdb == tl.event("surface_start").jd_tdb == pytest.approx(loi + 11.87)
+    assert tl.surface_days == pytest.approx(100.0)
+    with pytest.raises(ValueError, match="outside LOI"):
+        mission_timeline(tli, 4.36 * 86400.0, 5.0, 100.0, orbit_events=[("doi", loi + 20.0)],
+                         touchdown_jd_tdb=loi + 11.87)
+    with pytest.raises(ValueError, match="precedes the arrival"):
+        mission_timeline(tli, 4.36 * 86400.0, 5.0, 100.0, touchdown_jd_tdb=loi - 1.0)

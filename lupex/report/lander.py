@@ -1,91 +1,111 @@
-"""Presentation of the lander's delta-v and mass budget (stage 'budget'): summary figures,
-Markdown, and the powered-descent / delta-v figure.
+"""Presentation of the lander's mass ledger (stage 'ledger'): summary figures, Markdown and
+the delta-v waterfall.
 
-The stage result (``lupex.stages.budget.BudgetResult``) carries ``v_inf_kms``, ``plan``
-(:class:`lupex.orbits.LunarOrbitPlan`), ``descent`` (:class:`lupex.lander.DescentResult`),
-``budget`` (:class:`lupex.lander.MassBudget`) and ``assumptions``; the functions here read
-those attributes only, so this module does not import the stage back.
+The stage result (``lupex.stages.ledger.LedgerResult``) carries ``ledger``
+(:class:`lupex.lander.ledger.MassLedger`) and ``assumptions``; the functions here read those
+attributes only, so this module does not import the stage back.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from matplotlib.figure import Figure
 
 from lupex.report.quantity import quantity
-from lupex.report.transfer import plot_lunar_orbit
 
 
-def budget_summary(r) -> dict:
-    """Reported figures of the lander's budget, each ``{"value", "unit"}`` (JSON-ready)."""
-    b, d = r.budget, r.descent
+def summary(r) -> dict:
+    """The ledger, each figure ``{"value", "unit"}`` (JSON-ready).
+
+    Parameters
+    ----------
+    r : lupex.stages.ledger.LedgerResult
+        The stage result.
+    """
+    g = r.ledger
+    lines = []
+    for x in g.lines:
+        row = {"name": x.name, "kind": x.kind, "mass": quantity(x.mass_kg, "kg")}
+        if x.kind in ("burn", "reserve"):
+            row["dv"] = quantity(x.dv_kms * 1e3, "m/s")
+        if x.kind == "burn":
+            row["mass_before"] = quantity(x.mass_before_kg, "kg")
+            row["mass_after"] = quantity(x.mass_after_kg, "kg")
+        lines.append(row)
     return {
-        "arrival_v_inf": quantity(r.v_inf_kms, "km/s"),
-        "lunar_orbit_period": quantity(r.plan.period_s / 60.0, "min"),
-        "burns": [{"name": x.name, "dv": quantity(x.dv_kms * 1e3, "m/s"),
-                   "propellant": quantity(x.propellant_kg, "kg"),
-                   "mass_after": quantity(x.mass_after_kg, "kg")} for x in b.lines],
-        "total_dv": quantity(b.total_dv_kms * 1e3, "m/s"),
-        "propellant_used": quantity(b.propellant_used_kg, "kg"),
-        "propellant_loaded": quantity(b.propellant_loaded_kg, "kg"),
-        "propellant_margin": quantity(b.propellant_margin_kg, "kg"),
-        "feasible": b.propellant_margin_kg >= 0.0,
-        "descent": {
-            "ignition_altitude": quantity(d.ignition_alt_km, "km"),
-            "ignition_speed": quantity(d.ignition_speed_kms * 1e3, "m/s"),
-            "duration": quantity(d.duration_s, "s"),
-            "downrange": quantity(d.downrange_km[-1], "km"),
-            "gravity_loss": quantity(d.gravity_loss_kms * 1e3, "m/s"),
-        },
+        "lines": lines,
+        "launch_mass": quantity(g.launch_mass_kg, "kg"),
+        "ledger_total": quantity(g.total_kg, "kg"),
+        "total_dv": quantity(g.total_dv_kms * 1e3, "m/s"),
+        "propellant_loaded": quantity(g.propellant_loaded_kg, "kg"),
+        "propellant_used": quantity(g.propellant_used_kg, "kg"),
+        "residuals": quantity(g.line("residual").mass_kg, "kg"),
+        "dispersion_reserve": quantity(g.line("reserve").mass_kg, "kg"),
+        "propellant_margin": quantity(g.margin_kg, "kg"),
+        "landed_mass": quantity(g.landed_mass_kg, "kg"),
+        "feasible": g.margin_kg >= 0.0,
         "assumptions": list(r.assumptions),
     }
 
 
-def budget_report(r) -> str:
-    """Markdown section: the burn table, the propellant verdict and the descent."""
-    b = r.budget
-    rows = ["| burn | Δv (m/s) | propellant (kg) | mass after (kg) |", "|---|---|---|---|"]
-    rows += [f"| {x.name} | {x.dv_kms * 1e3:.0f} | {x.propellant_kg:.0f} | {x.mass_after_kg:.0f} |"
-             for x in b.lines]
-    rows.append(f"| **total** | **{b.total_dv_kms * 1e3:.0f}** | **{b.propellant_used_kg:.0f}** | |")
-    verdict = ("enough" if b.propellant_margin_kg >= 0 else "**NOT enough**")
-    d = r.descent
-    return "\n".join(rows + [
-        "",
-        (f"Propellant loaded {b.propellant_loaded_kg:.0f} kg, used {b.propellant_used_kg:.0f} kg: "
-         f"{verdict} (margin {b.propellant_margin_kg:+.0f} kg)."),
-        (f"Powered descent from {d.ignition_alt_km:.1f} km at {d.ignition_speed_kms * 1e3:.0f} m/s, "
-         f"{d.duration_s:.0f} s, {d.downrange_km[-1]:.0f} km downrange, gravity loss "
-         f"{d.gravity_loss_kms * 1e3:.0f} m/s."),
-        "",
-        "Assumptions: " + " ".join(r.assumptions),
-    ])
-
-
-def budget_figures(r) -> dict:
-    """The budget stage's figures, by file stem."""
-    return {"descent_and_dv_budget": plot_descent_and_budget(r.descent, r.budget),
-            "lunar_orbit": plot_lunar_orbit(r.plan)}
-
-
-def plot_descent_and_budget(descent, budget) -> Figure:
-    """Powered-descent profile (altitude against downrange, speed against time) and the
-    delta-v of every burn.
+def report(r) -> str:
+    """Markdown: the ledger table and the margin verdict.
 
     Parameters
     ----------
-    descent : lupex.lander.DescentResult
-    budget : lupex.lander.MassBudget
+    r : lupex.stages.ledger.LedgerResult
+        The stage result.
     """
-    d = descent
-    fig = Figure(figsize=(11, 3.6), layout="constrained")
-    a1, a2, a3 = fig.subplots(1, 3)
-    a1.plot(d.downrange_km, d.alt_km)
-    a1.set(xlabel="downrange (km)", ylabel="altitude (km)", title="Powered descent")
-    a2.plot(d.t_s, d.speed_kms * 1e3, label="speed")
-    a2.set(xlabel="time since ignition (s)", ylabel="speed (m/s)", title="Braking")
-    lines = budget.lines
-    a3.barh([x.name for x in lines][::-1], [x.dv_kms * 1e3 for x in lines][::-1], color="tab:purple")
-    a3.set(xlabel="Δv (m/s)", title=f"Δv budget, total {budget.total_dv_kms * 1e3:.0f} m/s")
-    for ax in (a1, a2, a3):
-        ax.grid(alpha=0.3)
+    g = r.ledger
+    rows = ["| line | Δv (m/s) | mass (kg) | lander mass after (kg) |", "|---|---|---|---|"]
+    for x in g.lines:
+        dv = f"{x.dv_kms * 1e3:.1f}" if np.isfinite(x.dv_kms) else ""
+        after = f"{x.mass_after_kg:.1f}" if np.isfinite(x.mass_after_kg) else ""
+        rows.append(f"| {x.name} | {dv} | {x.mass_kg:.1f} | {after} |")
+    rows.append(f"| **total = launch mass** | **{g.total_dv_kms * 1e3:.0f}** | **{g.total_kg:.1f}** | |")
+    verdict = "enough" if g.margin_kg >= 0 else "**NOT enough**"
+    return "\n".join(rows + [
+        "",
+        (f"Propellant loaded {g.propellant_loaded_kg:.0f} kg, burned {g.propellant_used_kg:.0f} kg, residuals "
+         f"{g.line('residual').mass_kg:.0f} kg, dispersion reserve {g.line('reserve').mass_kg:.0f} kg: "
+         f"{verdict} (margin {g.margin_kg:+.0f} kg)."),
+        "", "Assumptions: " + " ".join(r.assumptions)])
+
+
+def plot_dv_waterfall(ledger) -> Figure:
+    """Delta-v waterfall: each burn's dv stacked from separation to touchdown, with the
+    propellant it cost.
+
+    Parameters
+    ----------
+    ledger : lupex.lander.ledger.MassLedger
+        The ledger.
+    """
+    burns = ledger.burns
+    dv = np.array([b.dv_kms * 1e3 for b in burns])
+    start = np.concatenate([[0.0], np.cumsum(dv)[:-1]])
+    fig = Figure(figsize=(10, 4.8), layout="constrained")
+    ax = fig.add_subplot()
+    names = [b.name for b in burns] + ["total"]
+    ax.bar(range(len(burns)), dv, bottom=start, color="tab:purple")
+    ax.bar(len(burns), dv.sum(), color="tab:grey")
+    for i, b in enumerate(burns):
+        ax.text(i, start[i] + dv[i], f"{dv[i]:.0f} m/s\n{b.mass_kg:.0f} kg", ha="center", va="bottom", fontsize=7)
+    ax.text(len(burns), dv.sum(), f"{dv.sum():.0f} m/s", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
+    ax.set_ylim(0.0, 1.15 * max(dv.sum(), 1.0))  # room for the labels
+    ax.set(ylabel="cumulative Δv (m/s)",
+           title=f"Δv waterfall; propellant margin {ledger.margin_kg:+.0f} kg after residuals and reserve")
+    ax.grid(alpha=0.3, axis="y")
     return fig
+
+
+def figures(r) -> dict:
+    """The ledger's figures, by file stem.
+
+    Parameters
+    ----------
+    r : lupex.stages.ledger.LedgerResult
+        The stage result.
+    """
+    return {"dv_waterfall": plot_dv_waterfall(r.ledger)}

@@ -1,27 +1,88 @@
-"""Summary, Markdown and figure of the lander's budget (lupex.report.lander)."""
+"""Summaries, Markdown and figures of the sites, lunar-orbit, landing and ledger stages
+(lupex.report.sites, lunar_orbit, landing, lander)."""
 
 import json
 from types import SimpleNamespace
 
-from lupex.lander import mass_budget, powered_descent
-from lupex.orbits.lunar_orbit import plan_lunar_orbit
-from lupex.report.lander import budget_figures, budget_report, budget_summary
+import numpy as np
+import pytest
+
+from lupex import ephemeris as eph
+from lupex.constants import R_MOON_KM
+from lupex.lander import guided as G
+from lupex.lander.ledger import mass_ledger
+from lupex.lander.orbit_standin import fly_lunar_orbit_phase_standin
+from lupex.lander.touchdown_sky import touchdown_sky
+from lupex.report import lander, landing, lunar_orbit
 from lupex.report.quantity import UNITS, units_used
+from lupex.surface.dem import Dem
+from lupex.surface.projection import latlon_to_xy
+
+JD = 2462031.5
+LAT, LON, HGT = -88.70486, 291.66596, 1769.6
 
 
-def test_budget_summary_report_and_figures(tmp_path):
-    descent = powered_descent(4300.0, 13000.0, 315.0, orbit_alt_km=100.0)
-    budget = mass_budget(6000.0, [("LOI", 0.8), ("powered descent", descent.dv_kms)], 315.0,
-                         3700.0)
-    plan = plan_lunar_orbit(perilune_alt_km=descent.ignition_alt_km, n_samples=50)
-    r = SimpleNamespace(v_inf_kms=0.8, plan=plan, descent=descent, budget=budget,
-                        assumptions=("assumed",))
-    s = budget_summary(r)
+@pytest.fixture(scope="module")
+def stages():
+    m = eph.icrf_to_moon_me(JD)
+    phase = fly_lunar_orbit_phase_standin(JD, m.T @ np.array([R_MOON_KM + 100.0, 0, 0]),
+                                          m.T @ np.array([0.0, 0, -2.3]), 5890.0, 13000.0, 315.0, LAT, LON, 30.0,
+                                          14.5, JD + 5.0)
+    design = G.DescentDesign(high_gate_alt_km=3.0, high_gate_uprange_km=3.0, approach_s=70.0, hover_alt_m=100.0,
+                             hover_s=20.0, terminal_s=35.0, step_s=0.5)
+    p = phase.pdi
+    d = G.fly_guided_descent(p.r_me_km, p.v_me_kms, phase.burns[-1].mass_after_kg, 13000.0, 315.0, LAT, LON, HGT,
+                             design)
+    tcm = SimpleNamespace(name="TCM allowance", start_jd_tdb=JD - 2, end_jd_tdb=JD - 2, dv_kms=0.03,
+                          duration_s=13.0, mass_before_kg=5950.0, mass_after_kg=5890.0)
+    lo = SimpleNamespace(tcm=tcm, phase=phase, site_name="rim",
+                         nominal=G.NominalRange(14.5, 440.0, 480.0), pdi_mass_kg=phase.burns[-1].mass_after_kg)
+    x, y = latlon_to_xy(np.radians(LAT), np.radians(LON))
+    dem = Dem(np.full((40, 40), HGT), float(x) - 10.0, float(y) + 10.0, 0.5)
+    terrain = SimpleNamespace(terrain=SimpleNamespace(dem=dem), sites=(("rim", LAT, LON),))
+    jd_td = p.epoch_jd_tdb + d.t_touchdown_s[0] / 86400.0
+    sky = touchdown_sky(LAT, LON, HGT + 2.0, np.zeros(360), jd_td)
+    ld = SimpleNamespace(descent=d, design=design, site_name="rim", site_lat_deg=LAT, site_lon_deg=LON,
+                         site_height_m=HGT, pdi_jd_tdb=p.epoch_jd_tdb, touchdown_jd_tdb=jd_td, sky=sky,
+                         dem_height_at_touchdown_m=HGT, min_clearance_m=150.0, terrain=terrain, orbit=lo,
+                         on_target=bool(d.miss_m[0] < 100.0))
+    burns = [(tcm.name, 0.03, 5950.0, 5890.0)] + [(b.name, b.dv_kms, b.mass_before_kg, b.mass_after_kg)
+                                                  for b in phase.burns]
+    pm = d.phase_mass_kg[:, 0]
+    dv = d.phase_dv_kms()
+    burns += [(k, float(dv[k][0]), float(pm[i]), float(pm[i + 1])) for i, k in enumerate(G.PHASES)]
+    led = SimpleNamespace(ledger=mass_ledger(6000.0, 1900.0, 350.0, 3700.0, burns, 315.0, 0.02, 0.05),
+                          assumptions=("assumed",))
+    return lo, ld, led
+
+
+def _json_units(s):
     assert json.loads(json.dumps(s)) == s
     assert units_used(s) <= UNITS.keys()
-    assert s["feasible"] is (budget.propellant_margin_kg >= 0)
-    assert [b["name"] for b in s["burns"]] == ["LOI", "powered descent"]
-    assert "powered descent" in budget_report(r)
-    figs = budget_figures(r)
-    assert set(figs) == {"descent_and_dv_budget", "lunar_orbit"}
-    figs["descent_and_dv_budget"].savefig(tmp_path / "d.png")
+
+
+def test_landing_summary_report_and_figures(stages, tmp_path):
+    _, ld, _ = stages
+    s = landing.summary(ld)
+    _json_units(s)
+    assert s["miss_distance"]["value"] < 100.0 and s["within_100_m"] is True
+    assert s["touchdown_height"] == {"value": HGT, "unit": "m"}
+    assert "Touchdown" in landing.report(ld)
+    figs = landing.figures(ld)
+    assert set(figs) == {"landing_map", "landing_approach_map", "descent_profile"}
+    for k, f in figs.items():
+        f.savefig(tmp_path / f"{k}.png")
+
+
+def test_lunar_orbit_and_ledger_presentation(stages, tmp_path):
+    lo, _, led = stages
+    s = lunar_orbit.summary(lo)
+    _json_units(s)
+    assert [b["name"] for b in s["burns"]] == ["TCM allowance", "LOI", "DOI"]
+    assert "uprange" in lunar_orbit.report(lo)
+    s = lander.summary(led)
+    _json_units(s)
+    assert s["ledger_total"]["value"] == pytest.approx(6000.0)
+    assert s["feasible"] is (led.ledger.margin_kg >= 0)
+    assert "total = launch mass" in lander.report(led)
+    lander.figures(led)["dv_waterfall"].savefig(tmp_path / "w.png")

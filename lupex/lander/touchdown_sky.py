@@ -1,0 +1,62 @@
+"""The Sun and the Earth seen from the landing site at touchdown, against the site's own
+terrain horizon (the check that the lander lands in sunlight and in view of the Earth)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lupex.surface.horizon import horizon_series, mask_rows
+from lupex.surface.site_series import body_sky_geometry
+from lupex.surface.tracks import body_track
+
+__all__ = ["TouchdownSky", "touchdown_sky"]
+
+
+@dataclass(frozen=True)
+class TouchdownSky:
+    """Elevation of the Sun's and the Earth's centres [deg] over the flat horizon and over the
+    terrain horizon in their azimuth, and whether each is above the terrain."""
+
+    sun_elevation_deg: float
+    sun_horizon_deg: float
+    earth_elevation_deg: float
+    earth_horizon_deg: float
+
+    @property
+    def sun_above_terrain(self) -> bool:
+        """Sun centre above the terrain horizon."""
+        return self.sun_elevation_deg > self.sun_horizon_deg
+
+    @property
+    def earth_above_terrain(self) -> bool:
+        """Earth centre above the terrain horizon."""
+        return self.earth_elevation_deg > self.earth_horizon_deg
+
+
+def touchdown_sky(lat_deg: float, lon_deg: float, height_m: float, horizon_rad, jd_tdb: float) -> TouchdownSky:
+    """Sun and Earth against the site's terrain horizon at one instant.
+
+    Parameters
+    ----------
+    lat_deg, lon_deg : float
+        Site latitude and east longitude [deg].
+    height_m : float
+        Eye height above the 1737.4 km sphere [m].
+    horizon_rad : array_like, shape (A,)
+        The site's horizon mask [rad] in grid azimuth.
+    jd_tdb : float
+        Epoch, TDB Julian date.
+
+    Returns
+    -------
+    TouchdownSky
+    """
+    hor = mask_rows(np.asarray(horizon_rad, dtype=float)[None, :], 1)
+    lat, lon = np.radians([lat_deg]), np.radians([lon_deg])
+    out = []
+    for body in ("sun", "earth"):
+        el, _, az = body_sky_geometry(lat, lon, body_track(body, np.array([float(jd_tdb)])), height_m)
+        out += [float(np.degrees(el[0, 0])), float(np.degrees(horizon_series(hor, az)[0, 0]))]
+    return TouchdownSky(*out)
