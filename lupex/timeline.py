@@ -19,9 +19,9 @@ from lupex.timescale import jd_tdb, tdb_grid, utc_iso, utc_of_jd_tdb
 __all__ = ["PARKING_COAST_S", "Event", "Timeline", "mission_timeline"]
 
 SECONDS_PER_DAY = 86_400.0
-#: Lift-off to TLI [s]: ascent plus a parking-orbit coast, the order of an H3 escape
-#: profile (an assumption, not a measurement: JAXA has not published the LUPEX ascent
-#: timeline, and the launch -> TLI handover is not solved yet).
+#: Lift-off to TLI [s] assumed by the launch-window search, before any transfer is solved
+#: (the order of an H3 escape profile). The flown timeline uses the transfer's solved coast
+#: (``TransferResult.coast_s``: ascent plus parking-orbit coast of the launch -> TLI handover).
 PARKING_COAST_S = 30.0 * 60.0
 
 

@@ -54,6 +54,10 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     # and the sky and surface stages' windows are the timeline's
     ev = {k: v["jd_tdb"]["value"] for k, v in st["timeline"]["events"].items()}
     assert ev["tli"] == pytest.approx(st["transfer"]["tli_epoch_jd_tdb"]["value"], abs=1e-8)
+    # lift-off is the transfer's solved one (launch -> TLI handover), not an assumed coast
+    assert ev["lift_off"] == pytest.approx(st["transfer"]["lift_off_jd_tdb"]["value"], abs=1e-8)
+    assert (ev["tli"] - ev["lift_off"]) * 86400.0 == pytest.approx(
+        st["transfer"]["lift_off_to_tli"]["value"], abs=1e-3)  # 1e-8 d of float64 JD ~ 1 ms
     assert ev["loi"] - ev["tli"] == pytest.approx(st["transfer"]["time_of_flight"]["value"], abs=1e-8)
     assert ev["surface_start"] == ev["touchdown"]
     assert ev["loi"] < ev["doi"] < ev["pdi"] < ev["touchdown"]

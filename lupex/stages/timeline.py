@@ -30,7 +30,7 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> Timeline:
     events = [(name, jd) for name, jd in lo.phase.events]
     events += [(f"{b.name.lower().replace(' ', '_')}_end", b.end_jd_tdb) for b in lo.phase.burns]
     tl = mission_timeline(tr.epoch_tli_jd_tdb, tr.tof_s, scenario.lunar_orbit.days_to_touchdown,
-                          scenario.surface.duration_days, orbit_events=events,
+                          scenario.surface.duration_days, coast_s=tr.coast_s, orbit_events=events,
                           touchdown_jd_tdb=ld.touchdown_jd_tdb)
     progress(1, 1)
     return tl
