@@ -121,3 +121,9 @@ def test_sweep_cli_writes_a_table_that_matches_single_runs(tmp_path):
     assert float(rows[1]["stages.transfer.c3 [km^2/s^2]"]) == s["stages"]["transfer"]["c3"]["value"]
     # a second sweep into the same folder needs --force, and --force replaces it
     assert cli.main(["sweep", str(p), "--out", str(out), "--quiet"]) != 0
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "configs" / "sweeps").glob("*.yaml")))
+def test_shipped_sweep_specs_are_valid(path):
+    spec = load_spec(path)
+    assert spec.cases and spec.metrics
