@@ -36,6 +36,18 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--only", nargs="+", metavar="STAGE", help="run only these stages")
     r.add_argument("--quiet", action="store_true", help="no progress display")
     r.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    w = sub.add_parser("sweep", help="run a scenario over a grid or list of field values",
+                       description="Run one base scenario over a grid and/or list of scenario "
+                       "field values (a sweep spec, see configs/README.md) and write one table "
+                       "(sweep.csv), summary.json, report.md and trade plots.")
+    w.add_argument("spec", type=Path, help="sweep spec YAML file")
+    w.add_argument("--out", type=Path, default=None,
+                   help="sweep folder (default: results/<spec file name>)")
+    w.add_argument("--force", action="store_true", help="replace an existing results folder")
+    w.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="cases run in N worker processes (default 1)")
+    w.add_argument("--quiet", action="store_true", help="no progress display")
+    w.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
     return p
 
 
@@ -107,6 +119,64 @@ def _run(args) -> int:
     return 0
 
 
+def _process_map(workers: int):
+    """``map_cases`` running cases in ``workers`` processes, results in order."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def map_cases(fn, arg_list, progress):
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(fn, *a) for a in arg_list]
+            out = []
+            for k, f in enumerate(futures, 1):
+                out.append(f.result())
+                progress(k, len(arg_list))
+        return out
+
+    return map_cases
+
+
+def _sweep(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import results
+    from .report import sweep as R
+    from .sweep import SweepError, load_spec, run_sweep
+
+    if args.workers < 1:
+        print(f"error: --workers must be at least 1, got {args.workers}", file=sys.stderr)
+        return 2
+    try:
+        spec = load_spec(args.spec)
+    except SweepError as exc:
+        print(f"{exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        for line in exc.problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    out = args.out or Path("results") / args.spec.stem
+    results.check_destination(out, args.force)
+    console = Console(stderr=True, quiet=args.quiet)
+    if not args.quiet:
+        print(f"{args.spec}: valid ({len(spec.cases)} cases of {spec.scenario_path.name})")
+    columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with results.DestinationLock(out), Progress(*columns, console=console,
+                                                disable=args.quiet) as bar:
+        task = bar.add_task("sweep", total=len(spec.cases))
+        rows = run_sweep(spec, _process_map(args.workers) if args.workers > 1 else None,
+                         lambda done, total: bar.update(task, completed=done))
+        bar.stop()
+        summary = R.sweep_summary(rows, spec.parameters, spec.metrics, str(args.spec),
+                                  str(spec.scenario_path))
+        written = results.write_sweep(
+            out, args.spec.read_text(encoding="utf-8"), spec.base_text, summary,
+            R.table_csv(rows, spec.parameters, spec.metrics), R.sweep_report(summary),
+            R.trade_figures(rows, spec.parameters, spec.metrics), force=args.force)
+    if not args.quiet:
+        print(f"results: {written}/ (sweep.csv, summary.json, report.md, plots/); "
+              f"{summary['failed']} of {summary['cases']} cases failed")
+    return 0
+
+
 class Terminated(BaseException):
     """SIGTERM arrived: unwind like an interrupt so temporary files and locks are removed."""
 
@@ -125,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     # offset (the only defensible choice) and warns "dubious year"; say nothing of it.
     warnings.filterwarnings("ignore", message=r".*dubious year", category=ErfaWarning)
     try:
-        return _validate(args) if args.command == "validate" else _run(args)
+        return {"validate": _validate, "run": _run, "sweep": _sweep}[args.command](args)
     except KeyboardInterrupt:
         print("interrupted: no results folder was written", file=sys.stderr)
         return 130

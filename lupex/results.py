@@ -37,7 +37,8 @@ class ResultsExistError(FileExistsError):
 
 
 #: What a run writes at the top of its folder: a folder holding anything else is not ours.
-RESULT_ENTRIES = frozenset({"summary.json", "report.md", "scenario.yaml", "plots"})
+RESULT_ENTRIES = frozenset({"summary.json", "report.md", "scenario.yaml", "plots",
+                            "sweep.csv", "spec.yaml"})
 
 
 def is_results_folder(path: Path) -> bool:
@@ -299,6 +300,66 @@ def write(out_dir: str | Path, scenario: Scenario, text: str, source: str, stage
             if not force:
                 raise ResultsExistError(f"--out {out_dir}: folder appeared while this run was "
                                         "writing (use --force to replace it)")
+            check_destination(out_dir, force)
+            old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+            out_dir.rename(old)
+            tmp.rename(out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def write_sweep(out_dir: str | Path, spec_text: str, scenario_text: str, summary: Mapping,
+                table_csv: str, report_md: str, figures: Mapping, dpi: int = 120,
+                force: bool = False) -> Path:
+    """Write a sweep's folder atomically (like :func:`write`); return its path.
+
+    Layout: ``summary.json`` (version, the spec, every case's row), ``sweep.csv``,
+    ``report.md``, ``spec.yaml`` and ``scenario.yaml`` (the exact texts), ``plots/``.
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+        The sweep's folder.
+    spec_text, scenario_text : str
+        The sweep spec's and the base scenario's exact texts.
+    summary : mapping
+        :func:`lupex.report.sweep.sweep_summary`'s mapping.
+    table_csv, report_md : str
+        The case table and the report.
+    figures : mapping of str to matplotlib.figure.Figure
+        Trade plots by name.
+    dpi : int
+        Plot resolution.
+    force : bool
+        Replace an existing lupex results folder.
+    """
+    out_dir = Path(out_dir)
+    check_destination(out_dir, force)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.parent / f".{out_dir.name}.partial-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        (tmp / "plots").mkdir(parents=True)
+        names = []
+        for name, fig in figures.items():
+            fig.savefig(tmp / "plots" / f"{name}.png", dpi=dpi)
+            names.append(name)
+        full = {"lupex_version": __version__,
+                "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                **summary, "plots": [f"plots/{n}.png" for n in names]}
+        (tmp / "summary.json").write_text(
+            json.dumps(_strict(full), indent=2, default=_jsonable, allow_nan=False) + "\n")
+        (tmp / "sweep.csv").write_text(table_csv)
+        (tmp / "report.md").write_text(report_md + "".join(f"\n![{n}](plots/{n}.png)\n"
+                                                           for n in names))
+        (tmp / "spec.yaml").write_text(spec_text)
+        (tmp / "scenario.yaml").write_text(scenario_text)
+        if out_dir.exists():
             check_destination(out_dir, force)
             old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
             out_dir.rename(old)

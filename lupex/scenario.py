@@ -294,6 +294,28 @@ class Output(_Model):
     dpi: Annotated[int, Field(ge=50, le=400)] = 120
 
 
+class MonteCarlo(_Model):
+    """Monte Carlo dispersions of the landing (issue 14): each field a one-sigma value."""
+
+    samples: Annotated[int, Field(ge=0, le=100_000)] = Field(
+        0, description="dispersed samples (0: no Monte Carlo)")
+    seed: int = Field(2028, ge=0, le=2**32 - 1)
+    launch_performance_rel: Range(0, 0.2) = Field(
+        0.01, description="launcher capability, relative one sigma")
+    injection_velocity_ms: Range(0, 100, "m/s") = Field(
+        2.0, description="TLI (launcher) velocity error per axis, removed by the first TCM")
+    loi_magnitude_rel: Range(0, 0.2) = Field(0.005, description="LOI burn magnitude error")
+    loi_pointing_deg: Range(0, 10, "deg") = Field(0.5, description="LOI pointing error per axis")
+    pdi_position_m: Range(0, 10_000, "m") = Field(
+        200.0, description="orbit knowledge at powered-descent start, position per axis")
+    pdi_velocity_ms: Range(0, 20, "m/s") = Field(
+        0.3, description="orbit knowledge at powered-descent start, velocity per axis")
+    thrust_rel: Range(0, 0.2) = Field(0.02, description="descent engine thrust")
+    isp_rel: Range(0, 0.1) = Field(0.005, description="descent engine Isp")
+    trn_m: Range(0, 5000, "m") = Field(
+        30.0, description="terrain-relative navigation error per horizontal axis at touchdown")
+
+
 class Scenario(_Model):
     mission: Mission
     launch: Launch
@@ -306,6 +328,7 @@ class Scenario(_Model):
     ranking: Ranking = Ranking()
     landing: Landing = Landing()
     output: Output = Output()
+    monte_carlo: MonteCarlo = MonteCarlo()
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -344,7 +367,10 @@ class Scenario(_Model):
 
     def seeds(self) -> dict[str, int]:
         """Every random seed the run uses, recorded in summary.json for reproduction."""
-        return {"terrain.seed": self.terrain.seed}
+        seeds = {"terrain.seed": self.terrain.seed}
+        if self.monte_carlo.samples:
+            seeds["monte_carlo.seed"] = self.monte_carlo.seed
+        return seeds
 
 
 def _offset_km(site: Site, terrain: Terrain) -> tuple[float, float]:
