@@ -58,9 +58,10 @@ DEFAULT_METRICS = (
     "stages.transfer.loi_delta_v",
     "stages.launch.margin.margin",
     "stages.launch.margin.margin_after_model_bias",
-    "stages.budget.propellant_margin",
+    "stages.ledger.propellant_margin",
+    "stages.ledger.landed_mass",
+    "stages.landing.landing_site",
     "stages.landing.miss_distance",
-    "stages.sites.landing_site",
 )
 
 _INDEX = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[(\d+)\]$")

@@ -348,10 +348,10 @@ def fly_guided_descent(r0_me_km, v0_me_kms, mass0_kg, thrust_n: float, isp_s: fl
         PDI velocity relative to the rotating Moon, MOON_ME [km/s].
     mass0_kg : float or array_like (N,)
         Mass at PDI [kg].
-    thrust_n : float
-        Rated thrust [N].
-    isp_s : float
-        Specific impulse [s].
+    thrust_n : float or array_like (N,)
+        Rated thrust [N] (one per batch member for dispersions).
+    isp_s : float or array_like (N,)
+        Specific impulse [s] (one per batch member for dispersions).
     site_lat_deg, site_lon_deg : float
         Landing site latitude and east longitude [deg].
     site_height_m : float
@@ -378,7 +378,11 @@ def fly_guided_descent(r0_me_km, v0_me_kms, mass0_kg, thrust_n: float, isp_s: fl
         raise ValueError(f"r0_me_km, v0_me_kms: must be (3,) or (N, 3) alike, got {r0.shape}, {v0.shape}")
     n = r0.shape[0]
     m0 = np.broadcast_to(np.asarray(mass0_kg, dtype=float), (n,)).copy()
-    if not (np.all(m0 > 0) and thrust_n > 0 and isp_s > 0):
+    thrust_n = np.asarray(thrust_n, dtype=float)
+    isp_s = np.asarray(isp_s, dtype=float)
+    if thrust_n.ndim > 1 or isp_s.ndim > 1 or thrust_n.size not in (1, n) or isp_s.size not in (1, n):
+        raise ValueError(f"thrust_n, isp_s: must be scalars or shape ({n},) like the batch")
+    if not (np.all(m0 > 0) and np.all(thrust_n > 0) and np.all(isp_s > 0)):
         raise ValueError("mass0_kg, thrust_n, isp_s: must be > 0")
     if not -2000.0 < site_height_m < 12000.0 + 1e4:
         raise ValueError(f"site_height_m: must be a lunar terrain height in m, got {site_height_m}")
@@ -521,4 +525,4 @@ def fly_guided_descent(r0_me_km, v0_me_kms, mass0_kg, thrust_n: float, isp_s: fl
         phase_end_s={p: phase_end[i] for i, p in enumerate(PHASES)}, phase_mass_kg=phase_mass, landed=landed, t_touchdown_s=t_td,
         r_touchdown_km=r_td, v_touchdown_kms=v_td_out, mass_touchdown_kg=m_td, lat_deg=lat,
         lon_deg=lon, miss_m=miss, vertical_ms=v_vert * 1e3, horizontal_ms=v_hor * 1e3,
-        site_km=np.asarray(site[0]), isp_s=float(isp_s))
+        site_km=np.asarray(site[0]), isp_s=float(isp_s) if isp_s.ndim == 0 else isp_s)
