@@ -37,10 +37,11 @@ class Ephemeris:
         Origin of the frame (``EARTH``, ``MOON``).
     ref_frame : str
         Axes (``ICRF``, ``ITRF``, ``MOON_ME``...), written as ``REF_FRAME``.
-    jd_tdb : numpy.ndarray, shape (n,)
-        Epochs (TDB Julian dates), increasing.
-    r_km, v_kms : numpy.ndarray, shape (n, 3)
-        Positions [km] and velocities [km/s] relative to ``center_name`` in ``ref_frame``.
+    jd_tdb : numpy.ndarray, shape (n,), or astropy.time.Time
+        Epochs (TDB Julian dates, or a ``Time`` in any scale), increasing.
+    r_km, v_kms : numpy.ndarray or astropy.units.Quantity, shape (n, 3)
+        Positions [km] and velocities [km/s] relative to ``center_name`` in ``ref_frame``
+        (quantities are converted, e.g. metres to km).
     comments : tuple of str
         ``COMMENT`` lines (what the arc is, its model).
     """
@@ -55,9 +56,15 @@ class Ephemeris:
     comments: tuple[str, ...] = field(default=())
 
     def __post_init__(self):
-        jd = np.asarray(self.jd_tdb, dtype=float).ravel()
-        r = np.asarray(self.r_km, dtype=float).reshape(-1, 3)
-        v = np.asarray(self.v_kms, dtype=float).reshape(-1, 3)
+        from ..timescale import jd_tdb as to_jd_tdb
+        from ..units import as_value
+
+        # astropy at the boundary: epochs may be a Time (any scale), states Quantities
+        jd = self.jd_tdb
+        jd = np.asarray(to_jd_tdb(jd) if hasattr(jd, "scale") and hasattr(jd, "jd") else jd,
+                        dtype=float).ravel()
+        r = as_value("r_km", self.r_km).reshape(-1, 3)
+        v = as_value("v_kms", self.v_kms).reshape(-1, 3)
         if not (jd.size == r.shape[0] == v.shape[0]) or jd.size < 2:
             raise ValueError(f"ephemeris {self.object_name}: needs n >= 2 epochs with (n, 3) "
                              f"r and v; got {jd.size}, {r.shape}, {v.shape}")

@@ -269,6 +269,22 @@ def test_oem_round_trip_values_and_epochs(tmp_path):
     assert np.max(np.abs(got - jd)) * 86400.0 < 5e-6
 
 
+def test_ephemeris_takes_astropy_time_and_quantities():
+    import astropy.units as u
+    from astropy.time import Time
+
+    from lupex.units import UnitError
+
+    jd, r, v = _circular(4)
+    plain = oem.Ephemeris("S", "S", "EARTH", "ICRF", jd, r, v)
+    t = Time(jd, format="jd", scale="tdb").utc  # another scale: converted back to TDB
+    eph = oem.Ephemeris("S", "S", "EARTH", "ICRF", t, r * 1000.0 * u.m, v * u.km / u.s)
+    np.testing.assert_allclose(eph.jd_tdb, plain.jd_tdb, rtol=0, atol=1e-9)  # 86 us
+    np.testing.assert_allclose(eph.r_km, r, rtol=1e-15)
+    with pytest.raises(UnitError, match="r_km"):
+        oem.Ephemeris("S", "S", "EARTH", "ICRF", jd, r * u.s, v)
+
+
 def test_oem_drops_repeated_epochs_and_refuses_bad_input():
     jd, r, v = _circular(5)
     jd2 = np.concatenate([jd[:3], jd[2:]])
