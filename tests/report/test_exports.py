@@ -385,3 +385,18 @@ def test_only_terrain_exports_what_exists(tmp_path, monkeypatch):
     assert sorted(p.name for p in (out / "tables").iterdir()) == ["horizons.nc"]
     assert sorted(p.name for p in (out / "trajectories").iterdir()) == ["moon.czml"]
     assert (out / "report.html").exists()
+
+
+def test_interactive_3d_view_needs_only_plotly():
+    from lupex.report import html
+
+    jd, r, v = _circular(20)
+    arcs = {"x": oem.Ephemeris("S", "S", "EARTH", "ICRF", jd, r, v)}
+    frag = html.trajectory_3d(arcs)
+    try:
+        import plotly  # noqa: F401
+    except ImportError:
+        assert frag == ""  # without the `interactive` extra the report simply has no 3D view
+        return
+    assert "plotly" in frag.lower() and "scatter3d" in frag
+    assert html.trajectory_3d({"m": oem.Ephemeris("S", "S", "MOON", "MOON_ME", jd, r, v)}) == ""
