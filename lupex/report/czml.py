@@ -83,6 +83,35 @@ def trajectories_czml(ephs: Mapping[str, Ephemeris], name: str = "lupex mission"
     return _document(name, packets, span, {"centralBody": "EARTH"})
 
 
+def moon_fixed(eph: Ephemeris) -> Ephemeris:
+    """A Moon-centred arc in Moon-fixed MOON_ME axes (positions rotated from ICRF with the
+    DE421 libration, :func:`lupex.ephemeris.icrf_to_moon_me`); an arc already in MOON_ME
+    is returned as is. Velocities are rotated too but stay inertial (no w x r term): CZML
+    uses the positions only.
+
+    Parameters
+    ----------
+    eph : Ephemeris
+        A Moon-centred arc in ``ICRF`` or ``MOON_ME`` axes.
+
+    Raises
+    ------
+    ValueError
+        For any other centre or frame.
+    """
+    from dataclasses import replace
+
+    from ..ephemeris import icrf_to_moon_me, rotate
+
+    if eph.center_name != "MOON" or eph.ref_frame not in ("ICRF", "MOON_ME"):
+        raise ValueError(f"moon_fixed: needs a MOON-centred ICRF or MOON_ME arc, got "
+                         f"{eph.center_name} {eph.ref_frame}")
+    if eph.ref_frame == "MOON_ME":
+        return eph
+    m = icrf_to_moon_me(eph.jd_tdb)
+    return replace(eph, ref_frame="MOON_ME", r_km=rotate(m, eph.r_km), v_kms=rotate(m, eph.v_kms))
+
+
 def moon_czml(ephs: Mapping[str, Ephemeris], sites: Sequence[tuple[str, float, float]] = (),
               name: str = "lupex at the Moon") -> str:
     """A CZML document with the Moon as central body: sites and Moon-fixed arcs.
@@ -90,7 +119,8 @@ def moon_czml(ephs: Mapping[str, Ephemeris], sites: Sequence[tuple[str, float, f
     Parameters
     ----------
     ephs : mapping of str to Ephemeris
-        Moon-centred arcs in Moon-fixed axes (MOON_ME), written in ``FIXED``.
+        Moon-centred arcs (ICRF arcs are turned into MOON_ME by :func:`moon_fixed`),
+        written in ``FIXED``.
     sites : sequence of (str, float, float)
         Landing sites: name, latitude [deg], east longitude [deg].
     name : str
@@ -107,7 +137,7 @@ def moon_czml(ephs: Mapping[str, Ephemeris], sites: Sequence[tuple[str, float, f
                      point=Point(color=Color(rgba=[255, 255, 255, 255]), pixelSize=8),
                      label=Label(text=str(sname)))
         packets.append(json.loads(pkt.to_json()))
-    packets += [_arc_packet(k, e, _COLORS[i % len(_COLORS)], "FIXED")
+    packets += [_arc_packet(k, moon_fixed(e), _COLORS[i % len(_COLORS)], "FIXED")
                 for i, (k, e) in enumerate(ephs.items())]
     span = None
     if ephs:

@@ -400,3 +400,22 @@ def test_interactive_3d_view_needs_only_plotly():
         return
     assert "plotly" in frag.lower() and "scatter3d" in frag
     assert html.trajectory_3d({"m": oem.Ephemeris("S", "S", "MOON", "MOON_ME", jd, r, v)}) == ""
+
+
+def test_moon_arcs_go_to_cesium_in_moon_fixed_axes():
+    # a Moon-centred ICRF arc: the CZML holds it rotated into MOON_ME (same radius; the
+    # rotation is lupex.ephemeris's, checked against SPICE in tests/test_ephemeris.py)
+    from lupex.ephemeris import icrf_to_moon_me
+    from lupex.report import czml
+
+    jd, r, v = _circular(12)
+    eph = oem.Ephemeris("LO", "LO", "MOON", "ICRF", jd, r * 0.27, v * 0.5)
+    doc = json.loads(czml.moon_czml({"lunar_orbit": eph}, [("S", -89.5, 210.0)]))
+    pk = {p["id"]: p for p in doc}
+    assert pk["lunar_orbit"]["position"]["referenceFrame"] == "FIXED"
+    xyz = np.asarray(pk["lunar_orbit"]["position"]["cartesian"]).reshape(-1, 4)[:, 1:] / 1000.0
+    expect = np.einsum("nij,nj->ni", icrf_to_moon_me(eph.jd_tdb), eph.r_km)
+    np.testing.assert_allclose(xyz, expect, rtol=1e-12)
+    np.testing.assert_allclose(np.linalg.norm(xyz, axis=1), np.linalg.norm(eph.r_km, axis=1))
+    with pytest.raises(ValueError, match="MOON-centred"):
+        czml.moon_fixed(oem.Ephemeris("E", "E", "EARTH", "ICRF", jd, r, v))
