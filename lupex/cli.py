@@ -209,10 +209,17 @@ def _run(args) -> int:
                 raise UsageError(str(exc)) from None
             started: dict[str, float] = {}
 
+            def log_finished(now):
+                if started:  # the previous stage ended when this one starts
+                    last = next(reversed(started))
+                    log.info("stage %s took %.1f s", last, now - started[last])
+
             def progress_for(stage):
                 task = bar.add_task(stage.title[:28], total=1.0)
+                now = time.perf_counter()
+                log_finished(now)
                 log.info("stage %s: %s", stage.name, stage.title)
-                started[stage.name] = time.perf_counter()
+                started[stage.name] = now
 
                 def update(done, total):
                     bar.update(task, completed=done / total if total else 1.0)
@@ -223,11 +230,7 @@ def _run(args) -> int:
             with context.use(context.RunContext(workers=args.workers)):
                 outputs = pipeline.run(scenario, progress_for, only=args.only)
             bar.stop()
-            t_end = time.perf_counter()
-            names = [s.name for s in stages if s.name in started]
-            for a, b in zip(names, names[1:] + [None]):
-                dt = (started[b] if b else t_end) - started[a]
-                log.info("stage %s took %.1f s", a, dt)
+            log_finished(time.perf_counter())
             log.info("writing %s", out)
             try:
                 written = results.write(out, scenario, text, str(args.scenario), stages,
