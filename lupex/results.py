@@ -10,8 +10,14 @@ no user file is ever deleted. Layout::
 
     summary.json   machine-readable: version, scenario hash, seeds, every figure with its unit
     report.md      the human report, linking the plots
+    report.html    the same, self-contained (plots embedded), with links to the files below
     scenario.yaml  the exact scenario text that was run
     plots/*.png
+    maps/*.tif             Cloud-Optimised GeoTIFFs, IAU_2015:30135 (lupex.report.geotiff)
+    tables/*.csv, *.nc     time series, event tables, horizons (lupex.report.tables)
+    trajectories/*.oem, *.czml  CCSDS OEM and Cesium CZML (lupex.report.trajectories)
+
+Only the stages that ran give exports (``--only``): a missing stage's files are left out.
 """
 
 from __future__ import annotations
@@ -37,8 +43,11 @@ class ResultsExistError(FileExistsError):
 
 
 #: What a run writes at the top of its folder: a folder holding anything else is not ours.
-RESULT_ENTRIES = frozenset({"summary.json", "report.md", "scenario.yaml", "plots",
-                            "sweep.csv", "spec.yaml"})
+RESULT_ENTRIES = frozenset({"summary.json", "report.md", "report.html", "scenario.yaml", "plots",
+                            "maps", "tables", "trajectories", "sweep.csv", "spec.yaml"})
+
+#: The export folders, in the order the reports list them.
+EXPORT_FOLDERS = ("maps", "tables", "trajectories")
 
 
 def is_results_folder(path: Path) -> bool:
@@ -257,6 +266,46 @@ def build_report(summary: dict, scenario: Scenario, stages: list[Stage], results
     return "\n".join(lines)
 
 
+def write_exports(folder: Path, scenario: Scenario, results: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Write the maps, tables and trajectory files of whichever stages ran into ``folder``;
+    return the file names by sub-folder (empty sub-folders are not created).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The results folder being written.
+    scenario : lupex.scenario.Scenario
+        The validated scenario (the ranking's slope limit makes the hazard map).
+    results : mapping
+        Stage results by name.
+    """
+    from .report import geotiff, tables, trajectories
+
+    sites = getattr(results.get("terrain"), "sites", None) or tuple(
+        (s.name, s.lat_deg, s.lon_deg) for s in scenario.sites)
+    return {
+        "maps": geotiff.write_maps(folder / "maps", results, scenario.ranking.max_slope_deg),
+        "tables": tables.write_tables(folder / "tables", results),
+        "trajectories": trajectories.write_trajectories(folder / "trajectories", results, sites),
+    }
+
+
+def files_section(files: Mapping[str, list[str]]) -> str:
+    """The Markdown list of a run's export files (empty when there are none).
+
+    Parameters
+    ----------
+    files : mapping
+        File names by sub-folder (:func:`write_exports`).
+    """
+    lines = [f"- [{sub}/{n}]({sub}/{n})" for sub in EXPORT_FOLDERS for n in files.get(sub, [])]
+    if not lines:
+        return ""
+    return "\n".join(["## Files of this run", "",
+                      ("Maps (GeoTIFF, IAU_2015:30135), tables (CSV, netCDF) and trajectories "
+                       "(CCSDS OEM, CZML); see README.md \"Outputs\"."), "", *lines, ""])
+
+
 def write(out_dir: str | Path, scenario: Scenario, text: str, source: str, stages: list[Stage],
           results: Mapping[str, Any], force: bool = False) -> Path:
     """Write the results folder atomically; return its path.
@@ -294,7 +343,17 @@ def write(out_dir: str | Path, scenario: Scenario, text: str, source: str, stage
         summary["plots"] = [f"plots/{n}.png" for names in plot_names.values() for n in names]
         (tmp / "summary.json").write_text(
             json.dumps(_strict(summary), indent=2, default=_jsonable, allow_nan=False) + "\n")
-        (tmp / "report.md").write_text(build_report(summary, scenario, stages, results, plot_names))
+        files = write_exports(tmp, scenario, results)
+        report_md = build_report(summary, scenario, stages, results, plot_names)
+        section = files_section(files)
+        if section:
+            report_md = report_md.rstrip("\n") + "\n\n" + section
+        (tmp / "report.md").write_text(report_md)
+        from .report.html import build_html, trajectory_3d
+        from .report.trajectories import ephemerides
+
+        (tmp / "report.html").write_text(build_html(
+            report_md, tmp, {}, scenario.mission.name, trajectory_3d(ephemerides(results))))
         (tmp / "scenario.yaml").write_text(text)
         if out_dir.exists():  # force: swap, then drop the old folder
             if not force:

@@ -1,5 +1,8 @@
 """The results folder under misuse: --force on folders lupex did not write, two runs to one
-folder, stale temporary folders from killed runs, and SIGTERM."""
+folder, stale temporary folders from killed runs, and SIGTERM.
+
+A destination that is taken is a usage error (exit 2, ``cli.EXIT_USAGE``), not a runtime
+failure (3): the user fixes it by choosing another ``--out``."""
 
 import json
 import os
@@ -74,7 +77,7 @@ def test_two_concurrent_runs_one_folder(tmp_path):
              for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     codes = sorted(p.returncode for p in procs)
-    assert codes == [0, 2], outs
+    assert codes == [0, cli.EXIT_USAGE], outs
     loser_err = next(e for p, (_, e) in zip(procs, outs) if p.returncode == 2)
     assert any(s in loser_err for s in ("another lupex run", "folder exists", "appeared"))
     assert results.is_results_folder(out)

@@ -90,10 +90,84 @@ def test_top_level_must_be_mapping(tmp_path):
 
 
 def test_help_for_each_command():
-    for args in (["--help"], ["run", "--help"], ["validate", "--help"]):
-        out = subprocess.run([sys.executable, "-m", "lupex.cli", *args], capture_output=True,
-                             text=True, cwd=REPO, check=False)
-        assert out.returncode == 0 and "usage: lupex" in out.stdout
+    for module in ("lupex", "lupex.cli"):  # python -m lupex and the module itself
+        for args in (["--help"], ["run", "--help"], ["validate", "--help"], ["schema", "--help"]):
+            out = subprocess.run([sys.executable, "-m", module, *args], capture_output=True,
+                                 text=True, cwd=REPO, check=False)
+            assert out.returncode == 0 and "usage: lupex" in out.stdout
+
+
+def test_help_documents_every_exit_code():
+    out = subprocess.run([sys.executable, "-m", "lupex", "--help"], capture_output=True,
+                         text=True, cwd=REPO, check=False).stdout
+    text = " ".join(out.split())
+    for code, meaning in cli.EXIT_CODES.items():
+        assert f"{code} {' '.join(meaning.split())}" in text
+    assert sorted(cli.EXIT_CODES) == [0, 1, 2, 3, 130, 143]
+    readme = (REPO / "README.md").read_text()
+    assert all(f"`{code}`" in readme for code in cli.EXIT_CODES)
+
+
+def test_schema_is_the_scenario_json_schema(capsys):
+    assert cli.main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert {"mission", "launch", "sites", "surface", "terrain"} <= set(schema["properties"])
+    assert "additionalProperties" in json.dumps(schema)  # unknown keys flagged in editors
+
+
+@pytest.mark.parametrize("argv", [["run", "s.yaml", "--workers", "0"],
+                                  ["run", "s.yaml", "--workers", "two"],
+                                  ["run", "s.yaml", "--quiet", "--verbose"],
+                                  ["frobnicate"]])
+def test_usage_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == cli.EXIT_USAGE == 2
+
+
+def test_unknown_only_stage_is_a_usage_error(tmp_path, capsys):
+    code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(tmp_path / "r"),
+                     "--quiet", "--only", "nosuchstage"])
+    assert code == 2 and "unknown stage" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
+def test_validate_quiet_prints_nothing(tmp_path, capsys):
+    assert cli.main(["validate", str(BASELINE), "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert cli.main(["validate", str(BASELINE)]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_workers_reach_the_stages_and_verbose_logs_them(tmp_path, monkeypatch, capsys):
+    from lupex import context
+    from lupex.stages import terrain
+
+    seen = []
+    real_run = terrain.STAGE.run
+
+    def spy(scenario, inputs, progress):
+        seen.append(context.current().workers)
+        return real_run(scenario, inputs, progress)
+
+    monkeypatch.setattr(terrain, "STAGE", terrain.STAGE.__class__(**{**terrain.STAGE.__dict__,
+                                                                      "run": spy}))
+    code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(tmp_path / "r"),
+                     "--verbose", "--workers", "3", "--only", "terrain"])
+    assert code == 0 and seen == [3]
+    assert context.current().workers == 2  # restored after the run
+    err = capsys.readouterr().err
+    assert "stage terrain" in err and "took" in err
+
+
+def test_run_quiet_is_fully_quiet(tmp_path):
+    # A real process: nothing at all on stdout or stderr when the run succeeds.
+    out = subprocess.run([sys.executable, "-m", "lupex", "run", str(_small_scenario(tmp_path)),
+                          "--out", str(tmp_path / "r"), "--quiet", "--only", "terrain"],
+                         capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert (out.returncode, out.stdout, out.stderr) == (0, "", "")
+    assert (tmp_path / "r" / "summary.json").exists()
 
 
 def _small_scenario(tmp_path) -> Path:
@@ -138,7 +212,7 @@ def test_failed_run_leaves_no_folder(tmp_path, monkeypatch, capsys):
     out = tmp_path / "res"
     code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(out), "--quiet",
                      "--only", "terrain", "window", "transfer", "sites", "lunar_orbit", "landing", "timeline", "sky"])
-    assert code == 2 and "plotting failed half way" in capsys.readouterr().err
+    assert code == cli.EXIT_RUNTIME == 3 and "plotting failed half way" in capsys.readouterr().err
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".res")]
 
