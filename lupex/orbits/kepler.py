@@ -189,8 +189,11 @@ def _solve_chi(sqrt_mu, r0, sigma0, alpha, dt, rp=None):
         new = chiw - step
         inside = (finite & np.isfinite(new) & (new >= low) & (new <= high)
                   & (np.abs(step) < 0.5 * last))
+        # ... or when the bracket has closed to rounding around the root (a root at the
+        # bracket's end, e.g. a circle's chi = sqrt(mu) dt / r_p, where the step need not shrink)
+        tight = (high - low) <= 4.0 * np.finfo(float).eps * np.maximum(np.abs(chiw), 1e-300)
         done = finite & ((np.abs(step) <= RTOL * np.maximum(np.abs(chiw), 1e-300))
-                         | (np.abs(f) <= f_noise))
+                         | (np.abs(f) <= f_noise) | tight)
         moved = np.where(inside | done, np.where(done & ~inside, chiw, new), _bisect(low, high, dtw))
         last = np.abs(moved - chiw)
         chiw = moved
