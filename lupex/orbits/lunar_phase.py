@@ -222,6 +222,16 @@ def _impulsive_dv(mu, y, target_alt_km, at):
     return float(np.sqrt(mu * (2 / r - 1 / a_new)) - v)
 
 
+def _opposite_alt(mu, y):
+    """Osculating altitude [km] of the apsis opposite the current point: the apoapsis or the
+    periapsis, whichever is farther from the current radius. Right after a burn made at an
+    apsis this is the apsis the burn moved; unlike 'the apoapsis' it stays on the far side
+    when a circularising burn overshoots (the burn point then becomes the apoapsis)."""
+    peri, apo = _apsides_alt(mu, y)
+    alt = np.linalg.norm(y[:3]) - R_MOON_KM
+    return apo if apo - alt > alt - peri else peri
+
+
 def _burn_to_apsis(fl, y_apsis, t_apsis, prev_arc, target_alt_km, at):
     """A finite burn centred on the apsis at ``t_apsis`` that sets the opposite apsis to
     ``target_alt_km``; secant iteration on the duration. ``prev_arc`` supplies the state at
@@ -229,13 +239,11 @@ def _burn_to_apsis(fl, y_apsis, t_apsis, prev_arc, target_alt_km, at):
     dv_imp = _impulsive_dv(fl.mu, y_apsis, target_alt_km, at)
     steering = VELOCITY if dv_imp > 0 else ANTI_VELOCITY
     tb = burn_duration_s(abs(dv_imp), y_apsis[6], fl.thrust_n, fl.isp_s)
-    idx = 1 if at == "peri" else 0           # burn at periapsis -> set apoapsis
 
     def run(d):
         t0 = t_apsis - 0.5 * d
         arc = fl.burn(prev_arc(t0), t0, d, steering)
-        got = _apsides_alt(fl.mu, arc.y1)[idx]
-        return arc, (min(got, 1e6) - target_alt_km)
+        return arc, (min(_opposite_alt(fl.mu, arc.y1), 1e6) - target_alt_km)
 
     d0, f0 = tb, run(tb)[1]
     d1 = tb * 1.01 + 0.1
@@ -246,6 +254,18 @@ def _burn_to_apsis(fl, y_apsis, t_apsis, prev_arc, target_alt_km, at):
         d0, d1, f0 = d1, max(d1 - f1 * (d1 - d0) / (f1 - f0), 0.05 * tb), f1
         arc1, f1 = run(d1)
     return arc1, abs(dv_imp)
+
+
+def _apsis_burn(fl, arc, name, alt, at, epoch):
+    """Coast from the end of ``arc`` to the next apsis ``at`` ("peri"/"apo") and burn there
+    to put the opposite apsis at ``alt`` [km]; records both and returns the burn's arc."""
+    y, t = arc.y1, arc.t1_s
+    c = _coast_to_apsis(fl, y, t, at, 1.5 * _period(fl.mu, y))
+    t_aps = float(c.events[at][0])
+    burn_arc, dvi = _burn_to_apsis(fl, c.state_at(t_aps), t_aps, c.state_at, alt, at)
+    fl.arcs.append(_cut(fl, c, burn_arc.t0_s))
+    _record(fl, name, burn_arc, dvi, epoch)
+    return burn_arc
 
 
 def _record(fl, name, arc, dv_imp, epoch):
@@ -402,24 +422,17 @@ def fly_lunar_orbit_phase(arrival_jd_tdb, r_arrival_km, v_arrival_kms, mass_kg, 
 
     # --- 2. lowering at successive periselenes; circularisation -------------------------
     targets = [(f"lowering {k}", a, "peri") for k, a in enumerate(apolunes[1:], 1)]
-    if apolunes:
-        peri_now = _apsides_alt(mu, arc.y1)[0]
-        if circ >= peri_now:
-            targets += [("circularisation", circ, "peri"), ("circularisation 2", circ, "apo")]
-        else:
-            targets += [("circularisation", circ, "apo"), ("circularisation 2", circ, "peri")]
     for name, alt, at in targets:
-        y, t = arc.y1, arc.t1_s
-        if name == "circularisation 2" and abs(_apsides_alt(mu, y)[1 if at == "peri" else 0]
-                                               - circ) < 2.0:
-            continue
-        c = _coast_to_apsis(fl, y, t, at, 1.5 * _period(mu, y))
-        t_aps = float(c.events[at][0])
-        y_aps = c.state_at(t_aps)
-        burn_arc, dvi = _burn_to_apsis(fl, y_aps, t_aps, c.state_at, alt, at)
-        fl.arcs.append(_cut(fl, c, burn_arc.t0_s))
-        _record(fl, name, burn_arc, dvi, epoch)
-        arc = burn_arc
+        arc = _apsis_burn(fl, arc, name, alt, at, epoch)
+    # Circularise in two apsis burns, the cheaper order given where the periselene has drifted
+    # to: below the circular altitude, lower the aposelene to it, then raise the periselene;
+    # above it, lower the periselene first (at aposelene), then the aposelene.
+    peri_now = _apsides_alt(mu, arc.y1)[0]
+    order = ("peri", "apo") if circ >= peri_now else ("apo", "peri")
+    arc = _apsis_burn(fl, arc, "circularisation", circ, order[0], epoch)
+    peri_now, apo_now = _apsides_alt(mu, arc.y1)
+    if max(abs(peri_now - circ), abs(apo_now - circ)) > 2.0:
+        arc = _apsis_burn(fl, arc, "circularisation 2", circ, order[1], epoch)
     t_circ = arc.t1_s
     y_circ = arc.y1
     period_c = _period(mu, y_circ)
@@ -516,19 +529,23 @@ def fly_lunar_orbit_phase(arrival_jd_tdb, r_arrival_km, v_arrival_kms, mass_kg, 
                         (ahead_p - up) * R_MOON_KM, cross_p * R_MOON_KM])
         return res, (arcs, recs, t_p, y_p, ahead_p, cross_p)
 
+    # Newton with a finite-difference Jacobian once, then Broyden's rank-one updates
+    # (Broyden 1965, Math. Comp. 19, 577): the map is smooth and nearly linear here.
     x = np.array([trim0, t_doi, doi0])
     steps = np.array([0.5, 2.0, 0.5])
     res, out = attempt(x)
-    for _ in range(8):
+    jac = np.empty((3, 3))
+    for j in range(3):
+        dx = np.zeros(3)
+        dx[j] = steps[j]
+        jac[:, j] = (attempt(x + dx)[0] - res) / steps[j]
+    for _ in range(12):
         if np.all(np.abs(res) < [0.02, 0.02, 0.01]):
             break
-        jac = np.empty((3, 3))
-        for j in range(3):
-            dx = np.zeros(3)
-            dx[j] = steps[j]
-            jac[:, j] = (attempt(x + dx)[0] - res) / steps[j]
-        x = x - np.linalg.solve(jac, res)
-        res, out = attempt(x)
+        dx = -np.linalg.solve(jac, res)
+        res_new, out = attempt(x + dx)
+        jac += np.outer(res_new - res - jac @ dx, dx) / (dx @ dx)
+        x, res = x + dx, res_new
     arcs, recs, t_p, y_p, ahead_p, cross_p = out
     fl.arcs += arcs
     for name, b, dvi in recs:
