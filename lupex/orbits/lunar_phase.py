@@ -109,6 +109,8 @@ class LunarOrbitPhase:
     pdi_r_me_km, pdi_v_me_kms : (3,)       the same in MOON_ME (rotating-frame velocity)
     pdi_lat_deg, pdi_lon_deg, pdi_alt_km : float
     pdi_mass_kg : float
+    doi_jd_tdb : float                  mid-point of the (last) DOI burn
+    doi_lat_deg, doi_lon_deg, doi_alt_km : float   where it is, MOON_ME
     site_cross_track_km : float         signed distance of the site from the orbit plane at
                                         the estimated touchdown (+ along r x v)
     site_along_track_deg : float        angle from PDI to the site along the track
@@ -137,6 +139,10 @@ class LunarOrbitPhase:
     pdi_lon_deg: float
     pdi_alt_km: float
     pdi_mass_kg: float
+    doi_jd_tdb: float
+    doi_lat_deg: float
+    doi_lon_deg: float
+    doi_alt_km: float
     site_cross_track_km: float
     site_along_track_deg: float
     plane_trim_dv_kms: float
@@ -610,10 +616,16 @@ def _result(fl, sequence, epoch, circ, t_circ, wait_s, t_p, y_p, ahead_p, cross_
     burns = tuple(sorted(fl.burns, key=lambda b: b.start_jd_tdb))
     events = tuple((b.name, b.start_jd_tdb) for b in burns) + (("pdi", jd_p),)
     trim = sum(b.dv_kms for b in burns if b.name == "plane trim")
+    doi = [b for b in burns if b.name.startswith("doi")][-1]
+    jd_doi = 0.5 * (doi.start_jd_tdb + doi.end_jd_tdb)
+    y_doi = _sample(fl.arcs, np.array([(jd_doi - epoch) * _DAY_S]))[0]
+    r_doi, _ = convert_state(y_doi[:3], y_doi[3:6], jd_doi, "moon_icrf", "moon_me")
+    doi_lat, doi_lon, doi_alt = _latlon(r_doi)
     return LunarOrbitPhase(
         sequence, burns, events, circ, epoch + t_circ / _DAY_S, float(wait_s), jd_p,
         y_p[:3].copy(), y_p[3:6].copy(), r_me, v_me, float(lat), float(lon), float(alt),
-        float(y_p[6]), float(cross_p * R_MOON_KM), float(np.degrees(ahead_p)), float(trim),
+        float(y_p[6]), float(jd_doi), float(doi_lat), float(doi_lon), float(doi_alt),
+        float(cross_p * R_MOON_KM), float(np.degrees(ahead_p)), float(trim),
         float(sum(b.dv_kms for b in burns)), float(burns[0].mass_before_kg - y_p[6]),
         jd_tr, r_tr, lat_tr, lon_tr, alt_tr, epoch + t_h / _DAY_S,
         np.linalg.norm(y_h[:, :3], axis=1) - R_MOON_KM, y_h[:, 6], fl.model.degree)
