@@ -100,7 +100,8 @@ class LunarOrbitPhase:
     ----------
     sequence : str
     burns : tuple of Burn               in flight order (loi, lowering..., trim, doi...)
-    events : tuple of (str, float)      timeline events (name, jd_tdb), in order
+    events : tuple of (str, float)      timeline events (name, jd_tdb), in order: each burn
+                                        at its ignition (named as in ``burns``), then "pdi"
     circular_alt_km : float             commanded circular altitude
     circular_orbit_jd_tdb : float       end of the circularisation burn
     wait_s : float                      phasing coast in the circular orbit [s]
@@ -201,7 +202,8 @@ def _along_cross(r, v, s):
 
 
 class _Flight:
-    """Accumulates arcs and burns; ``y``/``t`` is the current state."""
+    """The flown arcs (in flight order; later ones win where they overlap) and burn records,
+    with the force model and engine every leg shares."""
 
     def __init__(self, model, table, thrust_n, isp_s, rtol):
         self.model, self.table = model, table
@@ -211,15 +213,14 @@ class _Flight:
         self.burns: list[tuple] = []
 
     def coast(self, y, t0, t1, events=()):
-        arc = fly(y, t0, t1, self.model, self.table, events=events, rtol=self.rtol)
-        return arc
+        return fly(y, t0, t1, self.model, self.table, events=events, rtol=self.rtol)
 
     def burn(self, y, t0, duration, steering):
         return fly(y, t0, t0 + duration, self.model, self.table, thrust_n=self.thrust_n,
                    isp_s=self.isp_s, steering_vnb=steering, rtol=self.rtol)
 
 
-def _impulsive_dv(mu, y, target_alt_km, at):
+def _impulsive_dv(mu, y, target_alt_km):
     """Two-body dv [km/s] at the current radius (an apsis) that makes the opposite apsis
     ``target_alt_km``; the sign says prograde (+) or retrograde (-)."""
     r = np.linalg.norm(y[:3])
@@ -242,7 +243,7 @@ def _burn_to_apsis(fl, y_apsis, t_apsis, prev_arc, target_alt_km, at):
     """A finite burn centred on the apsis at ``t_apsis`` that sets the opposite apsis to
     ``target_alt_km``; secant iteration on the duration. ``prev_arc`` supplies the state at
     ignition (dense output); returns (arc, dv_impulsive)."""
-    dv_imp = _impulsive_dv(fl.mu, y_apsis, target_alt_km, at)
+    dv_imp = _impulsive_dv(fl.mu, y_apsis, target_alt_km)
     steering = VELOCITY if dv_imp > 0 else ANTI_VELOCITY
     tb = burn_duration_s(abs(dv_imp), y_apsis[6], fl.thrust_n, fl.isp_s)
 
@@ -269,7 +270,7 @@ def _apsis_burn(fl, arc, name, alt, at, epoch):
     c = _coast_to_apsis(fl, y, t, at, 1.5 * _period(fl.mu, y))
     t_aps = float(c.events[at][0])
     burn_arc, dvi = _burn_to_apsis(fl, c.state_at(t_aps), t_aps, c.state_at, alt, at)
-    fl.arcs.append(_cut(fl, c, burn_arc.t0_s))
+    fl.arcs.append(_cut(c, burn_arc.t0_s))
     _record(fl, name, burn_arc, dvi, epoch)
     return burn_arc
 
@@ -414,7 +415,7 @@ def fly_lunar_orbit_phase(arrival_jd_tdb, r_arrival_km, v_arrival_kms, mass_kg, 
     y_arr = np.r_[r_arr, v_arr, mass_kg]
     apolunes = tuple(a for a in seq["apolunes_km"] if a > circ)
     first = apolunes[0] if apolunes else circ
-    tb = burn_duration_s(abs(_impulsive_dv(mu, y_arr, first, "peri")), mass_kg, thrust_n, isp_s)
+    tb = burn_duration_s(abs(_impulsive_dv(mu, y_arr, first)), mass_kg, thrust_n, isp_s)
     if not tb < 0.95 * mass_kg / (thrust_n / (isp_s * G0_MS2)):
         raise ValueError("mass_kg, thrust_n, isp_s: LOI would burn more than 95% of the mass")
     back = fl.coast(y_arr, 0.0, -min(0.75 * tb + 60.0, 3 * 3600.0))
@@ -495,11 +496,11 @@ def fly_lunar_orbit_phase(arrival_jd_tdb, r_arrival_km, v_arrival_kms, mass_kg, 
     for _ in inter:
         inter_t.append(t_doi)
         t_doi = t_doi + period_c
-    y_doi_guess = np.r_[y_w[:3], y_w[3:6], y_w[6]]
-    doi0 = burn_duration_s(abs(_impulsive_dv(mu, y_doi_guess, pdi_alt, "apo")),
-                           y_w[6] * 0.99, thrust_n, isp_s)
+    doi0 = burn_duration_s(abs(_impulsive_dv(mu, y_w, pdi_alt)), y_w[6], thrust_n, isp_s)
 
-    def attempt(x, keep=False):
+    def attempt(x):
+        """Fly trim, DOI(s) and the coast to the next periselene for x = (signed trim
+        duration [s], DOI centre [s], DOI duration [s]); residuals [km] and the flight."""
         trim_d, t_d, d_d = x
         arcs, recs = [], []
         y, t = y_w, t_w
@@ -511,7 +512,7 @@ def fly_lunar_orbit_phase(arrival_jd_tdb, r_arrival_km, v_arrival_kms, mass_kg, 
             recs.append(("plane trim", b, abs(trim_d) * mdot / y[6] * isp_s * G0_MS2 * 1e-3))
             y, t = b.y1, b.t1_s
         for k, (h_k, t_k) in enumerate(zip(inter, inter_t)):
-            dvi = abs(_impulsive_dv(mu, y, h_k, "apo"))
+            dvi = abs(_impulsive_dv(mu, y, h_k))
             dk = burn_duration_s(dvi, y[6], thrust_n, isp_s)
             c = fl.coast(y, t, t_k - 0.5 * dk)
             b = fl.burn(c.y1, c.t1_s, dk, ANTI_VELOCITY)
@@ -521,12 +522,12 @@ def fly_lunar_orbit_phase(arrival_jd_tdb, r_arrival_km, v_arrival_kms, mass_kg, 
         t0 = t_d - 0.5 * d_d
         c = fl.coast(y, t, t0)
         b = fl.burn(c.y1, t0, d_d, ANTI_VELOCITY)
-        dvi = abs(_impulsive_dv(mu, c.y1, pdi_alt, "apo"))
+        dvi = abs(_impulsive_dv(mu, c.y1, pdi_alt))
         recs.append(("doi" if not inter else f"doi {len(inter) + 1}", b, dvi))
         p = _coast_to_apsis(fl, b.y1, b.t1_s, "peri", 0.9 * _period(mu, b.y1))
         t_p = float(p.events["peri"][0])
         y_p = p.state_at(t_p)
-        arcs += [c, b, _cut(fl, p, t_p)]
+        arcs += [c, b, _cut(p, t_p)]
         ahead_p, cross_p = _along_cross(y_p[:3], y_p[3:6],
                                         _site_icrf(table, s_pa, t_p + t_desc))
         if ahead_p > np.pi:
@@ -573,7 +574,7 @@ def _first_pass(tt, gap, tol_km):
     return None
 
 
-def _cut(fl, arc, t_end):
+def _cut(arc, t_end):
     """The part of ``arc`` up to ``t_end`` (for sampling), as an Arc with the same dense output."""
     keep = arc.t_s <= t_end
     return Arc(arc.t0_s, float(t_end), arc.thrust_n, arc.isp_s, arc.steering_vnb,
@@ -604,13 +605,13 @@ def _result(fl, sequence, epoch, circ, t_circ, wait_s, t_p, y_p, ahead_p, cross_
     jd_p = epoch + t_p / _DAY_S
     r_me, v_me = convert_state(y_p[:3], y_p[3:6], jd_p, "moon_icrf", "moon_me")
     lat, lon, alt = _latlon(r_me)
-    t_tr = np.linspace(max(t_p - track_revs * period_c, fl.arcs[0].t1_s), t_p,
+    t_start = min(a.t0_s for a in fl.arcs)
+    t_tr = np.linspace(max(t_p - track_revs * period_c, t_start), t_p,
                        int(track_revs * period_c / 20.0) + 2)
     y_tr = _sample(fl.arcs, t_tr)
     jd_tr = epoch + t_tr / _DAY_S
     r_tr, _ = convert_state(y_tr[:, :3], y_tr[:, 3:6], jd_tr, "moon_icrf", "moon_me")
     lat_tr, lon_tr, alt_tr = _latlon(r_tr)
-    t_start = min(a.t0_s for a in fl.arcs)
     t_h = np.linspace(t_start, t_p, int((t_p - t_start) / 120.0) + 2)
     y_h = _sample(fl.arcs, t_h)
     burns = tuple(sorted(fl.burns, key=lambda b: b.start_jd_tdb))
