@@ -553,6 +553,11 @@ def fly_lunar_orbit_phase(arrival_jd_tdb, r_arrival_km, v_arrival_kms, mass_kg, 
         res_new, out = attempt(x + dx)
         jac += np.outer(res_new - res - jac @ dx, dx) / (dx @ dx)
         x, res = x + dx, res_new
+    if np.any(np.abs(res) > 10.0):
+        raise RuntimeError(
+            f"lunar orbit phase: trim and DOI did not converge on PDI (misses: altitude "
+            f"{res[0]:.1f} km, along track {res[1]:.1f} km, cross track {res[2]:.1f} km); "
+            "try another pdi_uprange_deg or a higher thrust_n")
     arcs, recs, t_p, y_p, ahead_p, cross_p = out
     fl.arcs += arcs
     for name, b, dvi in recs:
