@@ -231,3 +231,16 @@ def test_a_site_off_the_pole_is_reached_after_a_phasing_wait():
     sep = np.degrees(np.arccos(np.sin(lat[0]) * np.sin(lat[1])
                                + np.cos(lat[0]) * np.cos(lat[1]) * np.cos(dlon)))
     assert sep == pytest.approx(PDI["pdi_uprange_deg"], abs=0.15)
+
+
+@pytest.mark.slow
+def test_earliest_pdi_is_respected():
+    """``earliest_pdi_jd_tdb`` (the landing day, chosen elsewhere for light): PDI comes after
+    it, within a day (the search starts 1.25 revolutions before it; near the pole no waiting
+    helps, so the first opportunity is taken)."""
+    r, v = _arrival(100.0, 0.85)
+    day = EPOCH + 5.0
+    ph = fly_lunar_orbit_phase(EPOCH, r, v, site_lat_deg=SITE[0], site_lon_deg=SITE[1],
+                               earliest_pdi_jd_tdb=day, **LANDER, **PDI)
+    assert day <= ph.pdi_jd_tdb < day + 1.0
+    assert abs(ph.site_cross_track_km) < 0.05
