@@ -7,7 +7,8 @@ field with Earth and Sun from DE421, :mod:`lupex.orbits.forces`):
 
 1. **LOI** centred on the arrival periselene, sized so that the osculating aposelene is the
    sequence's capture value; then **apolune-lowering burns** at successive periselenes, and
-   a circularisation at ``circular_alt_km`` (see ``SEQUENCES``).
+   a circularisation at ``circular_alt_km`` in two apsis burns, ordered by where the
+   periselene has drifted to (see ``SEQUENCES``).
 2. **Node phasing**: a polar orbit's plane is nearly fixed in inertial space while the Moon
    turns under it at 360 deg / 27.32 d = 13.2 deg/day, so the ground track sweeps over every
    longitude twice a month. The lander coasts in the circular orbit until the plane contains
@@ -22,9 +23,16 @@ field with Earth and Sun from DE421, :mod:`lupex.orbits.forces`):
 3. **Plane trim** a quarter of a revolution before the site (out of plane, VNB +/-N), where
    a plane rotation moves the track at the site the most, then **DOI** half a revolution
    before PDI: three unknowns (trim duration, DOI centre time, DOI duration) are solved by
-   Newton iteration on the full-model trajectory so that the first periselene after DOI (PDI)
-   has altitude ``pdi_alt_km``, lies ``pdi_uprange_deg`` before the site along the track, and
-   the site lies in the orbit plane at the estimated touchdown time.
+   Newton-Broyden iteration on the full-model trajectory so that the first periselene after
+   DOI (PDI) has altitude ``pdi_alt_km``, lies ``pdi_uprange_deg`` before the site along the
+   track, and the site lies in the orbit plane at the estimated touchdown time.
+
+Gravity field: GRGM660PRIM to degree 8 by default, the table shipped in the package (the
+pipeline must run without ../shared). Because the trim and DOI re-target PDI in whatever
+field flies, the field's degree moves the phase's results little: on the baseline's arrival
+degree 8 / 20 / 60 give total dv 857.8 / 858.5 / 858.2 m/s and PDI within 4 s and 0.01 deg,
+while the CPU cost per day of low orbit grows ~2.5x at degree 20 and ~10x at degree 60
+(about 1 s per day at degree 8). Pass ``gravity_field`` and ``degree`` for more.
 
 Published sequences the options follow:
 
@@ -34,7 +42,7 @@ Published sequences the options follow:
   PDI from about 30 km on 23 Aug (ISRO mission updates, quoted e.g. by The Hindu, 6 Aug 2023,
   https://www.thehindu.com/newsletter/editors-pick-chandrayaan-3-successfully-enters-the-lunar-orbit/article67164523.ece,
   and The Hans India, 15 Aug 2023). ``"chandrayaan3"`` lowers the aposelene through
-  18074, 4313 and 1437 km and circularises in one burn (the two small Aug 14/16 trims merged),
+  18074, 4313 and 1437 km and circularises (the Aug 14/16 burns; a second one only if needed),
   then one DOI to ``circular_alt_km x pdi_alt_km``.
 * SLIM (JAXA, Dec 2023 - Jan 2024): LOI on 25 Dec into 600 x 4000 km (6.4 h period),
   aposelene lowered to a ~600 km circular orbit by mid-January, perilune lowered to ~150 km
