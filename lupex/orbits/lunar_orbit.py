@@ -2,8 +2,9 @@
 
 The pipeline-facing entry point of the two-body core (:func:`plan_lunar_orbit`).
 It strings the pure functions together for the Chandrayaan-5 / LUPEX arrival
-sequence, all impulsive and two-body (a first-cut budget; the gravity-field
-propagator refines it):
+sequence, all impulsive and two-body (a first-cut budget). The flown phase - finite burns,
+the Chandrayaan-3- or SLIM-like lowering sequence, the GRAIL field, node phasing over the
+site and DOI targeted to PDI - is :func:`lupex.orbits.lunar_phase.fly_lunar_orbit_phase`:
 
 1. **LOI** - lunar orbit insertion: one burn at the periapsis of the arrival
    hyperbola (excess speed ``v_inf``) into the circular parking orbit,
