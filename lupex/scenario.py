@@ -153,6 +153,9 @@ class LunarOrbit(_Model):
     days_to_touchdown: Range(0, 60, "days") = Field(
         5.0, description="LOI to touchdown: lunar orbit, descent-orbit insertion and descent "
         "(Chandrayaan-3 took ~18 d)")
+    sequence: Literal["chandrayaan3", "slim"] = Field(
+        "chandrayaan3", description="lowering sequence from capture to the descent orbit "
+        "(lupex.orbits.lunar_phase.SEQUENCES): Chandrayaan-3-like or SLIM-like")
 
 
 class Site(_Model):

@@ -12,7 +12,6 @@
 - :mod:`lupex.lander.clearance` - height of a path above the terrain map
 - :mod:`lupex.lander.moon_fixed` - ICRF -> MOON_ME states and the Moon's spin
 - :mod:`lupex.lander.flown` - published figures of flown descents (Chandrayaan-3, Apollo 11, SLIM)
-- :mod:`lupex.lander.orbit_standin` - TEMPORARY stand-in for the lunar-orbit phase
 
 Units: km, km/s, s, kg, N as named. This package returns data only (no plotting, no reporting).
 """

@@ -32,8 +32,14 @@ from lupex.dispersions import draw_block
 from lupex.geometry import enu_basis
 from lupex.lander.guided import DescentDesign, fly_guided_descent
 
-__all__ = ["DescentCase", "DESCENT_SIGMA_NAMES", "descent_block", "descent_sigmas",
-           "extra_propellant_kg", "upstream_dv_kms"]
+__all__ = [
+    "DESCENT_SIGMA_NAMES",
+    "DescentCase",
+    "descent_block",
+    "descent_sigmas",
+    "extra_propellant_kg",
+    "upstream_dv_kms",
+]
 
 #: The dispersions one descent block draws (units in the names).
 DESCENT_SIGMA_NAMES = ("pdi_x_km", "pdi_y_km", "pdi_z_km", "pdi_vx_kms", "pdi_vy_kms",

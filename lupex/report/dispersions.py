@@ -98,9 +98,9 @@ def report(result) -> str:
         return q["value"]
 
     lines = [
-        f"{result.samples} dispersed landings at {result.site_name} (seed {result.seed}, blocks "
+        (f"{result.samples} dispersed landings at {result.site_name} (seed {result.seed}, blocks "
         f"of {BLOCK_SIZE}; the same seed gives the same samples with any worker count); "
-        f"{v(s['landed_fraction']) * 100:.1f} % landed without a crash.",
+        f"{v(s['landed_fraction']) * 100:.1f} % landed without a crash."),
         "",
         "| quantity | value |",
         "|---|---|",
@@ -109,18 +109,18 @@ def report(result) -> str:
         lines.append(f"| 99 % landing ellipse | {e.semi_major:.0f} m x {e.semi_minor:.0f} m, "
                      f"major axis {e.angle_deg:.0f} deg from east |")
     lines += [
-        f"| miss distance p50 / p99 | {v(s['miss_distance']['p50']):.0f} / "
-        f"{v(s['miss_distance']['p99']):.0f} m |",
-        f"| P(slope > {result.max_slope_deg:g} deg at touchdown) | "
+        (f"| miss distance p50 / p99 | {v(s['miss_distance']['p50']):.0f} / "
+        f"{v(s['miss_distance']['p99']):.0f} m |"),
+        (f"| P(slope > {result.max_slope_deg:g} deg at touchdown) | "
         f"{v(s['probability_slope_above_limit']):.3f} "
-        f"(terrain at {result.slope_pixel_m:.0f} m) |",
+        f"(terrain at {result.slope_pixel_m:.0f} m) |"),
         f"| P(touchdown in shadow) | {v(s['probability_in_shadow']):.3f} |",
-        f"| propellant margin p1 / p50 | {v(s['propellant_margin']['p1']):.0f} / "
-        f"{v(s['propellant_margin']['p50']):.0f} kg |",
+        (f"| propellant margin p1 / p50 | {v(s['propellant_margin']['p1']):.0f} / "
+        f"{v(s['propellant_margin']['p50']):.0f} kg |"),
         f"| P(propellant short) | {v(s['probability_propellant_short']):.3f} |",
-        f"| launch margin p1 / p50 (after the model's bias) | "
+        (f"| launch margin p1 / p50 (after the model's bias) | "
         f"{v(s['launch_margin_after_model_bias']['p1']):.0f} / "
-        f"{v(s['launch_margin_after_model_bias']['p50']):.0f} kg |",
+        f"{v(s['launch_margin_after_model_bias']['p50']):.0f} kg |"),
         "",
         "Dispersions (one sigma): " + ", ".join(
             f"{k} {q['value']:.3g} {q['unit'] if q['unit'] != '1' else ''}".rstrip()

@@ -160,17 +160,14 @@ def plot_polar_map(r) -> tuple[Figure, Figure]:
     bx = fig2.add_subplot()
     bx.plot(xo, yo, color="tab:blue", lw=1.0, label="last orbits (ground track)")
     bx.plot(x, y, color="tab:orange", lw=2.0, label="powered descent")
-    p = o.pdi
-    xp, yp = latlon_to_xy(np.radians(min(p.lat_deg, 0.0)), np.radians(p.lon_deg))
-    bx.plot(xp, yp, "o", color="tab:green", label=f"PDI ({p.lat_deg:.1f}, {p.lon_deg:.1f}) deg")
-    doi = next(jd for name, jd in o.events if name == "doi")
-    k = int(np.argmin(np.abs(o.track_jd_tdb - doi)))
-    if o.track_lat_deg[k] < 0:
-        xd, yd = latlon_to_xy(np.radians(o.track_lat_deg[k]), np.radians(o.track_lon_deg[k]))
+    xp, yp = latlon_to_xy(np.radians(min(o.pdi_lat_deg, 0.0)), np.radians(o.pdi_lon_deg))
+    bx.plot(xp, yp, "o", color="tab:green", label=f"PDI ({o.pdi_lat_deg:.1f}, {o.pdi_lon_deg:.1f}) deg")
+    if o.doi_lat_deg < 0:
+        xd, yd = latlon_to_xy(np.radians(o.doi_lat_deg), np.radians(o.doi_lon_deg))
         bx.plot(xd, yd, "s", color="tab:red", label="DOI")
     else:
         bx.plot([], [], "s", color="tab:red",
-                label=f"DOI at ({o.track_lat_deg[k]:.1f}, {o.track_lon_deg[k]:.1f}) deg (northern hemisphere)")
+                label=f"DOI at ({o.doi_lat_deg:.1f}, {o.doi_lon_deg:.1f}) deg (northern hemisphere)")
     bx.plot(xt, yt, "*", color="gold", ms=14, mec="k", label="touchdown")
     left, right, bottom, top = dem.extent_km()
     bx.plot([left, right, right, left, left], [bottom, bottom, top, top, bottom], color="k", lw=0.8,

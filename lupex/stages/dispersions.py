@@ -12,9 +12,9 @@ import numpy as np
 
 from .. import dispersions as MC
 from ..cluster import map_chunks
-from ..lander import monte_carlo as LM
 from ..constants import R_MOON_KM
 from ..geometry import enu_basis
+from ..lander import monte_carlo as LM
 from ..lander.moon_fixed import moon_spin_me_rads
 from ..launch.performance import LUNAR_TRANSFER_PAYLOAD_BIAS
 from ..report.dispersions import figures, report, summary
@@ -104,11 +104,11 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> DispersionRe
     lo, ld, led = inputs["lunar_orbit"], inputs["landing"], inputs["ledger"].ledger
     launch, site, ter = inputs["launch"], inputs["sites"], inputs["terrain"]
     sc = scenario.spacecraft
-    pdi = lo.phase.pdi
-    case = LM.DescentCase(np.asarray(pdi.r_me_km, float), np.asarray(pdi.v_me_kms, float),
+    ph = lo.phase
+    case = LM.DescentCase(np.asarray(ph.pdi_r_me_km, float), np.asarray(ph.pdi_v_me_kms, float),
                           float(lo.pdi_mass_kg), sc.lander.thrust_n, sc.lander.isp_s,
                           ld.site_lat_deg, ld.site_lon_deg, ld.site_height_m, ld.design,
-                          np.asarray(moon_spin_me_rads(pdi.epoch_jd_tdb), float))
+                          np.asarray(moon_spin_me_rads(ph.pdi_jd_tdb), float))
     sigmas = LM.descent_sigmas(mc.pdi_position_m, mc.pdi_velocity_ms, mc.thrust_rel, mc.isp_rel,
                                mc.trn_m, mc.injection_velocity_ms, mc.loi_magnitude_rel,
                                mc.loi_pointing_deg, mc.launch_performance_rel)
@@ -145,7 +145,7 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> DispersionRe
     lat = np.degrees(np.arcsin(r_km[:, 2] / np.linalg.norm(r_km, axis=-1)))
     lon = np.degrees(np.arctan2(r_km[:, 1], r_km[:, 0]))
     out["slope_deg"], pix_m = _slope_deg(ter.stack, lat, lon)
-    jd_td = pdi.epoch_jd_tdb + np.where(np.isfinite(out["t_touchdown_s"]), out["t_touchdown_s"],
+    jd_td = ph.pdi_jd_tdb + np.where(np.isfinite(out["t_touchdown_s"]), out["t_touchdown_s"],
                                         0.0) / SECONDS_PER_DAY
     tr = body_track("sun", jd_td)
     el, _, az = body_sky_geometry(np.radians([ld.site_lat_deg]), np.radians([ld.site_lon_deg]),

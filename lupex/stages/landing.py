@@ -63,17 +63,17 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LandingResul
     """
     lo, site, ter = inputs["lunar_orbit"], inputs["sites"], inputs["terrain"]
     sc = scenario.spacecraft
-    pdi = lo.phase.pdi
     design = descent_design(scenario)
     progress(0, 2)
-    d = G.fly_guided_descent(pdi.r_me_km, pdi.v_me_kms, lo.pdi_mass_kg, sc.lander.thrust_n, sc.lander.isp_s,
+    ph = lo.phase
+    d = G.fly_guided_descent(ph.pdi_r_me_km, ph.pdi_v_me_kms, lo.pdi_mass_kg, sc.lander.thrust_n, sc.lander.isp_s,
                              site.lat_deg, site.lon_deg, site.height_m, design,
-                             omega_me_rads=moon_spin_me_rads(pdi.epoch_jd_tdb))
+                             omega_me_rads=moon_spin_me_rads(ph.pdi_jd_tdb))
     if not d.landed[0]:
         raise ValueError(f"landing: the descent to {site.name} did not reach the ground within "
                          f"{d.t_s[-1]:.0f} s; check landing.* and spacecraft.lander.thrust_n")
     progress(1, 2)
-    jd_td = pdi.epoch_jd_tdb + float(d.t_touchdown_s[0]) / SECONDS_PER_DAY
+    jd_td = ph.pdi_jd_tdb + float(d.t_touchdown_s[0]) / SECONDS_PER_DAY
     i = site.choice.index
     eye = site.height_m + ter.site_horizons[i].observer_height_m
     sky = touchdown_sky(site.lat_deg, site.lon_deg, eye, site.horizon_rad, jd_td)
@@ -88,7 +88,7 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LandingResul
     high = d.t_s < d.phase_end_s["approach"][0]
     min_clear = float(np.nanmin(clear[high])) if np.any(high & np.isfinite(clear)) else float("nan")
     progress(2, 2)
-    return LandingResult(d, design, site.name, site.lat_deg, site.lon_deg, site.height_m, pdi.epoch_jd_tdb,
+    return LandingResult(d, design, site.name, site.lat_deg, site.lon_deg, site.height_m, ph.pdi_jd_tdb,
                          jd_td, sky, float(dem.height_m[r, c]), min_clear, ter, lo)
 
 

@@ -12,10 +12,11 @@ import numpy as np
 from .. import ephemeris as eph
 from ..constants import G0_KMS2, GM_MOON_KM3S2, R_MOON_KM
 from ..lander import guided as G
-from ..lander.orbit_standin import Burn, fly_lunar_orbit_phase_standin
 from ..lander.propellant import mass_after_burn
+from ..orbits.lunar_phase import Burn, LunarOrbitPhase, fly_lunar_orbit_phase
 from ..report.lunar_orbit import figures, report, summary
 from ..scenario import Scenario
+from ..timescale import jd_tdb
 from .base import Progress, Stage
 
 SECONDS_PER_DAY = 86_400.0
@@ -27,7 +28,7 @@ class LunarOrbitResult:
     landing site it aims at."""
 
     tcm: Burn
-    phase: object  # LunarOrbitPhase (stand-in until lupex.orbits.lunar_phase is merged)
+    phase: LunarOrbitPhase
     nominal: G.NominalRange
     site_name: str
     arrival_jd_tdb: float
@@ -35,7 +36,16 @@ class LunarOrbitResult:
     @property
     def pdi_mass_kg(self) -> float:
         """Lander mass at PDI [kg]: after the last lunar-orbit burn."""
-        return float(self.phase.burns[-1].mass_after_kg)
+        return float(self.phase.pdi_mass_kg)
+
+    @property
+    def note(self) -> str:
+        """How the phase was modelled, in one line."""
+        p = self.phase
+        return (f"{p.sequence} sequence, finite burns, GRGM660PRIM to degree {p.degree} with "
+                f"Earth and Sun; node phasing wait {p.wait_s / SECONDS_PER_DAY:.2f} d, plane "
+                f"trim {p.plane_trim_dv_kms * 1e3:.1f} m/s, site {p.site_cross_track_km:.2f} km "
+                "off the ground track at PDI")
 
 
 def descent_design(scenario: Scenario) -> G.DescentDesign:
@@ -72,10 +82,8 @@ def arrival_state(transfer):
 
 
 def fly_phase(arrival_jd, r_arr, v_arr, mass_kg, thrust_n, isp_s, site_lat_deg, site_lon_deg,
-              pdi_alt_km, pdi_uprange_deg, target_jd_tdb):
-    """The lunar-orbit phase: today the stand-in
-    (:func:`lupex.lander.orbit_standin.fly_lunar_orbit_phase_standin`); at merge,
-    ``lupex.orbits.lunar_phase.fly_lunar_orbit_phase`` with the same arguments.
+              pdi_alt_km, pdi_uprange_deg, sequence, earliest_pdi_jd_tdb=None):
+    """The lunar-orbit phase (:func:`lupex.orbits.lunar_phase.fly_lunar_orbit_phase`).
 
     Parameters
     ----------
@@ -91,11 +99,14 @@ def fly_phase(arrival_jd, r_arr, v_arr, mass_kg, thrust_n, isp_s, site_lat_deg, 
         Landing site [deg].
     pdi_alt_km, pdi_uprange_deg : float
         PDI altitude [km] and central angle to the site [deg].
-    target_jd_tdb : float
-        Planned touchdown, TDB JD.
+    sequence : str
+        The lowering sequence (``chandrayaan3`` or ``slim``).
+    earliest_pdi_jd_tdb : float, optional
+        No PDI before this (TDB JD; the scenario's ``surface.start``).
     """
-    return fly_lunar_orbit_phase_standin(arrival_jd, r_arr, v_arr, mass_kg, thrust_n, isp_s, site_lat_deg,
-                                         site_lon_deg, pdi_alt_km, pdi_uprange_deg, target_jd_tdb)
+    return fly_lunar_orbit_phase(arrival_jd, r_arr, v_arr, mass_kg, thrust_n, isp_s, site_lat_deg,
+                                 site_lon_deg, pdi_alt_km, pdi_uprange_deg, sequence=sequence,
+                                 earliest_pdi_jd_tdb=earliest_pdi_jd_tdb)
 
 
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LunarOrbitResult:
@@ -122,7 +133,8 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LunarOrbitRe
     tr = inputs["transfer"]
     jd_tcm = tr.epoch_tli_jd_tdb + 0.5 * tr.tof_s / SECONDS_PER_DAY
     dur = (m_sep - m_tcm) * sc.lander.isp_s * G0_KMS2 / (sc.lander.thrust_n * 1e-3)
-    tcm = Burn("TCM allowance", jd_tcm, jd_tcm + dur / SECONDS_PER_DAY, tcm_dv, dur, m_sep, m_tcm)
+    tcm = Burn("TCM allowance", jd_tcm, jd_tcm + dur / SECONDS_PER_DAY, dur, tcm_dv, tcm_dv, m_sep,
+               m_tcm, float("nan"), float("nan"))
     # nominal descent range from the descent orbit's periselene speed and the expected mass
     r_c = float(np.linalg.norm(r_arr))
     rp = R_MOON_KM + la.pdi_altitude_km
@@ -131,8 +143,10 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LunarOrbitRe
     nominal = G.nominal_descent_range(la.pdi_altitude_km, v_p, m_guess, sc.lander.thrust_n, sc.lander.isp_s,
                                       descent_design(scenario), site.height_m * 1e-3)
     progress(1, 3)
+    start = None if scenario.surface.start is None else float(jd_tdb(scenario.surface.start))
     phase = fly_phase(jd_arr, r_arr, v_arr, m_tcm, sc.lander.thrust_n, sc.lander.isp_s, site.lat_deg,
-                      site.lon_deg, la.pdi_altitude_km, nominal.uprange_deg, site.planned_touchdown_jd_tdb)
+                      site.lon_deg, la.pdi_altitude_km, nominal.uprange_deg,
+                      scenario.lunar_orbit.sequence, start)
     progress(3, 3)
     return LunarOrbitResult(tcm, phase, nominal, site.name, jd_arr)
 
