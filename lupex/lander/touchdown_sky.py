@@ -11,7 +11,7 @@ from lupex.surface.horizon import horizon_series, mask_rows
 from lupex.surface.site_series import body_sky_geometry
 from lupex.surface.tracks import body_track
 
-__all__ = ["TouchdownSky", "touchdown_sky"]
+__all__ = ["TouchdownSky", "first_landing_window", "touchdown_sky"]
 
 
 @dataclass(frozen=True)
@@ -60,3 +60,45 @@ def touchdown_sky(lat_deg: float, lon_deg: float, height_m: float, horizon_rad, 
         el, _, az = body_sky_geometry(lat, lon, body_track(body, np.array([float(jd_tdb)])), height_m)
         out += [float(np.degrees(el[0, 0])), float(np.degrees(horizon_series(hor, az)[0, 0]))]
     return TouchdownSky(*out)
+
+
+def first_landing_window(lat_deg: float, lon_deg: float, height_m: float, horizon_rad,
+                         start_jd_tdb: float, span_days: float = 30.0, step_hours: float = 0.5,
+                         min_hours: float = 12.0) -> float:
+    """The first epoch from which the Sun's and the Earth's centres both stay above the site's
+    terrain horizon for at least ``min_hours`` (a landing in light and in contact, with margin
+    for a late pass); NaN if there is none within ``span_days``.
+
+    Parameters
+    ----------
+    lat_deg, lon_deg : float
+        Site latitude and east longitude [deg].
+    height_m : float
+        Eye height above the 1737.4 km sphere [m].
+    horizon_rad : array_like, shape (A,)
+        The site's horizon mask [rad] in grid azimuth.
+    start_jd_tdb : float
+        Earliest epoch, TDB Julian date.
+    span_days : float
+        How far to look [d].
+    step_hours : float
+        Sampling [h].
+    min_hours : float
+        Required length of the joint visibility [h].
+
+    Returns
+    -------
+    float
+        TDB Julian date (a sample time), or NaN.
+    """
+    jd = float(start_jd_tdb) + np.arange(0.0, span_days * 24.0 + step_hours, step_hours) / 24.0
+    hor = mask_rows(np.asarray(horizon_rad, dtype=float)[None, :], 1)
+    lat, lon = np.radians([lat_deg]), np.radians([lon_deg])
+    up = np.ones(jd.size, dtype=bool)
+    for body in ("sun", "earth"):
+        el, _, az = body_sky_geometry(lat, lon, body_track(body, jd), height_m)
+        up &= (el - horizon_series(hor, az))[0] > 0.0
+    need = int(np.ceil(min_hours / step_hours)) + 1
+    run = np.convolve(up.astype(int), np.ones(need, dtype=int), mode="valid")  # window sums
+    ok = np.flatnonzero(run == need)
+    return float(jd[ok[0]]) if ok.size else float("nan")

@@ -13,10 +13,11 @@ from .. import ephemeris as eph
 from ..constants import G0_KMS2, GM_MOON_KM3S2, R_MOON_KM
 from ..lander import guided as G
 from ..lander.propellant import mass_after_burn
+from ..lander.touchdown_sky import first_landing_window, touchdown_sky
 from ..orbits.lunar_phase import Burn, LunarOrbitPhase, fly_lunar_orbit_phase
 from ..report.lunar_orbit import figures, report, summary
 from ..scenario import Scenario
-from ..timescale import jd_tdb
+from ..timescale import jd_tdb, utc_iso
 from .base import Progress, Stage
 
 SECONDS_PER_DAY = 86_400.0
@@ -144,9 +145,28 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LunarOrbitRe
                                       descent_design(scenario), site.height_m * 1e-3)
     progress(1, 3)
     start = None if scenario.surface.start is None else float(jd_tdb(scenario.surface.start))
-    phase = fly_phase(jd_arr, r_arr, v_arr, m_tcm, sc.lander.thrust_n, sc.lander.isp_s, site.lat_deg,
-                      site.lon_deg, la.pdi_altitude_km, nominal.uprange_deg,
-                      scenario.lunar_orbit.sequence, start)
+
+    def fly(earliest):
+        return fly_phase(jd_arr, r_arr, v_arr, m_tcm, sc.lander.thrust_n, sc.lander.isp_s,
+                         site.lat_deg, site.lon_deg, la.pdi_altitude_km, nominal.uprange_deg,
+                         scenario.lunar_orbit.sequence, earliest)
+
+    phase = fly(start)
+    if start is None:
+        # land with the Sun and the Earth above the site's own horizon: if the first pass
+        # after the lowering sequence misses that, wait for the next joint window
+        eye = site.height_m + scenario.sites[site.choice.index].observer_height_m
+        td = phase.pdi_jd_tdb + nominal.braking_s / SECONDS_PER_DAY
+        sky = touchdown_sky(site.lat_deg, site.lon_deg, eye, site.horizon_rad, td)
+        if not (sky.sun_above_terrain and sky.earth_above_terrain):
+            progress(2, 3)
+            window = first_landing_window(site.lat_deg, site.lon_deg, eye, site.horizon_rad,
+                                          phase.pdi_jd_tdb)
+            if not np.isfinite(window):
+                raise ValueError(f"lunar_orbit: no time within 30 d of {utc_iso(phase.pdi_jd_tdb)[:10]} "
+                                 f"with the Sun and the Earth above the horizon of {site.name} "
+                                 "for 12 h; choose another site (landing.site) or launch date")
+            phase = fly(window)
     progress(3, 3)
     return LunarOrbitResult(tcm, phase, nominal, site.name, jd_arr)
 
