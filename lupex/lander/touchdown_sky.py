@@ -64,10 +64,10 @@ def touchdown_sky(lat_deg: float, lon_deg: float, height_m: float, horizon_rad, 
 
 def first_landing_window(lat_deg: float, lon_deg: float, height_m: float, horizon_rad,
                          start_jd_tdb: float, span_days: float = 30.0, step_hours: float = 0.5,
-                         min_hours: float = 12.0) -> float:
-    """The first epoch from which the Sun's and the Earth's centres both stay above the site's
-    terrain horizon for at least ``min_hours`` (a landing in light and in contact, with margin
-    for a late pass); NaN if there is none within ``span_days``.
+                         min_hours: float = 12.0, bodies=("sun", "earth")) -> float:
+    """The first epoch from which the centres of ``bodies`` (default the Sun and the Earth)
+    all stay above the site's terrain horizon for at least ``min_hours`` (a landing in light
+    and in contact, with margin for a late pass); NaN if there is none within ``span_days``.
 
     Parameters
     ----------
@@ -85,6 +85,8 @@ def first_landing_window(lat_deg: float, lon_deg: float, height_m: float, horizo
         Sampling [h].
     min_hours : float
         Required length of the joint visibility [h].
+    bodies : sequence of {"sun", "earth"}
+        The bodies that must be up.
 
     Returns
     -------
@@ -95,7 +97,7 @@ def first_landing_window(lat_deg: float, lon_deg: float, height_m: float, horizo
     hor = mask_rows(np.asarray(horizon_rad, dtype=float)[None, :], 1)
     lat, lon = np.radians([lat_deg]), np.radians([lon_deg])
     up = np.ones(jd.size, dtype=bool)
-    for body in ("sun", "earth"):
+    for body in bodies:
         el, _, az = body_sky_geometry(lat, lon, body_track(body, jd), height_m)
         up &= (el - horizon_series(hor, az))[0] > 0.0
     need = int(np.ceil(min_hours / step_hours)) + 1

@@ -33,6 +33,7 @@ class LunarOrbitResult:
     nominal: G.NominalRange
     site_name: str
     arrival_jd_tdb: float
+    landing_day_note: str = ""
 
     @property
     def pdi_mass_kg(self) -> float:
@@ -46,7 +47,8 @@ class LunarOrbitResult:
         return (f"{p.sequence} sequence, finite burns, GRGM660PRIM to degree {p.degree} with "
                 f"Earth and Sun; node phasing wait {p.wait_s / SECONDS_PER_DAY:.2f} d, plane "
                 f"trim {p.plane_trim_dv_kms * 1e3:.1f} m/s, site {p.site_cross_track_km:.2f} km "
-                "off the ground track at PDI")
+                "off the ground track at PDI"
+                + (f"; {self.landing_day_note}" if self.landing_day_note else ""))
 
 
 def descent_design(scenario: Scenario) -> G.DescentDesign:
@@ -152,6 +154,7 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LunarOrbitRe
                          scenario.lunar_orbit.sequence, earliest)
 
     phase = fly(start)
+    notes: list[str] = []
     if start is None:
         # land with the Sun and the Earth above the site's own horizon: if the first pass
         # after the lowering sequence misses that, wait for the next joint window
@@ -160,15 +163,24 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> LunarOrbitRe
         sky = touchdown_sky(site.lat_deg, site.lon_deg, eye, site.horizon_rad, td)
         if not (sky.sun_above_terrain and sky.earth_above_terrain):
             progress(2, 3)
-            window = first_landing_window(site.lat_deg, site.lon_deg, eye, site.horizon_rad,
-                                          phase.pdi_jd_tdb)
+            for bodies in (("sun", "earth"), ("sun",)):  # contact too if possible, light at least
+                window = first_landing_window(site.lat_deg, site.lon_deg, eye, site.horizon_rad,
+                                              phase.pdi_jd_tdb, bodies=bodies)
+                if np.isfinite(window):
+                    break
             if not np.isfinite(window):
-                raise ValueError(f"lunar_orbit: no time within 30 d of {utc_iso(phase.pdi_jd_tdb)[:10]} "
-                                 f"with the Sun and the Earth above the horizon of {site.name} "
-                                 "for 12 h; choose another site (landing.site) or launch date")
+                raise ValueError(f"lunar_orbit: no 12 h of sunlight at {site.name} within 30 d of "
+                                 f"{utc_iso(phase.pdi_jd_tdb)[:10]}; choose another site "
+                                 "(landing.site) or launch date")
+            if bodies == ("sun",):
+                waited = ("; no 12 h with the Earth also above its horizon within 30 d: landing "
+                          "in sunlight without direct contact")
+            else:
+                waited = "; waited for the Sun and the Earth above the site's horizon"
             phase = fly(window)
+            notes.append(waited.lstrip("; "))
     progress(3, 3)
-    return LunarOrbitResult(tcm, phase, nominal, site.name, jd_arr)
+    return LunarOrbitResult(tcm, phase, nominal, site.name, jd_arr, "; ".join(notes))
 
 
 STAGE = Stage("lunar_orbit", "Lunar orbit: LOI, phasing, DOI", ("transfer", "sites"), run, summary, report,

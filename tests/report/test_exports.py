@@ -34,6 +34,7 @@ def run_dir(tmp_path_factory):
         d["sites"] = [{"name": "A", "lat_deg": -89.534, "lon_deg": 209.948},
                       {"name": "B two", "lat_deg": -89.45, "lon_deg": 195.0}]
         d["surface"].update(duration_days=5, time_step_hours=3, cycle_step_hours=24)
+        d["landing"] = {"site": "A"}  # the synthetic sites break the slope limit: land anyway
         scenario = tmp / "small.yaml"
         scenario.write_text(yaml.safe_dump(d))
         out = tmp / "out"
