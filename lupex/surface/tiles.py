@@ -119,6 +119,20 @@ def _store_tile(tile, pyr, path: str):
     return int(q.min()), int(q.max())
 
 
+def _complete_store(path: Path, key: str, shape):
+    """The store at ``path`` if it exists, is complete and matches; else None (recompute)."""
+    import zarr
+
+    if not path.exists():
+        return None
+    try:
+        arr = zarr.open_array(str(path), mode="r")
+    except Exception:  # noqa: BLE001 (an unreadable store is recomputed)
+        return None
+    ok = arr.attrs.get("complete") and arr.attrs.get("key") == key and arr.shape == shape
+    return arr if ok else None
+
+
 def horizon_store(
     dem: Dem,
     n_azimuths: int = 360,
@@ -161,15 +175,11 @@ def horizon_store(
     folder = Path(directory) if directory is not None else cache_dir()
     path = folder / f"horizon-{key[:32]}-t{tile_px}.zarr"
     shape = (*dem.shape, int(n_azimuths))
-    if path.exists():
-        try:
-            arr = zarr.open_array(str(path), mode="r")
-            if arr.attrs.get("complete") and arr.attrs.get("key") == key and arr.shape == shape:
-                if progress is not None:
-                    progress(1, 1)
-                return arr
-        except Exception:  # noqa: BLE001 (an unreadable store is recomputed)
-            pass
+    done = _complete_store(path, key, shape)
+    if done is not None:
+        if progress is not None:
+            progress(1, 1)
+        return done
     folder.mkdir(parents=True, exist_ok=True)
     arr = zarr.create_array(store=str(path), shape=shape, dtype="<i2",
                             chunks=(tile_px, tile_px, int(n_azimuths)), overwrite=True,

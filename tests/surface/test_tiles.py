@@ -34,7 +34,7 @@ def test_store_equals_the_quantised_in_memory_masks(case):
 
 
 def test_two_workers_write_the_same_store_and_a_complete_store_is_reused(case):
-    dem, mem, store, folder = case
+    dem, _, store, folder = case
     two = horizon_store(dem, 36, 40.0, tile_px=32, workers=2, directory=folder / "zarr2")
     np.testing.assert_array_equal(two[...], store[...])
     calls = []
