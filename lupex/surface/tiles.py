@@ -46,6 +46,7 @@ from lupex.surface.tracks import BodyTrack, body_track
 __all__ = [
     "DEFAULT_TILE_PX",
     "TileGrid",
+    "TiledMasks",
     "horizon_store",
     "illumination_tiles",
     "psr_tiles",
@@ -315,3 +316,30 @@ def psr_tiles(store, dem: Dem, start_jd: float, years: float = NODAL_PERIOD_YEAR
         max_subsolar_lat_deg=float(np.degrees(np.abs(track.lat_rad).max())),
         n_lon_bins=n_lon_bins,
     )
+
+
+class TiledMasks:
+    """Read-only, array-like view [rad] of a :func:`horizon_store`: ``shape``, ``dtype``,
+    slicing (reads and dequantises only the selection) and ``numpy.asarray`` (the whole
+    map: use it only when it fits; maps beyond memory go through :func:`illumination_tiles`
+    and :func:`psr_tiles`)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.store.shape)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.store.shape)
+
+    dtype = np.dtype(np.float32)
+
+    def __getitem__(self, key) -> np.ndarray:
+        return _dequantise(np.asarray(self.store[key]))
+
+    def __array__(self, dtype=None, copy=None):
+        a = self[...]
+        return a if dtype is None else a.astype(dtype)

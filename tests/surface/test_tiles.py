@@ -70,3 +70,13 @@ def test_bad_tile_size(case):
     dem, _, _, folder = case
     with pytest.raises(ValueError, match="tile_px"):
         horizon_store(dem, 36, 40.0, tile_px=4, workers=1, directory=folder / "bad")
+
+
+def test_tiled_masks_read_like_the_array(case):
+    from lupex.surface.tiles import TiledMasks
+
+    _, mem, store, _ = case
+    t = TiledMasks(store)
+    assert t.shape == mem.shape and t.ndim == 3
+    np.testing.assert_array_equal(t[5:9, 40, 3:7], mem[5:9, 40, 3:7])
+    np.testing.assert_array_equal(np.asarray(t), mem)
