@@ -71,12 +71,26 @@ class TileGrid:
 
     @classmethod
     def of(cls, dem: Dem, tile_px: int = DEFAULT_TILE_PX) -> TileGrid:
-        """The grid of ``dem`` cut in tiles of ``tile_px`` pixels."""
+        """The grid of ``dem`` cut in tiles of ``tile_px`` pixels.
+
+        Parameters
+        ----------
+        dem : Dem
+            The map grid.
+        tile_px : int
+            Tile side [px].
+        """
         return cls(float(dem.x0_km), float(dem.y0_km), float(dem.pixel_km), tuple(dem.shape),
                    int(tile_px))
 
     def latlon(self, rows: tuple[int, int], cols: tuple[int, int]):
-        """Pixel-centre latitude and east longitude [rad] of a tile, as ``Dem.latlon``."""
+        """Pixel-centre latitude and east longitude [rad] of a tile, as ``Dem.latlon``.
+
+        Parameters
+        ----------
+        rows, cols : tuple of int
+            Half-open pixel ranges of the tile.
+        """
         x = self.x0_km + (np.arange(*cols) + 0.5) * self.pixel_km
         y = self.y0_km - (np.arange(*rows) + 0.5) * self.pixel_km
         return xy_to_latlon(*np.meshgrid(x, y))
