@@ -92,6 +92,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lupex.constants import R_MOON_KM
+import lupex.surface._horizon_kernels as _kern
 from lupex.surface.dem import Dem
 from lupex.surface.parallel import fork_available, fork_map, shared_array
 from lupex.surface.projection import scale_factor_xy
@@ -112,6 +113,10 @@ __all__ = [
 #: Bump when the numerical results of :func:`horizon_mask` change (cache key).
 ALGORITHM_VERSION = "mro-5"
 
+#: Compiled kernels (numba) present, and whether to use them (tests switch them off to
+#: compare with the NumPy path).
+_KERNELS = _kern.KERNELS
+_USE_KERNELS = [True]
 #: Fine-level march length in pixels (D0 above).
 _D0 = 12
 #: Observers of levels 1.._OWN_TERRAIN_LEVELS read their own level's terrain (and sit at
@@ -289,6 +294,8 @@ def _march_fine(terr, m, nx, p_km, steps, geom, fac, rows, k_curv):
     r0, r1 = rows
     nr = r1 - r0
     eye, fac = fac[0][r0:r1], fac[1][r0:r1]
+    if _KERNELS and _USE_KERNELS[0]:
+        return _fine_kernel(terr, m, nx, p_km, steps, geom, eye, fac, r0, nr, k_curv)
     best = np.full((nr, nx), -np.inf, dtype=np.float32)
     hs = np.empty((nr, nx), dtype=np.float32)
     tmp = np.empty((nr, nx), dtype=np.float32)
@@ -305,6 +312,37 @@ def _march_fine(terr, m, nx, p_km, steps, geom, fac, rows, k_curv):
         np.maximum(best, hs, out=best)
     best *= fac
     return best
+
+
+def _fine_kernel(terr, m, nx, p_km, steps, geom, eye, fac, r0, nr, k_curv):
+    """:func:`_march_fine` by the compiled kernel, with the NumPy path's per-step constants."""
+    major, rate, sgn, dps = geom
+    io = np.empty(len(steps), dtype=np.int64)
+    f = np.empty(len(steps), dtype=np.float32)
+    omf = np.empty(len(steps), dtype=np.float32)
+    inv = np.empty(len(steps), dtype=np.float32)
+    cc = np.empty(len(steps), dtype=np.float32)
+    for k, j in enumerate(steps):
+        off = j * rate
+        io[k] = int(np.floor(off))
+        f[k] = np.float32(off - io[k])
+        omf[k] = np.float32(1.0) - f[k]
+        dg = j * dps * p_km
+        inv[k] = np.float32(1.0 / dg)
+        cc[k] = np.float32(dg / (2 * R_MOON_KM * k_curv * k_curv))
+    out = np.empty((nr, nx), dtype=np.float32)
+    # the whole (C-contiguous) level with the view's offset: contiguous rows vectorise
+    base = terr.base if terr.base is not None and terr.base.flags.c_contiguous else None
+    if base is not None and base.ndim == 2:
+        off = (terr.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // 4
+        dr, dc = divmod(off, base.shape[1])
+        src = base
+    else:
+        src, dr, dc = np.ascontiguousarray(terr), 0, 0
+    _kern.fine_march(src, dr + m + r0, dc + m, major == "col", int(sgn),
+                     np.asarray(steps, dtype=np.int64), io, f, omf, inv, cc,
+                     np.ascontiguousarray(eye), np.ascontiguousarray(fac), out)
+    return out
 
 
 def _march_coarse(terr, subs, m, st, nx, p_km, steps, geom, eye, rows):
@@ -504,6 +542,9 @@ def _one_azimuth(tile: _Tile, alpha, max_distance_km, out):
     for r0 in range(0, ny, rb):
         r1 = min(ny, r0 + rb)
         out[r0:r1] = _march_fine(terr, m, nx, p, steps, geom, tile.fac0, (r0, r1), tile.k_curv)
+    if _KERNELS and _USE_KERNELS[0]:
+        _merge0_kernel(tile, parent, levels, p, sa, ca, out)
+        return
     if parent is not None:
         zp, dp, lp = parent
         pd2 = (dp * dp + lp * lp) / two_r
@@ -524,6 +565,29 @@ def _one_azimuth(tile: _Tile, alpha, max_distance_km, out):
             view = out[sr::2, sc::2]
             np.maximum(view, zc, out=view)
     _atan_inplace(out)
+
+
+def _merge0_kernel(tile, parent, levels, p, sa, ca, out):
+    """The level-0 hand-off and arctan of :func:`_one_azimuth` by the compiled kernel."""
+    ny, nx = tile.shape[0]
+    pr = np.zeros(2, dtype=np.int64)
+    pc = np.zeros(2, dtype=np.int64)
+    du = np.zeros((2, 2), dtype=np.float32)
+    dn = np.zeros((2, 2), dtype=np.float32)
+    dh = [[np.zeros((1, 1), np.float32)] * 2 for _ in range(2)]
+    if parent is None:
+        z = np.zeros((1, 1), np.float32)
+        zp = dp = lp = z
+    else:
+        zp, dp, lp = (np.ascontiguousarray(a) for a in parent)
+        for sr, sc, r_, c_, _, _, u, n in _classes(
+            ny, nx, tile.origin[0][0], tile.origin[0][1], p, (0.0, 0.0),
+            _observer_shift(1, levels), sa, ca
+        ):
+            pr[sr], pc[sc], du[sr, sc], dn[sr, sc] = r_, c_, u, n
+            dh[sr][sc] = tile.dhc[0][sr][sc]
+    _kern.merge0(out, zp, dp, lp, np.float32(2 * R_MOON_KM), pr, pc, du, dn,
+                 dh[0][0], dh[0][1], dh[1][0], dh[1][1], parent is not None)
 
 
 def _row_block(nx: int) -> int:

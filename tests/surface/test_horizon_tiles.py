@@ -46,3 +46,17 @@ def test_tile_outside_map_is_refused(case):
     pyr = horizon_pyramid(dem, 24, 50.0, far_field=far)
     with pytest.raises(ValueError, match="rows, cols"):
         horizon_tile(pyr, (0, 200), (0, 10))
+
+
+def test_compiled_kernels_equal_the_numpy_path(case, monkeypatch):
+    # the numba kernels repeat the NumPy path's float32 operations in the same order
+    from lupex.surface import horizon as H
+
+    if not H._KERNELS:
+        pytest.skip("numba absent: only the NumPy path exists")
+    dem, far, full = case
+    monkeypatch.setattr(H, "_USE_KERNELS", [False])
+    plain = horizon_mask(dem, 24, 50.0, far_field=far, workers=1)
+    np.testing.assert_array_equal(plain, full)
+    pyr = horizon_pyramid(dem, 24, 50.0, far_field=far)
+    np.testing.assert_array_equal(horizon_tile(pyr, (5, 77), (13, 100)), full[5:77, 13:100])
