@@ -91,8 +91,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lupex.constants import R_MOON_KM
 import lupex.surface._horizon_kernels as _kern
+from lupex.constants import R_MOON_KM
 from lupex.surface.dem import Dem
 from lupex.surface.parallel import fork_available, fork_map, shared_array
 from lupex.surface.projection import scale_factor_xy
