@@ -4,6 +4,7 @@ Each kernel performs the same float32 operations, in the same order and with the
 per-step constants (computed in Python exactly as the NumPy path computes them), as the
 NumPy code it replaces; numba does not contract multiply-adds into FMAs without fastmath,
 so results are equal bit for bit (tests/surface/test_horizon_tiles.py compares both).
+``error_model="numpy"``: a division by zero gives inf/NaN as in NumPy instead of raising.
 The kernels fuse the per-step passes (no temporaries leave the registers) and release the
 GIL.  Without numba (``KERNELS`` is False) the engine uses its NumPy path.
 """
@@ -54,9 +55,9 @@ def _fine_row_py(va, vb, er, omf, f, inv, cc, best):
 
 
 if KERNELS:
-    _fine_row = numba.njit(nogil=True, cache=True, inline="always")(_fine_row_py)
+    _fine_row = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(_fine_row_py)
 
-fine_march = numba.njit(nogil=True, cache=True)(_fine_march_py) if KERNELS else None
+fine_march = numba.njit(nogil=True, cache=True, error_model="numpy")(_fine_march_py) if KERNELS else None
 
 
 # float32 constants of lupex.surface.horizon._atan_inplace (Abramowitz & Stegun 4.4.48)
@@ -134,13 +135,60 @@ def _merge0_py(out, zp, dp, lp, two_r, pr, pc, du, dn, dh00, dh01, dh10, dh11, h
                         zc = zc - d2 / two_r
                         zc = zc / np.sqrt(d2)
                         v = orow[sc + 2 * jj]
-                        # (np.maximum would let a NaN win; none arise: d2 > 0, finite inputs)
-                        orow[sc + 2 * jj] = max(v, zc)
+                        # np.maximum: a NaN wins from either side
+                        orow[sc + 2 * jj] = zc if (zc > v or zc != zc) and v == v else v  # noqa: PLR0124
     _atan_rows(out)
 
 
 if KERNELS:
-    _atan_rows = numba.njit(nogil=True, cache=True)(_atan_rows_py)
-    merge0 = numba.njit(nogil=True, cache=True)(_merge0_py)
+    _atan_rows = numba.njit(nogil=True, cache=True, error_model="numpy")(_atan_rows_py)
+    merge0 = numba.njit(nogil=True, cache=True, error_model="numpy")(_merge0_py)
 else:  # pragma: no cover
     merge0 = None
+
+
+def _coarse_march_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf, c2, inv, dkf,
+                     eye, zout, dout):
+    """Best (Z, D) over a coarse band, as lupex.surface.horizon._march_coarse.
+
+    Per step: h = (omf va + f vb - eye) - c2, t = h inv; where t beats the best, the best
+    tangent becomes t and the distance bd + (dk - bd) (the NumPy path's blend, kept
+    literally for equal bits).  Terrain point of observer (r, c) at step k:
+    terr[a + r st, b + c st] with (a, b) from the step (and the next row or column for vb).
+    """
+    nr, nx = zout.shape
+    bt = np.empty(nx, dtype=np.float32)
+    bd = np.empty(nx, dtype=np.float32)
+    for r in range(nr):
+        bt[:] = -np.inf
+        bd[:] = 0.0
+        er = eye[r]
+        for k in range(steps.shape[0]):
+            j = steps[k]
+            if col_major:
+                a = a_base + r * st + io[k]
+                b = b_base + sgn * j
+                ra = terr[a]
+                rb = terr[a + 1]
+                for c in range(nx):
+                    t = ((ra[b + c * st] * omf[k] + rb[b + c * st] * f[k]) - er[c]) - c2[k]
+                    t = t * inv[k]
+                    if t > bt[c]:
+                        bt[c] = t
+                        bd[c] = bd[c] + (dkf[k] - bd[c])
+            else:
+                a = a_base + r * st + sgn * j
+                b = b_base + io[k]
+                ra = terr[a]
+                for c in range(nx):
+                    t = ((ra[b + c * st] * omf[k] + ra[b + 1 + c * st] * f[k]) - er[c]) - c2[k]
+                    t = t * inv[k]
+                    if t > bt[c]:
+                        bt[c] = t
+                        bd[c] = bd[c] + (dkf[k] - bd[c])
+        for c in range(nx):
+            zout[r, c] = bt[c] * bd[c]
+            dout[r, c] = bd[c]
+
+
+coarse_march = numba.njit(nogil=True, cache=True, error_model="numpy")(_coarse_march_py) if KERNELS else None

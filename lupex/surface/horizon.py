@@ -314,6 +314,45 @@ def _march_fine(terr, m, nx, p_km, steps, geom, fac, rows, k_curv):
     return best
 
 
+def _contiguous_base(terr):
+    """(C-contiguous 2-D array, row offset, column offset) that ``terr`` is a view of."""
+    base = terr.base
+    if (base is not None and base.ndim == 2 and base.flags.c_contiguous
+            and base.dtype == terr.dtype and terr.strides[1] == terr.itemsize
+            and terr.strides[0] == base.strides[0]):
+        off = (terr.__array_interface__["data"][0] - base.__array_interface__["data"][0])
+        dr, dc = divmod(off // terr.itemsize, base.shape[1])
+        return base, dr, dc
+    if terr.flags.c_contiguous:
+        return terr, 0, 0
+    return np.ascontiguousarray(terr), 0, 0
+
+
+def _coarse_kernel(terr, m, st, nx, p_km, steps, geom, eye, r0, nr):
+    """:func:`_march_coarse` by the compiled kernel, with the NumPy path's constants."""
+    major, rate, sgn, dps = geom
+    n = len(steps)
+    io = np.empty(n, dtype=np.int64)
+    f, omf, c2, inv, dkf = (np.empty(n, dtype=np.float32) for _ in range(5))
+    for k, j in enumerate(steps):
+        off = j * rate
+        io[k] = int(np.floor(off))
+        f[k] = np.float32(off - io[k])
+        omf[k] = np.float32(1.0) - f[k]
+        dk = j * dps * p_km
+        c2[k] = np.float32(dk * dk / (2 * R_MOON_KM))
+        inv[k] = np.float32(1.0 / dk)
+        dkf[k] = np.float32(dk)
+    src, dr, dc = _contiguous_base(terr)
+    base = m + st // 2
+    z = np.empty((nr, nx), dtype=np.float32)
+    d = np.empty((nr, nx), dtype=np.float32)
+    _kern.coarse_march(src, dr + base + r0 * st, dc + base, st, major == "col", int(sgn),
+                       np.asarray(steps, dtype=np.int64), io, f, omf, c2, inv, dkf,
+                       np.ascontiguousarray(eye), z, d)
+    return z, d
+
+
 def _fine_kernel(terr, m, nx, p_km, steps, geom, eye, fac, r0, nr, k_curv):
     """:func:`_march_fine` by the compiled kernel, with the NumPy path's per-step constants."""
     major, rate, sgn, dps = geom
@@ -332,13 +371,7 @@ def _fine_kernel(terr, m, nx, p_km, steps, geom, eye, fac, r0, nr, k_curv):
         cc[k] = np.float32(dg / (2 * R_MOON_KM * k_curv * k_curv))
     out = np.empty((nr, nx), dtype=np.float32)
     # the whole (C-contiguous) level with the view's offset: contiguous rows vectorise
-    base = terr.base if terr.base is not None and terr.base.flags.c_contiguous else None
-    if base is not None and base.ndim == 2:
-        off = (terr.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // 4
-        dr, dc = divmod(off, base.shape[1])
-        src = base
-    else:
-        src, dr, dc = np.ascontiguousarray(terr), 0, 0
+    src, dr, dc = _contiguous_base(terr)
     _kern.fine_march(src, dr + m + r0, dc + m, major == "col", int(sgn),
                      np.asarray(steps, dtype=np.int64), io, f, omf, inv, cc,
                      np.ascontiguousarray(eye), np.ascontiguousarray(fac), out)
@@ -353,6 +386,8 @@ def _march_coarse(terr, subs, m, st, nx, p_km, steps, geom, eye, rows):
     """
     r0, r1 = rows
     nr = r1 - r0
+    if _KERNELS and _USE_KERNELS[0]:
+        return _coarse_kernel(terr, m, st, nx, p_km, steps, geom, eye[r0:r1], r0, nr)
     best_t = np.full((nr, nx), -np.inf, dtype=np.float32)
     best_d = np.zeros((nr, nx), dtype=np.float32)
     eye = eye[r0:r1]
