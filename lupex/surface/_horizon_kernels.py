@@ -147,6 +147,18 @@ else:  # pragma: no cover
     merge0 = None
 
 
+def _coarse_row_py(va, vb, er, omf, f, c2, inv, dkf, bt, bd):
+    """One step for a row of observers (va, vb: the two terrain samples bracketing it)."""
+    for c in range(bt.shape[0]):
+        t = ((va[c] * omf + vb[c] * f) - er[c]) - c2
+        t = t * inv
+        o = bt[c]
+        e = bd[c]
+        # selects, not a branch: vectorises
+        bt[c] = t if t > o else o  # noqa: FURB136
+        bd[c] = (e + (dkf - e)) if t > o else e
+
+
 def _coarse_march_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf, c2, inv, dkf,
                      eye, zout, dout):
     """Best (Z, D) over a coarse band, as lupex.surface.horizon._march_coarse.
@@ -155,10 +167,13 @@ def _coarse_march_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf
     tangent becomes t and the distance bd + (dk - bd) (the NumPy path's blend, kept
     literally for equal bits).  Terrain point of observer (r, c) at step k:
     terr[a + r st, b + c st] with (a, b) from the step (and the next row or column for vb).
+    Strided samples are first copied into contiguous rows, so the step loop vectorises.
     """
     nr, nx = zout.shape
     bt = np.empty(nx, dtype=np.float32)
     bd = np.empty(nx, dtype=np.float32)
+    va = np.empty(nx, dtype=np.float32)
+    vb = np.empty(nx, dtype=np.float32)
     for r in range(nr):
         bt[:] = -np.inf
         bd[:] = 0.0
@@ -171,24 +186,22 @@ def _coarse_march_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf
                 ra = terr[a]
                 rb = terr[a + 1]
                 for c in range(nx):
-                    t = ((ra[b + c * st] * omf[k] + rb[b + c * st] * f[k]) - er[c]) - c2[k]
-                    t = t * inv[k]
-                    if t > bt[c]:
-                        bt[c] = t
-                        bd[c] = bd[c] + (dkf[k] - bd[c])
+                    va[c] = ra[b + c * st]
+                    vb[c] = rb[b + c * st]
             else:
                 a = a_base + r * st + sgn * j
                 b = b_base + io[k]
                 ra = terr[a]
                 for c in range(nx):
-                    t = ((ra[b + c * st] * omf[k] + ra[b + 1 + c * st] * f[k]) - er[c]) - c2[k]
-                    t = t * inv[k]
-                    if t > bt[c]:
-                        bt[c] = t
-                        bd[c] = bd[c] + (dkf[k] - bd[c])
+                    va[c] = ra[b + c * st]
+                    vb[c] = ra[b + 1 + c * st]
+            _coarse_row(va, vb, er, omf[k], f[k], c2[k], inv[k], dkf[k], bt, bd)
         for c in range(nx):
             zout[r, c] = bt[c] * bd[c]
             dout[r, c] = bd[c]
 
 
+if KERNELS:
+    _coarse_row = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(
+        _coarse_row_py)
 coarse_march = numba.njit(nogil=True, cache=True, error_model="numpy")(_coarse_march_py) if KERNELS else None

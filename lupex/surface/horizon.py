@@ -39,12 +39,12 @@ vectorised: build a 2x2-mean pyramid of the DEM (padded with the far field)
 and evaluate each distance octave with *observers* on a level whose block
 size matches the octave, not only terrain:
 
-* level 0 (the DEM itself) marches distances 1..D0 pixels (D0 = 12);
+* level 0 (the DEM itself) marches distances 1..D0 pixels (D0 = 32);
 * level L >= 1 has observers at 2^L x 2^L block centres (heights = block means)
   and marches D0 2^(L-1) .. D0 2^L fine pixels in steps of one terrain pixel,
   reading terrain from its own level for L <= 2 and from the finer level
   min(L - 1, 3) beyond (at most 2^5 of its pixels per observer spacing), until
-  max_distance is reached.  Far terrain is thus smoothed over at most 1/5 (level
+  max_distance is reached.  Far terrain is thus smoothed over at most 1/15 (level
   1-2 band starts) to ~1/100 (far) of its distance.
 
 Rays are sampled where they cross grid lines (a 1-D linear interpolation, no
@@ -60,8 +60,8 @@ keeps whichever of that and its own band's best is higher.  What is approximate
 (by the envelope theorem only to second order for the along-ray part): the
 parent's ray passes up to ~0.35 parent pixels beside the child (~0.7 where the
 parent reads finer terrain from a half-pixel-shifted origin, levels >= 3), so far
-terrain is seen up to ~4-8 deg off in azimuth at the start of a band (D0/2 - 1 = 5
-parent pixels out) and ~2-3 deg at its end -- it matters where the horizon changes fast with azimuth
+terrain is seen up to ~1.3-2.7 deg off in azimuth at the start of a band (D0/2 - 1 = 15
+parent pixels out) and ~0.6-1.3 deg at its end -- it matters where the horizon changes fast with azimuth
 (steep isolated peaks seen obliquely); and far terrain is smoothed as said above.
 The accuracy against the exact marcher, on random terrain and on the real Connecting
 Ridge DEM, is measured and bounded by tests/surface/test_horizon.py and
@@ -111,14 +111,14 @@ __all__ = [
 ]
 
 #: Bump when the numerical results of :func:`horizon_mask` change (cache key).
-ALGORITHM_VERSION = "mro-5"
+ALGORITHM_VERSION = "mro-6"
 
 #: Compiled kernels (numba) present, and whether to use them (tests switch them off to
 #: compare with the NumPy path).
 _KERNELS = _kern.KERNELS
 _USE_KERNELS = [True]
 #: Fine-level march length in pixels (D0 above).
-_D0 = 12
+_D0 = 32
 #: Observers of levels 1.._OWN_TERRAIN_LEVELS read their own level's terrain (and sit at
 #: their block centres); on the real site01 DEM this was more accurate than reading the
 #: finer level, and faster: the near bands suffer more from the half-pixel observer
