@@ -129,7 +129,12 @@ def _store_tile(tile, pyr, path: str):
     import zarr
 
     (r0, r1), (c0, c1) = tile
-    q = _quantise(horizon_tile(pyr, (r0, r1), (c0, c1)))
+    h = horizon_tile(pyr, (r0, r1), (c0, c1))
+    # quantised by blocks of rows: the float temporaries stay small next to the tile
+    q = np.empty(h.shape, dtype=np.int16)
+    for i in range(0, h.shape[0], 32):
+        q[i : i + 32] = _quantise(h[i : i + 32])
+    del h
     zarr.open_array(path, mode="r+")[r0:r1, c0:c1, :] = q
     return int(q.min()), int(q.max())
 
