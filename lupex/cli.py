@@ -54,7 +54,7 @@ class UsageError(Exception):
 
 
 def _positive_workers(text: str) -> int:
-    from .context import MAX_WORKERS
+    from .cluster import MAX_LOCAL_WORKERS as MAX_WORKERS
 
     try:
         n = int(text)
@@ -95,8 +95,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="results folder (default: results/<scenario file name>)")
     r.add_argument("--force", action="store_true", help="replace an existing results folder")
     r.add_argument("--only", nargs="+", metavar="STAGE", help="run only these stages")
-    r.add_argument("--workers", type=_positive_workers, default=2, metavar="N",
-                   help="processes for the parallel parts (default 2); results do not depend on it")
+    r.add_argument("--workers", type=_positive_workers, default=None, metavar="N",
+                   help="processes for the parallel parts (default: the scenario's "
+                   "compute.workers, 2); results do not depend on it")
     r.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
     w = sub.add_parser("sweep", parents=[talk], help="run a scenario over a grid or list of field values",
                        description="Run one base scenario over a grid and/or list of scenario "
@@ -190,12 +191,15 @@ def _run(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import context, pipeline, results
+    from . import pipeline, results
 
     loaded = _load_or_report(args.scenario, args.quiet)
     if loaded is None:
         return EXIT_INVALID
     scenario, text = loaded
+    if args.workers is not None:  # the run's worker count: a run setting, not the scenario's
+        scenario = scenario.model_copy(
+            update={"compute": scenario.compute.model_copy(update={"workers": args.workers})})
     out = args.out or Path("results") / args.scenario.stem
     try:
         results.check_destination(out, args.force)
@@ -238,8 +242,7 @@ def _run(args) -> int:
 
                 return update
 
-            with context.use(context.RunContext(workers=args.workers)):
-                outputs = pipeline.run(scenario, progress_for, only=args.only)
+            outputs = pipeline.run(scenario, progress_for, only=args.only)
             bar.stop()
             log_finished(time.perf_counter())
             log.info("writing %s", out)
@@ -253,22 +256,6 @@ def _run(args) -> int:
     _say(args.quiet, f"results: {written}/ (summary.json, report.md, report.html, plots/, "
          "maps/, tables/, trajectories/)")
     return EXIT_OK
-
-
-def _process_map(workers: int):
-    """``map_cases`` running cases in ``workers`` processes, results in order."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    def map_cases(fn, arg_list, progress):
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(fn, *a) for a in arg_list]
-            out = []
-            for k, f in enumerate(futures, 1):
-                out.append(f.result())
-                progress(k, len(arg_list))
-        return out
-
-    return map_cases
 
 
 def _sweep(args) -> int:
@@ -299,8 +286,7 @@ def _sweep(args) -> int:
         with results.DestinationLock(out), Progress(*columns, console=console,
                                                     disable=args.quiet) as bar:
             task = bar.add_task("sweep", total=len(spec.cases))
-            rows = run_sweep(spec, _process_map(args.workers) if args.workers > 1 else None,
-                             lambda done, total: bar.update(task, completed=done))
+            rows = run_sweep(spec, args.workers, lambda done, total: bar.update(task, completed=done))
             bar.stop()
             summary = R.sweep_summary(rows, spec.parameters, spec.metrics, str(args.spec),
                                       str(spec.scenario_path))

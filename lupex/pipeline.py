@@ -27,6 +27,7 @@ class PipelineError(ValueError):
 def stages() -> list[Stage]:
     """Every stage, in the order a full run executes them (needs before needers)."""
     from .stages import (
+        dispersions,
         landing,
         launch,
         ledger,
@@ -41,7 +42,8 @@ def stages() -> list[Stage]:
     )
 
     return order([terrain.STAGE, window.STAGE, transfer.STAGE, sites.STAGE, lunar_orbit.STAGE, landing.STAGE,
-                  timeline.STAGE, sky.STAGE, launch.STAGE, ledger.STAGE, surface.STAGE])
+                  timeline.STAGE, sky.STAGE, launch.STAGE, ledger.STAGE, surface.STAGE,
+                  dispersions.STAGE])
 
 
 def order(candidates: list[Stage]) -> list[Stage]:

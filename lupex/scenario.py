@@ -317,6 +317,24 @@ class MonteCarlo(_Model):
     isp_rel: Range(0, 0.1) = Field(0.005, description="descent engine Isp")
     trn_m: Range(0, 5000, "m") = Field(
         30.0, description="terrain-relative navigation error per horizontal axis at touchdown")
+# --- compute (issue 15: tiles and workers; lupex/cluster.py, lupex/surface/tiles.py) ---
+class Compute(_Model):
+    workers: Annotated[int, Field(ge=1, le=256)] = Field(
+        2, description="worker processes for the map's horizons and illumination maps")
+    scheduler: str | None = Field(
+        None, description="a dask.distributed scheduler address (tcp://host:port) to run tiles on")
+    tile_px: Annotated[int, Field(ge=64, le=4096)] = Field(
+        512, description="tile side [px] when horizons are computed in tiles")
+    tiled: Literal["auto", "always", "never"] = Field(
+        "never", description="horizons in tiles on disk: auto when the in-memory masks do not fit")
+
+    @field_validator("scheduler")
+    @classmethod
+    def _address(cls, v):
+        if v is not None and "://" not in v:
+            raise ValueError(f"must be an address like 'tcp://host:8786'; got {v!r}")
+        return v
+# --- end compute ---
 
 
 class Scenario(_Model):
@@ -332,6 +350,7 @@ class Scenario(_Model):
     landing: Landing = Landing()
     output: Output = Output()
     monte_carlo: MonteCarlo = MonteCarlo()
+    compute: Compute = Compute()
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -404,57 +404,56 @@ def _terrain_key(case: Case, spec: SweepSpec) -> str:
     return yaml.safe_dump({k: data.get(k) for k in ("terrain", "sites")}, sort_keys=True)
 
 
-def run_sweep(spec: SweepSpec, map_cases: Callable | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+def _case(args):
+    return run_case(*args)
+
+
+def run_sweep(spec: SweepSpec, workers: int = 1, progress: Callable[[int, int], None] | None = None,
+              scheduler: str | None = None) -> list[dict[str, Any]]:
     """Run every case of a sweep; rows in case order.
 
     Parameters
     ----------
     spec : SweepSpec
         From :func:`load_spec`.
-    map_cases : callable, optional
-        ``map_cases(fn, list_of_arg_tuples, progress) -> list of results in order``; e.g. a
-        Dask map over workers. Default: one case after another in this process.
+    workers : int
+        Cases run on this many Dask worker processes (:func:`lupex.cluster.map_chunks`; 1: one
+        after another here). Each case then runs its own stages with one worker.
     progress : callable, optional
         ``(done, total)`` after each case.
+    scheduler : str, optional
+        A ``dask.distributed`` scheduler address to run the cases on instead.
 
     Returns
     -------
     list of dict
         Per case: ``case`` (its name), each parameter's value, then :func:`run_case`'s row.
     """
+    from .cluster import map_chunks
+
     n = len(spec.cases)
-    done = [0]
-
-    def tick(k=1):
-        done[0] += k
-        if progress:
-            progress(done[0], n)
-
-    args = [(spec.base, str(spec.scenario_path.parent), c.overrides, spec.only, spec.metrics)
-            for c in spec.cases]
+    inner = 1 if (workers > 1 or scheduler) else None  # no workers inside workers
+    args = []
+    for c in spec.cases:
+        over = c.overrides + ((("compute.workers", inner),) if inner else ())
+        args.append((spec.base, str(spec.scenario_path.parent), over, spec.only, spec.metrics))
     rows: list[dict | None] = [None] * n
-    # one case per distinct terrain first (fills the horizon cache), then the others
+    # one case per distinct terrain first, here (fills the horizon cache), then the others
     first: dict[str, int] = {}
     for i, c in enumerate(spec.cases):
         first.setdefault(_terrain_key(c, spec), i)
     lead = sorted(first.values())
     rest = [i for i in range(n) if i not in set(lead)]
-    for i in lead:
-        rows[i] = run_case(*args[i])
-        tick()
-    if rest:
-        if map_cases is None:
-            for i in rest:
-                rows[i] = run_case(*args[i])
-                tick()
-        else:
-            out = map_cases(run_case, [args[i] for i in rest], lambda k, _t: tick(0) or
-                            (progress and progress(len(lead) + k, n)))
-            for i, r in zip(rest, out):
-                rows[i] = r
+    for k, i in enumerate(lead, 1):
+        rows[i] = run_case(*args[i][:2], spec.cases[i].overrides, *args[i][3:])
+        if progress:
+            progress(k, n)
+    out = map_chunks(_case, [args[i] for i in rest], workers=workers, scheduler=scheduler,
+                     progress=(lambda k, _t: progress(len(lead) + k, n)) if progress else None)
+    for i, r in zip(rest, out, strict=True):
+        rows[i] = r
     table = []
-    for case, row in zip(spec.cases, rows):
+    for case, row in zip(spec.cases, rows, strict=True):
         values = dict(case.overrides)
         table.append({"case": case.name, **{p: values.get(p) for p in spec.parameters}, **row})
     return table

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 GB = 1e9
 
 
-def _scenario(tmp_path, **terrain) -> Path:
+def _scenario(tmp_path, compute=None, **terrain) -> Path:
     """The baseline's three sites nearest the pole on the SYNTHETIC pole's 90 km map at
     100 m (the map the memory model was measured on), with ``terrain`` changes."""
     d = yaml.safe_load((REPO / "configs" / "lupex_baseline.yaml").read_text())
@@ -21,6 +21,8 @@ def _scenario(tmp_path, **terrain) -> Path:
     d["terrain"].update(source="synthetic", center_lat_deg=-90.0, center_lon_deg=0.0, half_width_km=45.0,
                         pixel_m=100.0)
     d["terrain"].update(terrain)
+    if compute is not None:
+        d["compute"] = compute
     p = tmp_path / "s.yaml"
     p.write_text(yaml.safe_dump(d))
     return p
@@ -66,3 +68,29 @@ def test_validate_prints_the_estimate(tmp_path, monkeypatch, capsys):
     assert cli.main(["validate", str(_scenario(tmp_path))]) == 0
     assert "memory: about 4.2 GB at peak for 810,000 map pixels; 16.0 GB available" in (
         capsys.readouterr().out)
+
+
+def test_a_tiled_map_beyond_memory_fits_when_tiled(tmp_path):
+    # 4500 x 4500 at 20 m: ~94 GB of masks in memory, ~6 GB with the masks on disk
+    avail = 16 * GB
+    whole, _ = load(_scenario(tmp_path, pixel_m=20.0))
+    tiled, _ = load(_scenario(tmp_path, compute={"tiled": "auto"}, pixel_m=20.0))
+    small, _ = load(_scenario(tmp_path, compute={"tiled": "auto"}, pixel_m=200.0))
+    assert not preflight.check_memory(whole, avail).fits
+    chk = preflight.check_memory(tiled, avail)
+    assert chk.fits and chk.tiled and chk.estimate_bytes < 8 * GB
+    assert "tiles on disk" in preflight.describe(chk)
+    assert not preflight.check_memory(small, avail).tiled  # auto: in memory when it fits
+
+
+def test_the_tiled_estimate_grows_with_the_tile_not_the_masks():
+    a = preflight.estimate_peak_bytes(10**6, 360, tiled=True, workers=2, tile_px=512)
+    b = preflight.estimate_peak_bytes(10**6, 720, tiled=True, workers=2, tile_px=512)
+    c = preflight.estimate_peak_bytes(4 * 10**6, 360, tiled=True, workers=2, tile_px=512)
+    tile = 2 * 512**2 * 360 * preflight.BYTES_PER_TILE_PIXEL_AZIMUTH
+    assert b - a == pytest.approx(tile)
+    assert c - a == pytest.approx(3 * 10**6 * preflight.BYTES_PER_PIXEL_TILED)
+    hw = preflight.max_half_width_km(20.0, 360, 16 * GB, tiled=True)
+    px = preflight.map_pixels(hw, 20.0)
+    assert preflight.estimate_peak_bytes(px, 360, tiled=True) == pytest.approx(
+        preflight.USABLE_FRACTION * 16 * GB, rel=1e-3)

@@ -141,22 +141,20 @@ def test_validate_quiet_prints_nothing(tmp_path, capsys):
 
 
 def test_workers_reach_the_stages_and_verbose_logs_them(tmp_path, monkeypatch, capsys):
-    from lupex import context
     from lupex.stages import terrain
 
     seen = []
     real_run = terrain.STAGE.run
 
     def spy(scenario, inputs, progress):
-        seen.append(context.current().workers)
+        seen.append(scenario.compute.workers)
         return real_run(scenario, inputs, progress)
 
     monkeypatch.setattr(terrain, "STAGE", terrain.STAGE.__class__(**{**terrain.STAGE.__dict__,
                                                                       "run": spy}))
     code = cli.main(["run", str(_small_scenario(tmp_path)), "--out", str(tmp_path / "r"),
                      "--verbose", "--workers", "3", "--only", "terrain"])
-    assert code == 0 and seen == [3]
-    assert context.current().workers == 2  # restored after the run
+    assert code == 0 and seen == [3]  # --workers overrides the scenario's compute.workers (2)
     err = capsys.readouterr().err
     assert "stage terrain" in err and "took" in err
 

@@ -76,7 +76,8 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SitesResult:
     assessment = S.assess_sites(dem, ter.horizon_rad, ter.terrain.slope_deg, ter.sites, jd, constraints,
                                 weights_of(scenario), psr=np.zeros(dem.shape, dtype=bool),
                                 site_horizon_rad=[h.horizon_rad for h in ter.site_horizons],
-                                site_height_m=[h.height_m + h.observer_height_m for h in ter.site_horizons])
+                                site_height_m=[h.height_m + h.observer_height_m for h in ter.site_horizons],
+                                workers=scenario.compute.workers)
     progress(1, 2)
     choice = choose_landing_site(assessment, scenario.landing.site)
     i = choice.index

@@ -60,7 +60,7 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResul
     dem, masks = ter.terrain.dem, ter.horizon_rad
     _, jd = inputs["timeline"].surface_grid(scenario.surface.time_step_hours)
     progress(0, 6)
-    psr = P.psr_map(dem, masks, start_jd=float(jd[0]))
+    psr = P.psr_map(dem, masks, start_jd=float(jd[0]), workers=scenario.compute.workers)
     progress(1, 6)
     lat, lon = dem.latlon()
     earth_map = earth_visibility_map(lat, lon, masks, jd, time_series=False)
@@ -72,7 +72,8 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResul
     site_hor = [h.horizon_rad for h in ter.site_horizons]
     eye_m = [h.height_m + h.observer_height_m for h in ter.site_horizons]
     assessment = S.assess_sites(dem, masks, ter.terrain.slope_deg, ter.sites, jd, constraints,
-                                _weights(scenario), psr=psr, site_horizon_rad=site_hor, site_height_m=eye_m)
+                                _weights(scenario), psr=psr, site_horizon_rad=site_hor,
+                                site_height_m=eye_m, workers=scenario.compute.workers)
     progress(3, 6)
     energy = E.daily_budget(assessment.sun, body_track("sun", jd), assessment.earth)
     lat = [s[1] for s in ter.sites]

@@ -39,12 +39,12 @@ vectorised: build a 2x2-mean pyramid of the DEM (padded with the far field)
 and evaluate each distance octave with *observers* on a level whose block
 size matches the octave, not only terrain:
 
-* level 0 (the DEM itself) marches distances 1..D0 pixels (D0 = 12);
+* level 0 (the DEM itself) marches distances 1..D0 pixels (D0 = 32);
 * level L >= 1 has observers at 2^L x 2^L block centres (heights = block means)
   and marches D0 2^(L-1) .. D0 2^L fine pixels in steps of one terrain pixel,
   reading terrain from its own level for L <= 2 and from the finer level
   min(L - 1, 3) beyond (at most 2^5 of its pixels per observer spacing), until
-  max_distance is reached.  Far terrain is thus smoothed over at most 1/5 (level
+  max_distance is reached.  Far terrain is thus smoothed over at most 1/15 (level
   1-2 band starts) to ~1/100 (far) of its distance.
 
 Rays are sampled where they cross grid lines (a 1-D linear interpolation, no
@@ -60,8 +60,8 @@ keeps whichever of that and its own band's best is higher.  What is approximate
 (by the envelope theorem only to second order for the along-ray part): the
 parent's ray passes up to ~0.35 parent pixels beside the child (~0.7 where the
 parent reads finer terrain from a half-pixel-shifted origin, levels >= 3), so far
-terrain is seen up to ~4-8 deg off in azimuth at the start of a band (D0/2 - 1 = 5
-parent pixels out) and ~2-3 deg at its end -- it matters where the horizon changes fast with azimuth
+terrain is seen up to ~1.3-2.7 deg off in azimuth at the start of a band (D0/2 - 1 = 15
+parent pixels out) and ~0.6-1.3 deg at its end -- it matters where the horizon changes fast with azimuth
 (steep isolated peaks seen obliquely); and far terrain is smoothed as said above.
 The accuracy against the exact marcher, on random terrain and on the real Connecting
 Ridge DEM, is measured and bounded by tests/surface/test_horizon.py and
@@ -70,36 +70,55 @@ tests/surface/test_horizon_real.py.
 Work per azimuth is about N^2 (D0 + ~5) sample evaluations whatever the ray length:
 O(N^2 A) overall (the number of levels, O(log R), only adds tiny grids).  Work is
 float32 in row blocks that stay in cache; the final arctan is a float32 polynomial
-(error < 1.2e-5 rad); azimuth batches are split over threads (NumPy releases the
-GIL) and copied into the (ny, nx, A) result in row tiles.
+(error < 1.2e-5 rad); azimuth batches are dealt to forked worker processes (threads
+would serialise on the GIL between NumPy calls) that write into one shared-memory
+(ny, nx, A) result in row tiles.
+
+Tiles
+-----
+The terrain pyramid is built once per map (:func:`horizon_pyramid`); any rectangle of
+observer pixels is then computed on its own (:func:`horizon_tile`) from views of it:
+each level's tile is the range of cells covering the rectangle, children find their
+parents by global parity, and every operation is elementwise over observers, so a tile
+equals the same cells of the whole map bit for bit (tests/surface/test_horizon_tiles.py).
+This is what :mod:`lupex.surface.tiles` streams to disk in bounded memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
+import lupex.surface._horizon_kernels as _kern
 from lupex.constants import R_MOON_KM
 from lupex.surface.dem import Dem
+from lupex.surface.parallel import fork_available, fork_map, shared_array
 from lupex.surface.projection import scale_factor_xy
 from lupex.surface.stack import TerrainStack
 
 __all__ = [
     "ALGORITHM_VERSION",
+    "HorizonPyramid",
     "azimuths_rad",
     "horizon_at",
     "horizon_mask",
+    "horizon_pyramid",
     "horizon_series",
+    "horizon_tile",
     "mask_rows",
 ]
 
 #: Bump when the numerical results of :func:`horizon_mask` change (cache key).
-ALGORITHM_VERSION = "mro-4"
+ALGORITHM_VERSION = "mro-6"
 
+#: Compiled kernels (numba) present, and whether to use them (tests switch them off to
+#: compare with the NumPy path).
+_KERNELS = _kern.KERNELS
+_USE_KERNELS = [True]
 #: Fine-level march length in pixels (D0 above).
-_D0 = 12
+_D0 = 32
 #: Observers of levels 1.._OWN_TERRAIN_LEVELS read their own level's terrain (and sit at
 #: their block centres); on the real site01 DEM this was more accurate than reading the
 #: finer level, and faster: the near bands suffer more from the half-pixel observer
@@ -261,31 +280,102 @@ def _views(terr, subs, m, st, r0, nr, nx, j, geom):
     return va, vb, f
 
 
-def _march_fine(terr, m, nx, p_km, steps, geom, eye, rows, kb):
+def _march_fine(terr, m, nx, p_km, steps, geom, fac, rows, k_curv):
     """Level 0: max over steps of tan e = (h - h0 - d^2/2R) / d, d true distance [km].
 
-    The (1 + h/R) factor of D is applied once with the observer's height afterwards
-    (heights within D0 pixels differ by << R: relative error < 1e-4).
+    With d = d_grid / k: tan e = k [(h - h0) / d_grid - d_grid / (2 R k^2)].  The max over
+    steps is taken on the bracket with k^2 -> ``k_curv``^2 (one value for the whole map,
+    so tiles of the map give identical results; the curvature term is < 7e-5 rad within
+    D0 pixels and k varies by < 0.4 % over 150 km, so the error is < 3e-7 rad), then
+    multiplied by ``fac`` = k / (1 + h0/R) per observer (the (1 + h/R) factor of D with
+    the observer's height: heights within D0 pixels differ by << R, relative error < 1e-4).
+    ``fac`` and ``eye`` here are (ny, nx) arrays of the tile; ``rows`` a row range of it.
     """
     r0, r1 = rows
     nr = r1 - r0
+    eye, fac = fac[0][r0:r1], fac[1][r0:r1]
+    if _KERNELS and _USE_KERNELS[0]:
+        return _fine_kernel(terr, m, nx, p_km, steps, geom, eye, fac, r0, nr, k_curv)
     best = np.full((nr, nx), -np.inf, dtype=np.float32)
-    eye = eye[r0:r1]
     hs = np.empty((nr, nx), dtype=np.float32)
     tmp = np.empty((nr, nx), dtype=np.float32)
     dps = geom[3]
     for j in steps:
         va, vb, f = _views(terr, None, m, 1, r0, nr, nx, j, geom)
-        dk = j * dps * p_km / kb
+        dg = j * dps * p_km
         np.multiply(va, np.float32(1.0) - f, out=hs)
         np.multiply(vb, f, out=tmp)
         hs += tmp
         hs -= eye
-        hs *= np.float32(1.0 / dk)
-        hs -= np.float32(dk / (2 * R_MOON_KM))
+        hs *= np.float32(1.0 / dg)
+        hs -= np.float32(dg / (2 * R_MOON_KM * k_curv * k_curv))
         np.maximum(best, hs, out=best)
-    best /= np.float32(1.0) + eye / np.float32(R_MOON_KM)
+    best *= fac
     return best
+
+
+def _contiguous_base(terr):
+    """(C-contiguous 2-D array, row offset, column offset) that ``terr`` is a view of."""
+    base = terr.base
+    if (base is not None and base.ndim == 2 and base.flags.c_contiguous
+            and base.dtype == terr.dtype and terr.strides[1] == terr.itemsize
+            and terr.strides[0] == base.strides[0]):
+        off = (terr.__array_interface__["data"][0] - base.__array_interface__["data"][0])
+        dr, dc = divmod(off // terr.itemsize, base.shape[1])
+        return base, dr, dc
+    if terr.flags.c_contiguous:
+        return terr, 0, 0
+    return np.ascontiguousarray(terr), 0, 0
+
+
+def _coarse_kernel(terr, m, st, nx, p_km, steps, geom, eye, r0, nr):
+    """:func:`_march_coarse` by the compiled kernel, with the NumPy path's constants."""
+    major, rate, sgn, dps = geom
+    n = len(steps)
+    io = np.empty(n, dtype=np.int64)
+    f, omf, c2, inv, dkf = (np.empty(n, dtype=np.float32) for _ in range(5))
+    for k, j in enumerate(steps):
+        off = j * rate
+        io[k] = int(np.floor(off))
+        f[k] = np.float32(off - io[k])
+        omf[k] = np.float32(1.0) - f[k]
+        dk = j * dps * p_km
+        c2[k] = np.float32(dk * dk / (2 * R_MOON_KM))
+        inv[k] = np.float32(1.0 / dk)
+        dkf[k] = np.float32(dk)
+    src, dr, dc = _contiguous_base(terr)
+    base = m + st // 2
+    z = np.empty((nr, nx), dtype=np.float32)
+    d = np.empty((nr, nx), dtype=np.float32)
+    _kern.coarse_march(src, dr + base + r0 * st, dc + base, st, major == "col", int(sgn),
+                       np.asarray(steps, dtype=np.int64), io, f, omf, c2, inv, dkf,
+                       np.ascontiguousarray(eye), z, d)
+    return z, d
+
+
+def _fine_kernel(terr, m, nx, p_km, steps, geom, eye, fac, r0, nr, k_curv):
+    """:func:`_march_fine` by the compiled kernel, with the NumPy path's per-step constants."""
+    major, rate, sgn, dps = geom
+    io = np.empty(len(steps), dtype=np.int64)
+    f = np.empty(len(steps), dtype=np.float32)
+    omf = np.empty(len(steps), dtype=np.float32)
+    inv = np.empty(len(steps), dtype=np.float32)
+    cc = np.empty(len(steps), dtype=np.float32)
+    for k, j in enumerate(steps):
+        off = j * rate
+        io[k] = int(np.floor(off))
+        f[k] = np.float32(off - io[k])
+        omf[k] = np.float32(1.0) - f[k]
+        dg = j * dps * p_km
+        inv[k] = np.float32(1.0 / dg)
+        cc[k] = np.float32(dg / (2 * R_MOON_KM * k_curv * k_curv))
+    out = np.empty((nr, nx), dtype=np.float32)
+    # the whole (C-contiguous) level with the view's offset: contiguous rows vectorise
+    src, dr, dc = _contiguous_base(terr)
+    _kern.fine_march(src, dr + m + r0, dc + m, major == "col", int(sgn),
+                     np.asarray(steps, dtype=np.int64), io, f, omf, inv, cc,
+                     np.ascontiguousarray(eye), np.ascontiguousarray(fac), out)
+    return out
 
 
 def _march_coarse(terr, subs, m, st, nx, p_km, steps, geom, eye, rows):
@@ -296,6 +386,8 @@ def _march_coarse(terr, subs, m, st, nx, p_km, steps, geom, eye, rows):
     """
     r0, r1 = rows
     nr = r1 - r0
+    if _KERNELS and _USE_KERNELS[0]:
+        return _coarse_kernel(terr, m, st, nx, p_km, steps, geom, eye[r0:r1], r0, nr)
     best_t = np.full((nr, nx), -np.inf, dtype=np.float32)
     best_d = np.zeros((nr, nx), dtype=np.float32)
     eye = eye[r0:r1]
@@ -364,24 +456,35 @@ def _finish_far(z, d, lat, eye, k):
     return z, d * f, lat * f
 
 
-def _classes(ny, nx, p_child, s_child, s_parent, sa, ca):
-    """Child classes (row parity a, column parity b) with their observer shift (du, dn) [km].
+def _classes(ny, nx, a0, b0, p_child, s_child, s_parent, sa, ca):
+    """Child classes of a tile's level grid with their parent slices and observer shifts.
+
+    The tile's grid at this level starts at global cell (a0, b0) and has (ny, nx) cells;
+    its parent grid starts at (a0 // 2, b0 // 2).  Returns, per class of global (row,
+    column) parity, ``(sr, sc, pr, pc, na, nb, du, dn)``: the class's children are the
+    local cells ``[sr::2, sc::2]`` (``na`` x ``nb`` of them) and their parents the local
+    cells ``[pr : pr + na, pc : pc + nb]``; (du, dn) [km] is the observer shift along
+    the ray u = (sin a, cos a) and sideways n = (cos a, -sin a).
 
     A child's observer sits at its pixel centre plus ``s_child`` (x, y) [km]; the
-    parent's at its block centre plus ``s_parent``.  Pixel centres of row 2I lie p/2
-    above (+Y) the parent centre and of row 2I+1 p/2 below; column 2J lies p/2 to the
-    left (-X), 2J+1 to the right.  du, dn: the shift along the ray u = (sin a, cos a)
-    and sideways n = (cos a, -sin a).
+    parent's at its block centre plus ``s_parent``.  Pixel centres of global row 2I lie
+    p/2 above (+Y) the parent centre and of row 2I+1 p/2 below; column 2J lies p/2 to
+    the left (-X), 2J+1 to the right.
     """
     out = []
-    for a, oy in ((0, 0.5 * p_child), (1, -0.5 * p_child)):
-        for b, ox in ((0, -0.5 * p_child), (1, 0.5 * p_child)):
-            na, nb = len(range(a, ny, 2)), len(range(b, nx, 2))
+    for sr in (0, 1):
+        for sc in (0, 1):
+            na, nb = len(range(sr, ny, 2)), len(range(sc, nx, 2))
             if na == 0 or nb == 0:
                 continue
+            ga, gb = (a0 + sr) % 2, (b0 + sc) % 2
+            pr, pc = (a0 + sr) // 2 - a0 // 2, (b0 + sc) // 2 - b0 // 2
+            oy = 0.5 * p_child if ga == 0 else -0.5 * p_child
+            ox = -0.5 * p_child if gb == 0 else 0.5 * p_child
             dx = ox + s_child[0] - s_parent[0]
             dy = oy + s_child[1] - s_parent[1]
-            out.append((a, b, na, nb, np.float32(dx * sa + dy * ca), np.float32(dx * ca - dy * sa)))
+            out.append((sr, sc, pr, pc, na, nb,
+                        np.float32(dx * sa + dy * ca), np.float32(dx * ca - dy * sa)))
     return out
 
 
@@ -399,55 +502,59 @@ def _observer_shift(level: int, levels) -> tuple[float, float]:
     return 0.5 * pt, -0.5 * pt
 
 
-def _one_azimuth(levels, subs, eyes, dhc, kgrids, alpha, max_distance_km, row_block, out):
-    """Horizon elevation [rad] at level 0 for one azimuth, into ``out`` (ny, nx).
+def _one_azimuth(tile: _Tile, alpha, max_distance_km, out):
+    """Horizon elevation [rad] at level 0 of a tile for one azimuth, into ``out`` (ny, nx).
 
     Coarse levels carry, per observer, the argmax point as (Z, D, L): height above the
     observer's horizontal plane, distance along the ray and sideways offset (along
     n = (cos a, -sin a) in (X, Y)) [km].  Moving the observer by delta gives
     D -> D - delta.u, L -> L - delta.n and Z -> Z - dh + (d^2 - d'^2)/2R, d = hypot(D, L):
     the point's elevation from the new observer is then exact, only its azimuth is off
-    by atan(L/D).  ``dhc[lev][a][b]``: h_child - h_parent for child class (a, b).
+    by atan(L/D).  ``tile.dhc[lev][sr][sc]``: h_child - h_parent for local class (sr, sc).
+    Every operation is elementwise over observers, so a tile's result equals the same
+    cells of the whole map's, bit for bit.
     """
     geom = _steps(alpha)
     sa, ca = np.float32(np.sin(alpha)), np.float32(np.cos(alpha))
     two_r = np.float32(2 * R_MOON_KM)
+    levels = tile.levels
     parent = None
     for lev in range(len(levels) - 1, 0, -1):
-        _, _, ny, nx, p = levels[lev]
-        tl, st = _terrain_level(lev)
-        terr, m, _, _, pt = levels[tl]
+        ny, nx = tile.shape[lev]
+        p = levels[lev][4]
+        terr, subs, m, st, pt = tile.readers[lev]
         steps = _band_steps(lev, pt, geom[3], max_distance_km)
         if not len(steps):
             z = np.full((ny, nx), _NOTHING_KM, dtype=np.float32)
             d = np.ones((ny, nx), dtype=np.float32)
-        elif ny * nx <= _SMALL_GRID:
-            z, d = _march_small(terr, m, st, ny, nx, pt, steps, geom, eyes[lev])
+        elif tile.small[lev]:
+            z, d = _march_small(terr, m, st, ny, nx, pt, steps, geom, tile.eyes[lev])
         else:
             z = np.empty((ny, nx), dtype=np.float32)
             d = np.empty((ny, nx), dtype=np.float32)
-            for r0 in range(0, ny, row_block):
-                r1 = min(ny, r0 + row_block)
+            rb = _row_block(nx)
+            for r0 in range(0, ny, rb):
+                r1 = min(ny, r0 + rb)
                 z[r0:r1], d[r0:r1] = _march_coarse(
-                    terr, subs[tl], m, st, nx, pt, steps, geom, eyes[lev], (r0, r1)
+                    terr, subs, m, st, nx, pt, steps, geom, tile.eyes[lev], (r0, r1)
                 )
         lat = np.zeros_like(d)
         if parent is not None:
             zp, dp, lp = parent
             pd2 = dp * dp + lp * lp
             d2own = d * d
-            cls = _classes(
-                ny, nx, p, _observer_shift(lev, levels), _observer_shift(lev + 1, levels), sa, ca
-            )
-            for a, b, na, nb, du, dn in cls:
-                dc = dp[:na, :nb] - du
-                lc = lp[:na, :nb] - dn
+            cls = _classes(ny, nx, tile.origin[lev][0], tile.origin[lev][1], p,
+                           _observer_shift(lev, levels), _observer_shift(lev + 1, levels), sa, ca)
+            for sr, sc, pr, pc, na, nb, du, dn in cls:
+                ps = (slice(pr, pr + na), slice(pc, pc + nb))
+                dc = dp[ps] - du
+                lc = lp[ps] - dn
                 dist2 = dc * dc + lc * lc
-                zc = zp[:na, :nb] - dhc[lev][a][b] + (pd2[:na, :nb] - dist2) / two_r
-                zo = z[a::2, b::2]
+                zc = zp[ps] - tile.dhc[lev][sr][sc] + (pd2[ps] - dist2) / two_r
+                zo = z[sr::2, sc::2]
                 # zc / |dc, lc| > zo / d  <=>  zc |zc| d^2 > zo |zo| |dc, lc|^2 (d > 0)
-                take = zc * np.abs(zc) * d2own[a::2, b::2] > zo * np.abs(zo) * dist2
-                pairs = ((zo, zc), (d[a::2, b::2], dc), (lat[a::2, b::2], lc))
+                take = zc * np.abs(zc) * d2own[sr::2, sc::2] > zo * np.abs(zo) * dist2
+                pairs = ((zo, zc), (d[sr::2, sc::2], dc), (lat[sr::2, sc::2], lc))
                 if not len(steps):  # no own band (-inf): the parent's point throughout
                     for own, new in pairs:
                         own[...] = new
@@ -459,34 +566,68 @@ def _one_azimuth(levels, subs, eyes, dhc, kgrids, alpha, max_distance_km, row_bl
                     new *= w
                     own += new
         if lev == 1:
-            z, d, lat = _finish_far(z, d, lat, eyes[1], kgrids[1])
+            z, d, lat = _finish_far(z, d, lat, tile.eyes[1], tile.k1)
         parent = (z, d, lat)
 
     # level 0: fine march by row blocks, then the parent's far horizon per child class
-    terr, m, ny, nx, p = levels[0]
+    terr, _, m, _, p = tile.readers[0]
+    ny, nx = tile.shape[0]
     steps = _band_steps(0, p, geom[3], max_distance_km)
-    for r0 in range(0, ny, row_block):
-        r1 = min(ny, r0 + row_block)
-        kb = float(kgrids[0][r0:r1].mean())
-        out[r0:r1] = _march_fine(terr, m, nx, p, steps, geom, eyes[0], (r0, r1), kb)
+    rb = _row_block(nx)
+    for r0 in range(0, ny, rb):
+        r1 = min(ny, r0 + rb)
+        out[r0:r1] = _march_fine(terr, m, nx, p, steps, geom, tile.fac0, (r0, r1), tile.k_curv)
+    if _KERNELS and _USE_KERNELS[0]:
+        _merge0_kernel(tile, parent, levels, p, sa, ca, out)
+        return
     if parent is not None:
         zp, dp, lp = parent
         pd2 = (dp * dp + lp * lp) / two_r
-        for a, b, na, nb, du, dn in _classes(
-            ny, nx, p, (0.0, 0.0), _observer_shift(1, levels), sa, ca
+        for sr, sc, pr, pc, na, nb, du, dn in _classes(
+            ny, nx, tile.origin[0][0], tile.origin[0][1], p, (0.0, 0.0),
+            _observer_shift(1, levels), sa, ca
         ):
-            dc = dp[:na, :nb] - du
-            lc = lp[:na, :nb] - dn
+            ps = (slice(pr, pr + na), slice(pc, pc + nb))
+            dc = dp[ps] - du
+            lc = lp[ps] - dn
             dc *= dc
             lc *= lc
             dc += lc  # squared distance from the child
-            zc = zp[:na, :nb] - dhc[0][a][b]
-            zc += pd2[:na, :nb]
+            zc = zp[ps] - tile.dhc[0][sr][sc]
+            zc += pd2[ps]
             zc -= dc / two_r
             zc /= np.sqrt(dc, out=dc)
-            view = out[a::2, b::2]
+            view = out[sr::2, sc::2]
             np.maximum(view, zc, out=view)
     _atan_inplace(out)
+
+
+def _merge0_kernel(tile, parent, levels, p, sa, ca, out):
+    """The level-0 hand-off and arctan of :func:`_one_azimuth` by the compiled kernel."""
+    ny, nx = tile.shape[0]
+    pr = np.zeros(2, dtype=np.int64)
+    pc = np.zeros(2, dtype=np.int64)
+    du = np.zeros((2, 2), dtype=np.float32)
+    dn = np.zeros((2, 2), dtype=np.float32)
+    dh = [[np.zeros((1, 1), np.float32)] * 2 for _ in range(2)]
+    if parent is None:
+        z = np.zeros((1, 1), np.float32)
+        zp = dp = lp = z
+    else:
+        zp, dp, lp = (np.ascontiguousarray(a) for a in parent)
+        for sr, sc, r_, c_, _, _, u, n in _classes(
+            ny, nx, tile.origin[0][0], tile.origin[0][1], p, (0.0, 0.0),
+            _observer_shift(1, levels), sa, ca
+        ):
+            pr[sr], pc[sc], du[sr, sc], dn[sr, sc] = r_, c_, u, n
+            dh[sr][sc] = tile.dhc[0][sr][sc]
+    _kern.merge0(out, zp, dp, lp, np.float32(2 * R_MOON_KM), pr, pc, du, dn,
+                 dh[0][0], dh[0][1], dh[1][0], dh[1][1], parent is not None)
+
+
+def _row_block(nx: int) -> int:
+    """Rows per block: ~128k pixels, 0.5 MB float32 temporaries, few Python-level calls."""
+    return max(8, 2 * (131072 // max(nx, 1) // 2))
 
 
 def _atan_inplace(t: np.ndarray) -> None:
@@ -513,6 +654,191 @@ def _atan_inplace(t: np.ndarray) -> None:
     # beyond 1: pi/2 - p
     np.subtract(np.float32(np.pi / 2), p, out=p, where=big)
     np.copysign(p, t, out=t)
+
+
+@dataclass(frozen=True, eq=False)
+class HorizonPyramid:
+    """The terrain pyramid of a map and everything a tile of it needs, azimuth independent.
+
+    Built once per map by :func:`horizon_pyramid` (a few bytes per map pixel: the float32
+    levels, 1.33 x the map); tiles of observer pixels are then computed independently
+    from it by :func:`horizon_tile`.  Picklable, so it can be shipped to worker processes.
+    """
+
+    levels: tuple  # per level: (terrain_km with margin, margin, ny, nx, pixel_km)
+    eyes: tuple  # per level: observer heights [km] (ny, nx), views of the terrain
+    small: tuple  # per level: whole level marched with one gather (decided on the map)
+    x0_km: float
+    y0_km: float
+    k_curv: float  # scale factor used in the fine march's curvature term (map centre)
+    n_azimuths: int
+    max_distance_km: float
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(ny, nx) of the map."""
+        return self.levels[0][2], self.levels[0][3]
+
+
+@dataclass(frozen=True, eq=False)
+class _Tile:
+    """Tile-local views of a :class:`HorizonPyramid` (rows r0:r1, cols c0:c1 at level 0)."""
+
+    levels: tuple
+    shape: tuple  # per level (ny, nx) of the tile
+    origin: tuple  # per level (row, col) of the tile's first cell in the level's grid
+    readers: tuple  # per level: (terrain view, parity sub-grids or None, margin, stride, pt)
+    eyes: tuple
+    dhc: tuple
+    small: tuple
+    fac0: tuple  # (eye, k / (1 + eye / R)) at level 0
+    k1: np.ndarray | None  # scale factor at level-1 observers
+    k_curv: float
+
+
+def horizon_pyramid(
+    dem: Dem,
+    n_azimuths: int = 360,
+    max_distance_km: float = 150.0,
+    observer_height_m: float = 0.0,
+    far_field: Dem | TerrainStack | None = None,
+) -> HorizonPyramid:
+    """The terrain pyramid :func:`horizon_tile` computes masks from.
+
+    Parameters
+    ----------
+    dem, n_azimuths, max_distance_km, observer_height_m, far_field
+        As :func:`horizon_mask` (km, m).
+
+    Returns
+    -------
+    HorizonPyramid
+    """
+    _validate(dem, n_azimuths, max_distance_km, observer_height_m, far_field, 1)
+    levels = _build_levels(dem, far_field, float(max_distance_km))
+    oh_km = np.float32(observer_height_m / 1000.0)
+    eyes = tuple(t[m : m + ny, m : m + nx] + oh_km for (t, m, ny, nx, _) in levels)
+    small = tuple(ny * nx <= _SMALL_GRID for (_, _, ny, nx, _) in levels)
+    ny, nx = dem.shape
+    xc = dem.x0_km + 0.5 * nx * dem.pixel_km
+    yc = dem.y0_km - 0.5 * ny * dem.pixel_km
+    k_curv = float(np.float32(scale_factor_xy(np.array([xc]), np.array([yc]))[0]))
+    return HorizonPyramid(tuple(levels), eyes, small, float(dem.x0_km), float(dem.y0_km),
+                          k_curv, int(n_azimuths), float(max_distance_km))
+
+
+def _k_grid(pyr: HorizonPyramid, lev: int, rows: tuple[int, int], cols: tuple[int, int]):
+    """Scale factor k (float32) at the observers of one level's cells rows x cols."""
+    p = pyr.levels[lev][4]
+    xs = pyr.x0_km + (np.arange(*cols) + 0.5) * p
+    ys = pyr.y0_km - (np.arange(*rows) + 0.5) * p
+    return scale_factor_xy(xs[None, :], ys[:, None]).astype(np.float32)
+
+
+def _tile(pyr: HorizonPyramid, rows: tuple[int, int], cols: tuple[int, int]) -> _Tile:
+    """Tile-local views and small copies (parity sub-grids, height differences)."""
+    (r0, r1), (c0, c1) = rows, cols
+    levels = pyr.levels
+    shape, origin, readers, eyes = [], [], [], []
+    for lev, (_, _, ny, nx, _) in enumerate(levels):
+        s = 2**lev
+        a, b = r0 // s, min(ny, -(-r1 // s))
+        c, d = c0 // s, min(nx, -(-c1 // s))
+        shape.append((b - a, d - c))
+        origin.append((a, c))
+        eyes.append(pyr.eyes[lev][a:b, c:d])
+        tl, st = _terrain_level(lev)
+        terr, m, _, _, pt = levels[tl]
+        view = terr[a * st : b * st + 2 * m + st, c * st : d * st + 2 * m + st]
+        subs = None
+        if st == 2 and lev > 0:
+            subs = [[np.ascontiguousarray(view[i::2, j::2]) for j in (0, 1)] for i in (0, 1)]
+        readers.append((view, subs, m, st, pt))
+    dhc = []
+    for lev in range(len(levels) - 1):
+        (ny, nx), (a, c) = shape[lev], origin[lev]
+        e, ep = eyes[lev], eyes[lev + 1]
+        rows_ = []
+        for sr in (0, 1):
+            cols_ = []
+            for sc in (0, 1):
+                na, nb = len(range(sr, ny, 2)), len(range(sc, nx, 2))
+                pr, pc = (a + sr) // 2 - a // 2, (c + sc) // 2 - c // 2
+                cols_.append(np.ascontiguousarray(
+                    e[sr::2, sc::2] - ep[pr : pr + na, pc : pc + nb]))
+            rows_.append(cols_)
+        dhc.append(rows_)
+    k0 = _k_grid(pyr, 0, rows, cols)
+    fac0 = (eyes[0], k0 / (np.float32(1.0) + eyes[0] / np.float32(R_MOON_KM)))
+    k1 = None
+    if len(levels) > 1:
+        (a, c), (ny1, nx1) = origin[1], shape[1]
+        k1 = _k_grid(pyr, 1, (a, a + ny1), (c, c + nx1))
+    return _Tile(levels, tuple(shape), tuple(origin), tuple(readers), tuple(eyes), tuple(dhc),
+                 pyr.small, fac0, k1, pyr.k_curv)
+
+
+def horizon_tile(
+    pyr: HorizonPyramid,
+    rows: tuple[int, int],
+    cols: tuple[int, int],
+    azimuths: tuple[int, int] | None = None,
+    out: np.ndarray | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Horizon masks [rad] of the map pixels rows x cols, equal bit for bit to the same
+    cells of :func:`horizon_mask` on the whole map.
+
+    Parameters
+    ----------
+    pyr : HorizonPyramid
+        The map's pyramid (:func:`horizon_pyramid`).
+    rows, cols : tuple of int
+        Half-open pixel ranges (start, stop) of the tile.
+    azimuths : tuple of int, optional
+        Half-open range of azimuth bins; default all.
+    out : numpy.ndarray, optional
+        float32 (ny, nx, k1 - k0) array written in place (a view into a larger array
+        is fine); default a new array.
+    progress : callable(n), optional
+        Called with the number of azimuths finished after each batch.
+
+    Returns
+    -------
+    numpy.ndarray, float32, shape (r1 - r0, c1 - c0, k1 - k0)
+    """
+    (r0, r1), (c0, c1) = rows, cols
+    ny, nx = pyr.shape
+    if not (0 <= r0 < r1 <= ny and 0 <= c0 < c1 <= nx):
+        raise ValueError(f"rows, cols: tile {rows} x {cols} must lie within the map's "
+                         f"{ny} x {nx} pixels and be non-empty")
+    k0, k1 = (0, pyr.n_azimuths) if azimuths is None else azimuths
+    tile = _tile(pyr, (r0, r1), (c0, c1))
+    ty, tx = r1 - r0, c1 - c0
+    if out is None:
+        out = np.empty((ty, tx, k1 - k0), dtype=np.float32)
+    alphas = azimuths_rad(pyr.n_azimuths)
+    batch = 24
+    for b0 in range(k0, k1, batch):
+        b1 = min(k1, b0 + batch)
+        # a contiguous (batch, ny, nx) buffer, then one transposed write
+        buf = np.empty((b1 - b0, ty, tx), dtype=np.float32)
+        for kk in range(b0, b1):
+            _one_azimuth(tile, alphas[kk], pyr.max_distance_km, buf[kk - b0])
+        # transposed copy in row tiles: 8x faster than one big strided copy (cache/TLB)
+        for q in range(0, ty, 64):
+            out[q : q + 64, :, b0 - k0 : b1 - k0] = buf[:, q : q + 64, :].transpose(1, 2, 0)
+        if progress is not None:
+            progress(b1 - b0)
+    return out
+
+
+def _azimuth_batch(item, pyr, out):
+    """Worker: azimuth bins item = (k0, k1) of the whole map, written into shared ``out``."""
+    k0, k1 = item
+    ny, nx = pyr.shape
+    horizon_tile(pyr, (0, ny), (0, nx), (k0, k1), out[:, :, k0:k1])
+    return k1 - k0
 
 
 def horizon_mask(
@@ -542,7 +868,8 @@ def horizon_mask(
         :class:`Dem`, or a :class:`~lupex.surface.stack.TerrainStack` whose finest layer
         covering each sample gives its height (box-averaged to the sample spacing).
     workers : int
-        Threads (azimuth batches are split between them).
+        Processes (forked; azimuth batches are dealt to them and written into one
+        shared-memory result).  The result does not depend on it.
     progress : callable(done, total) or None
         Called as azimuths complete.
 
@@ -552,74 +879,23 @@ def horizon_mask(
         Horizon elevation [rad] above the local horizontal plane; C-order.
     """
     _validate(dem, n_azimuths, max_distance_km, observer_height_m, far_field, workers)
-    levels = _build_levels(dem, far_field, float(max_distance_km))
-    oh_km = np.float32(observer_height_m / 1000.0)
-    eyes = [t[m : m + ny, m : m + nx] + oh_km for (t, m, ny, nx, _) in levels]
-    # h_child - h_parent for every level with a parent, split by child class (row parity
-    # a, column parity b) into contiguous arrays (azimuth independent)
-    dhc = []
-    for lev in range(len(levels) - 1):
-        e, ep = eyes[lev], eyes[lev + 1]
-        dhc.append(
-            [
-                [
-                    np.ascontiguousarray(
-                        e[a::2, b::2]
-                        - ep[: len(range(a, e.shape[0], 2)), : len(range(b, e.shape[1], 2))]
-                    )
-                    for b in (0, 1)
-                ]
-                for a in (0, 1)
-            ]
-        )
+    pyr = horizon_pyramid(dem, n_azimuths, max_distance_km, observer_height_m, far_field)
     ny, nx = dem.shape
-    # row blocks of ~128k pixels: 0.5 MB float32 temporaries, few Python-level calls
-    row_block = max(8, 2 * (131072 // max(nx, 1) // 2))
-    # scale factor at each level's observers (true distance = grid distance / k)
-    kgrids = []
-    for _, _, lny, lnx, lp in levels:
-        xs = dem.x0_km + (np.arange(lnx) + 0.5) * lp
-        ys = dem.y0_km - (np.arange(lny) + 0.5) * lp
-        kgrids.append(scale_factor_xy(xs[None, :], ys[:, None]).astype(np.float32))
-    # parity sub-grids of the terrain levels read with stride 2
-    subs = []
-    for lev, (t, _, _, _, _) in enumerate(levels):
-        read2 = any(_terrain_level(L) == (lev, 2) for L in range(1, len(levels)))
-        subs.append(
-            [[np.ascontiguousarray(t[a::2, b::2]) for b in (0, 1)] for a in (0, 1)]
-            if read2
-            else None
-        )
-    alphas = azimuths_rad(n_azimuths)
-    out = np.empty((ny, nx, n_azimuths), dtype=np.float32)
-    # azimuths in batches: a contiguous (batch, ny, nx) buffer, then one transposed write
-    batch = 24
-    starts = list(range(0, n_azimuths, batch))
     done = [0]
-    dist = float(max_distance_km)
-
-    def run(k0):
-        k1 = min(n_azimuths, k0 + batch)
-        buf = np.empty((k1 - k0, ny, nx), dtype=np.float32)
-        for kk in range(k0, k1):
-            _one_azimuth(levels, subs, eyes, dhc, kgrids, alphas[kk], dist, row_block, buf[kk - k0])
-        # transposed copy in row tiles: 8x faster than one big strided copy (cache/TLB)
-        for r0 in range(0, ny, 64):
-            out[r0 : r0 + 64, :, k0:k1] = buf[:, r0 : r0 + 64, :].transpose(1, 2, 0)
-        return k1 - k0
 
     def tick(nb):
         done[0] += nb
         if progress is not None:
             progress(done[0], n_azimuths)
 
-    if workers == 1:
-        for k0 in starts:
-            tick(run(k0))
-    else:
-        with ThreadPoolExecutor(max_workers=int(workers)) as pool:
-            for nb in pool.map(run, starts):
-                tick(nb)
+    batch = 24
+    items = [(k, min(n_azimuths, k + batch)) for k in range(0, n_azimuths, batch)]
+    if workers == 1 or len(items) == 1 or not fork_available():
+        out = np.empty((ny, nx, n_azimuths), dtype=np.float32)
+        horizon_tile(pyr, (0, ny), (0, nx), out=out, progress=tick)
+        return out
+    out = shared_array((ny, nx, n_azimuths), np.float32)
+    fork_map(_azimuth_batch, items, (pyr, out), workers, on_result=tick)
     return out
 
 

@@ -169,7 +169,7 @@ def _chunk_at(i, lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bin
 
 def illumination_map(lat_rad, lon_rad, horizon_rad, track: BodyTrack, *, n_lon_bins: int = 720,
                      time_series: bool = True, chunk_pixels: int = 1024, workers: int = 2,
-                     time_block: int = 256) -> IlluminationMap:
+                     time_block: int = 256, margin_lat_rad: float | None = None) -> IlluminationMap:
     """Mean visible fraction, never-visible mask and lit/dark run statistics for every pixel.
 
     Parameters
@@ -189,6 +189,10 @@ def illumination_map(lat_rad, lon_rad, horizon_rad, track: BodyTrack, *, n_lon_b
     chunk_pixels, workers, time_block : int
         Pixels per chunk (memory ~ 20 bytes x L x chunk), worker processes (forked, used
         when there are at least 4 chunks per worker), time samples per comparison block.
+    margin_lat_rad : float, optional
+        Latitude [rad] whose colatitude sets the never-visible test's margin (below);
+        default the northernmost pixel's.  A tile of a larger map passes the map's, so
+        its pixels get the same answer as in the whole map.
 
     Notes
     -----
@@ -211,7 +215,8 @@ def illumination_map(lat_rad, lon_rad, horizon_rad, track: BodyTrack, *, n_lon_b
     shifted_top = track.lat_rad - (track.radius_rad - track.parallax_rad) + (rho_bar - par_bar)
     kbin = lon_bin(track.lon_rad, n_lon_bins)
     dist = body_distribution(track, n_lon_bins)
-    theta_max = float(np.pi / 2 + lat.max()) if lat.size else 0.0
+    top = lat.max() if margin_lat_rad is None else margin_lat_rad
+    theta_max = float(np.pi / 2 + top) if lat.size else 0.0
     margin = np.pi / n_lon_bins + theta_max * float(np.abs(track.lat_rad).max()) + 1e-5
     edges = np.concatenate(([0.0], np.cumsum(track.weight_h)))
 

@@ -3,22 +3,48 @@
 Forked workers inherit the parent's memory copy-on-write, so large read-only inputs (the
 horizon masks of a whole map) reach them without pickling; only each item's result travels
 back, through a pipe.  Where ``fork`` is unavailable, or for one worker, the items run in
-this process.
+this process.  Large results are better written by the workers into a
+:func:`shared_array` created before the fork (shared memory, no copy back).
 """
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing as mp
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
 
-__all__ = ["fork_available", "fork_map"]
+import numpy as np
+
+__all__ = ["fork_available", "fork_map", "shared_array"]
 
 
 def fork_available() -> bool:
     """True where worker processes can be forked (POSIX)."""
     return "fork" in mp.get_all_start_methods()
+
+
+def shared_array(shape, dtype) -> np.ndarray:
+    """An uninitialised array in anonymous shared memory: writes by processes forked
+    after its creation are seen by the parent (MAP_SHARED), without any copy.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Array shape.
+    dtype : numpy dtype
+        Element type.
+
+    Returns
+    -------
+    numpy.ndarray
+        C-ordered, backed by an ``mmap`` that lives as long as the array.
+    """
+    dtype = np.dtype(dtype)
+    n = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    buf = mmap.mmap(-1, max(n, 1))
+    return np.frombuffer(buf, dtype=dtype, count=int(np.prod(shape, dtype=np.int64))).reshape(shape)
 
 
 def _worker(fn, items, shared, conn) -> None:
@@ -34,7 +60,8 @@ def _worker(fn, items, shared, conn) -> None:
         conn.close()
 
 
-def fork_map(fn: Callable, items: Sequence, shared: tuple = (), workers: int = 2) -> list:
+def fork_map(fn: Callable, items: Sequence, shared: tuple = (), workers: int = 2,
+             on_result: Callable | None = None) -> list:
     """``[fn(item, *shared) for item in items]``, computed in forked processes.
 
     Parameters
@@ -48,6 +75,8 @@ def fork_map(fn: Callable, items: Sequence, shared: tuple = (), workers: int = 2
         pickled).
     workers : int
         Processes; items are dealt to them in turn (item k to worker k mod workers).
+    on_result : callable(result), optional
+        Called in this process with each result as it arrives (in completion order).
 
     Returns
     -------
@@ -61,7 +90,12 @@ def fork_map(fn: Callable, items: Sequence, shared: tuple = (), workers: int = 2
     """
     items = list(items)
     if workers <= 1 or len(items) <= 1 or not fork_available():
-        return [fn(item, *shared) for item in items]
+        out = []
+        for item in items:
+            out.append(fn(item, *shared))
+            if on_result is not None:
+                on_result(out[-1])
+        return out
     ctx = mp.get_context("fork")
     procs, conns = [], []
     for w in range(min(workers, len(items))):
@@ -86,6 +120,8 @@ def fork_map(fn: Callable, items: Sequence, shared: tuple = (), workers: int = 2
                     raise RuntimeError(f"worker failed:\n{value}")
                 out[k] = value
                 got += 1
+                if on_result is not None:
+                    on_result(value)
     finally:
         for p in procs:
             if got < len(items) and p.is_alive():

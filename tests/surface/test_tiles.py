@@ -1,0 +1,82 @@
+"""Tiled, on-disk horizon masks and the maps streamed from them equal the in-memory path."""
+
+import numpy as np
+import pytest
+from scipy.ndimage import gaussian_filter
+
+from lupex.surface.cache import cached_horizon_mask
+from lupex.surface.dem import Dem
+from lupex.surface.illumination_map import illumination_map
+from lupex.surface.psr import psr_map
+from lupex.surface.tiles import horizon_store, illumination_tiles, psr_tiles, read_tile, tile_ranges
+from lupex.surface.tracks import body_track
+
+JD0 = 2461000.5
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    rng = np.random.default_rng(7)
+    h = gaussian_filter(rng.normal(size=(70, 53)), 2.5) * 2500.0
+    dem = Dem(h, -30.0, 20.0, 0.24)
+    folder = tmp_path_factory.mktemp("tiles")
+    mem = cached_horizon_mask(dem, 36, 40.0, workers=1, directory=folder / "npy")
+    store = horizon_store(dem, 36, 40.0, tile_px=32, workers=1, directory=folder / "zarr")
+    return dem, mem, store, folder
+
+
+def test_store_equals_the_quantised_in_memory_masks(case):
+    # the same 0.01 deg quanta as the cache: identical floats after dequantisation
+    dem, mem, store, _ = case
+    assert store.shape == (*dem.shape, 36) and store.dtype == np.int16
+    np.testing.assert_array_equal(read_tile(store, (0, 70), (0, 53)), mem)
+    np.testing.assert_array_equal(read_tile(store, (40, 70), (10, 33)), mem[40:70, 10:33])
+
+
+def test_two_workers_write_the_same_store_and_a_complete_store_is_reused(case):
+    dem, _, store, folder = case
+    two = horizon_store(dem, 36, 40.0, tile_px=32, workers=2, directory=folder / "zarr2")
+    np.testing.assert_array_equal(two[...], store[...])
+    calls = []
+    again = horizon_store(dem, 36, 40.0, tile_px=32, workers=1, directory=folder / "zarr",
+                          progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 1)] and again.attrs["complete"]
+
+
+def test_streamed_illumination_and_psr_equal_the_in_memory_maps(case):
+    dem, mem, store, _ = case
+    track = body_track("sun", JD0 + np.arange(0.0, 30 * 24.0, 2.0) / 24.0)
+    lat, lon = dem.latlon()
+    ref = illumination_map(lat, lon, mem, track, workers=1)
+    got = illumination_tiles(store, dem, track, workers=1)
+    for f in ("mean_fraction", "never_visible", "longest_dark_h", "longest_lit_h",
+              "n_lit_periods", "mean_lit_h"):
+        np.testing.assert_array_equal(getattr(got, f), getattr(ref, f), err_msg=f)
+    p_ref = psr_map(dem, mem, JD0, 1.0, step_h=6.0, workers=1)
+    p_got = psr_tiles(store, dem, JD0, 1.0, step_h=6.0, workers=1)
+    np.testing.assert_array_equal(p_got.psr, p_ref.psr)
+    np.testing.assert_array_equal(p_got.mean_fraction, p_ref.mean_fraction)
+    assert p_got.psr_area_km2 == p_ref.psr_area_km2
+
+
+def test_tile_ranges_cover_the_map_once():
+    cover = np.zeros((70, 53), dtype=int)
+    for (r0, r1), (c0, c1) in tile_ranges((70, 53), 32):
+        cover[r0:r1, c0:c1] += 1
+    assert (cover == 1).all()
+
+
+def test_bad_tile_size(case):
+    dem, _, _, folder = case
+    with pytest.raises(ValueError, match="tile_px"):
+        horizon_store(dem, 36, 40.0, tile_px=4, workers=1, directory=folder / "bad")
+
+
+def test_tiled_masks_read_like_the_array(case):
+    from lupex.surface.tiles import TiledMasks
+
+    _, mem, store, _ = case
+    t = TiledMasks(store)
+    assert t.shape == mem.shape and t.ndim == 3
+    np.testing.assert_array_equal(t[5:9, 40, 3:7], mem[5:9, 40, 3:7])
+    np.testing.assert_array_equal(np.asarray(t), mem)
