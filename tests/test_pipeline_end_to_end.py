@@ -24,6 +24,7 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
                   {"name": "B", "lat_deg": -89.45, "lon_deg": 195.0}]
     d["surface"].update(duration_days=5, time_step_hours=3, cycle_step_hours=24)
     d["landing"] = {"site": "A"}  # the synthetic sites are steeper than the limits: the override path
+    d["monte_carlo"] = {"samples": 20}
     scenario = tmp_path / "small.yaml"
     scenario.write_text(yaml.safe_dump(d))
     out = tmp_path / "out"
@@ -37,13 +38,19 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     # the launch stage takes its C3 from the targeted transfer, the ledger its LOI
     assert st["launch"]["required_c3"]["value"] == pytest.approx(st["transfer"]["c3"]["value"])
     assert st["launch"]["required_c3_source"] == "the targeted transfer"
-    loi = next(b for b in st["ledger"]["lines"] if b["name"] == "LOI")
-    # The lunar-orbit phase flies LOI from the transfer's arrival state; the transfer
-    # evaluates it at the periselene it reached (the same state): allow 0.5 m/s per km of
-    # targeting residual dh (d(LOI)/dh ~ 0.15 m/s per km at 100 km), plus 1e-6 for rounding.
-    dh_km = abs(st["transfer"]["periselene_altitude"]["value"] - d["lunar_orbit"]["altitude_km"])
+    # The lunar-orbit phase captures and lowers to the circular orbit in several finite burns;
+    # the transfer evaluates one impulsive LOI straight into it. Both take the same energy out
+    # (two-body), so they agree to the finite-burn and apsis-drift losses: 2 % (the flown
+    # baseline: 0.4 %, tests/orbits/test_lunar_phase.py).
+    capture = [b for b in st["lunar_orbit"]["burns"]
+               if b["name"] == "loi" or b["name"].startswith(("lowering", "circularisation"))]
     loi_ms = st["transfer"]["loi_delta_v"]["value"] * 1e3
-    assert abs(loi["dv"]["value"] - loi_ms) <= 0.5 * dh_km + 1e-6 * loi_ms
+    assert sum(b["dv"]["value"] for b in capture) == pytest.approx(loi_ms, rel=0.02)
+    # the Monte Carlo ran with its seed recorded, and its samples all flew
+    mc = st["dispersions"]
+    assert mc["samples"]["value"] == 20 and summary["seeds"]["monte_carlo.seed"] == 2028
+    assert mc["landed_fraction"]["value"] == 1.0
+    assert 0.0 < mc["landing_ellipse_99"]["semi_major"]["value"] < 1000.0
     # one mass ledger that sums to the launch mass; the landing on the chosen site
     assert st["ledger"]["ledger_total"]["value"] == pytest.approx(d["spacecraft"]["launch_mass_kg"], abs=1e-6)
     assert st["landing"]["landing_site"] == st["sites"]["landing_site"] == "A"

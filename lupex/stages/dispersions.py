@@ -147,11 +147,12 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> DispersionRe
     out["slope_deg"], pix_m = _slope_deg(ter.stack, lat, lon)
     jd_td = ph.pdi_jd_tdb + np.where(np.isfinite(out["t_touchdown_s"]), out["t_touchdown_s"],
                                         0.0) / SECONDS_PER_DAY
-    tr = body_track("sun", jd_td)
+    jd_u, back = np.unique(jd_td, return_inverse=True)  # the track wants increasing times
+    tr = body_track("sun", jd_u)
     el, _, az = body_sky_geometry(np.radians([ld.site_lat_deg]), np.radians([ld.site_lon_deg]),
                                   tr, np.array([ld.site_height_m]))
-    hor = mask_rows(site.horizon_rad, 1)
-    out["sunlit"] = ((el - horizon_series(hor, az)) > -tr.radius_rad[None, :])[0]
+    hor = mask_rows(np.asarray(site.horizon_rad, dtype=float)[None, :], 1)
+    out["sunlit"] = ((el - horizon_series(hor, az)) > -tr.radius_rad[None, :])[0][back]
     ok = out["landed"]
     ellipse = MC.error_ellipse(east[ok], north[ok], 0.99) if ok.sum() >= 3 else None
     return DispersionResult(int(mc.samples), int(mc.seed), sigmas, out, ellipse, ld.site_name,
