@@ -11,6 +11,7 @@ from lupex.constants import G0_KMS2, GM_MOON_KM3S2, R_MOON_KM
 from lupex.geometry import enu_basis
 from lupex.lander import guided as G
 from lupex.lander import monte_carlo as LM
+from lupex.scenario import MonteCarlo
 
 SITE = (-88.70486, 291.66596, 1769.6)
 OMEGA = np.array([0.0, 0.0, 2.6617e-6])
@@ -29,9 +30,7 @@ def _case():
 
 
 def _sigmas(**over):
-    s = dict(pdi_position_m=200.0, pdi_velocity_ms=0.3, thrust_rel=0.02, isp_rel=0.005,
-             trn_m=30.0, injection_velocity_ms=2.0, loi_magnitude_rel=0.005, loi_pointing_deg=0.5,
-             launch_performance_rel=0.01)
+    s = MonteCarlo().model_dump(exclude={"samples", "seed"})  # the scenario's defaults
     s.update(over)
     return LM.descent_sigmas(**s)
 
