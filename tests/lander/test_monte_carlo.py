@@ -63,7 +63,7 @@ def test_trn_error_alone_gives_the_closed_form_ellipse():
     zero = {k: 0.0 for k in ("pdi_position_m", "pdi_velocity_ms", "thrust_rel", "isp_rel",
                              "injection_velocity_ms", "loi_magnitude_rel", "loi_pointing_deg",
                              "launch_performance_rel")}
-    out = LM.descent_block((0, 400), _case(), _sigmas(**zero), 3)
+    out = LM.descent_block((0, 400), _case(), _sigmas(**zero, trn_m=30.0), 3)
     assert out["landed"].all()
     np.testing.assert_allclose(out["descent_propellant_kg"], out["descent_propellant_kg"][0])
     e = MC.error_ellipse(out["east_m"], out["north_m"])
