@@ -76,14 +76,44 @@ def _transfer(transfer, results) -> list[Ephemeris]:
                         "propagation (DE421 Earth, Moon, Sun; Earth J2)"),))]
 
 
+def _lunar_orbit(lunar_orbit, results) -> list[Ephemeris]:
+    ph = getattr(lunar_orbit, "phase", None)
+    if ph is None or len(getattr(ph, "track_jd_tdb", ())) < 3:
+        return []
+    jd = np.asarray(ph.track_jd_tdb, dtype=float)
+    r = np.asarray(ph.track_r_me_km, dtype=float)
+    # the phase keeps positions of its last revolutions; velocities by second-order central
+    # differences of those samples (np.gradient), adequate for display and interpolation
+    v = np.gradient(r, jd * SECONDS_PER_DAY, axis=0)
+    return [Ephemeris("LUPEX", "LUPEX-LUNAR-ORBIT", "MOON", "MOON_ME", jd, r, v,
+                      ((f"last revolutions before powered descent ({ph.sequence} sequence), "
+                        f"lupex.orbits.lunar_phase: GRGM660PRIM degree {ph.degree}, Earth, Sun"),
+                       "velocities: central differences of the sampled positions"))]
+
+
+def _descent(landing, results) -> list[Ephemeris]:
+    d = getattr(landing, "descent", None)
+    if d is None or getattr(d, "r_me_km", None) is None:
+        return []
+    jd = landing.pdi_jd_tdb + np.asarray(d.t_s) / SECONDS_PER_DAY
+    keep = np.concatenate(([True], np.diff(jd) > 0))  # the last sample may repeat touchdown
+    return [Ephemeris("LUPEX", "LUPEX-DESCENT", "MOON", "MOON_ME", jd[keep],
+                      np.asarray(d.r_me_km)[keep, 0], np.asarray(d.v_me_kms)[keep, 0],
+                      ((f"powered descent to {landing.site_name}, lupex.lander.guided "
+                       "(velocity relative to the rotating Moon)"),))]
+
+
 #: Stage name -> extractor (stage result, all results) -> ephemerides.
 EXTRACTORS: dict[str, Callable[[Any, Mapping[str, Any]], list[Ephemeris]]] = {
     "launch": _ascent,
     "transfer": _transfer,
+    "lunar_orbit": _lunar_orbit,
+    "landing": _descent,
 }
 
 #: File stem of each stage's trajectory.
-STEMS = {"launch": "ascent", "transfer": "transfer"}
+STEMS = {"launch": "ascent", "transfer": "transfer", "lunar_orbit": "lunar_orbit",
+         "landing": "descent"}
 
 
 def ephemerides(results: Mapping[str, Any]) -> dict[str, Ephemeris]:

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lupex import cli
+from lupex.constants import GM_MOON_KM3S2
 from lupex.report import geotiff, oem, tables, trajectories
 from lupex.surface.dem import Dem
 
@@ -349,6 +350,21 @@ def test_run_trajectories_read_back(run_dir):
     x, y, _ = asc.r_km[0]
     assert np.degrees(np.arctan2(y, x)) == pytest.approx(130.97, abs=0.05)
     assert np.linalg.norm(asc.v_kms[0]) < 0.01
+    # the descent ends at touchdown on the landing site, Moon-fixed; the last orbits end at PDI
+    de = oem.read_oem((folder / "descent.oem").read_text())
+    assert de.meta["CENTER_NAME"] == "MOON" and de.meta["REF_FRAME"] == "MOON_ME"
+    assert abs((Time(de.epochs_utc[0]) - Time(ev["pdi"]["utc"])).to_value("s")) < 1e-3
+    assert abs((Time(de.epochs_utc[-1]) - Time(ev["touchdown"]["utc"])).to_value("s")) < 1.0
+    land = summary["stages"]["landing"]
+    lat = np.degrees(np.arcsin(de.r_km[-1, 2] / np.linalg.norm(de.r_km[-1])))
+    assert lat == pytest.approx(land["touchdown_lat"]["value"], abs=1e-6)
+    assert np.linalg.norm(de.v_kms[-1]) * 1e3 < 5.0  # at rest within the touchdown speed
+    lo = oem.read_oem((folder / "lunar_orbit.oem").read_text())
+    assert lo.meta["CENTER_NAME"] == "MOON" and lo.meta["REF_FRAME"] == "MOON_ME"
+    # central-difference velocities: the local circular speed within 5 % (the 100 km circle
+    # and the 30 x 100 km descent orbit differ from it by under 1 %; the rest is sampling)
+    v_circ = np.sqrt(GM_MOON_KM3S2 / np.linalg.norm(lo.r_km, axis=-1))
+    assert np.median(np.linalg.norm(lo.v_kms, axis=-1) / v_circ) == pytest.approx(1.0, abs=0.05)
     doc = json.loads((folder / "mission.czml").read_text())
     assert doc[0]["id"] == "document" and doc[0]["properties"]["centralBody"] == "EARTH"
     pk = {p["id"]: p for p in doc[1:]}
