@@ -355,21 +355,27 @@ def write(out_dir: str | Path, scenario: Scenario, text: str, source: str, stage
         (tmp / "report.html").write_text(build_html(
             report_md, tmp, {}, scenario.mission.name, trajectory_3d(ephemerides(results))))
         (tmp / "scenario.yaml").write_text(text)
-        if out_dir.exists():  # force: swap, then drop the old folder
-            if not force:
-                raise ResultsExistError(f"--out {out_dir}: folder appeared while this run was "
-                                        "writing (use --force to replace it)")
-            check_destination(out_dir, force)
-            old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-            out_dir.rename(old)
-            tmp.rename(out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out_dir)
+        _into_place(tmp, out_dir, force)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out_dir
+
+
+def _into_place(tmp: Path, out_dir: Path, force: bool) -> None:
+    """Rename the finished temporary folder to ``out_dir``; with ``force`` swap out an existing
+    lupex results folder, then drop it (a folder that appeared meanwhile needs ``force``)."""
+    if out_dir.exists():
+        if not force:
+            raise ResultsExistError(f"--out {out_dir}: folder appeared while this run was "
+                                    "writing (use --force to replace it)")
+        check_destination(out_dir, force)
+        old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+        out_dir.rename(old)
+        tmp.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out_dir)
 
 
 def write_sweep(out_dir: str | Path, spec_text: str, scenario_text: str, summary: Mapping,
@@ -418,14 +424,7 @@ def write_sweep(out_dir: str | Path, spec_text: str, scenario_text: str, summary
                                                            for n in names))
         (tmp / "spec.yaml").write_text(spec_text)
         (tmp / "scenario.yaml").write_text(scenario_text)
-        if out_dir.exists():
-            check_destination(out_dir, force)
-            old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-            out_dir.rename(old)
-            tmp.rename(out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out_dir)
+        _into_place(tmp, out_dir, force)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -53,13 +53,21 @@ def touchdown_sky(lat_deg: float, lon_deg: float, height_m: float, horizon_rad, 
     -------
     TouchdownSky
     """
-    hor = mask_rows(np.asarray(horizon_rad, dtype=float)[None, :], 1)
-    lat, lon = np.radians([lat_deg]), np.radians([lon_deg])
     out = []
     for body in ("sun", "earth"):
-        el, _, az = body_sky_geometry(lat, lon, body_track(body, np.array([float(jd_tdb)])), height_m)
-        out += [float(np.degrees(el[0, 0])), float(np.degrees(horizon_series(hor, az)[0, 0]))]
+        el, hz = _elevation_and_horizon(lat_deg, lon_deg, height_m, horizon_rad, body,
+                                        np.array([float(jd_tdb)]))
+        out += [float(np.degrees(el[0])), float(np.degrees(hz[0]))]
     return TouchdownSky(*out)
+
+
+def _elevation_and_horizon(lat_deg, lon_deg, height_m, horizon_rad, body, jd_tdb):
+    """A body's centre elevation [rad] over the flat horizon and the site's terrain horizon in
+    its azimuth [rad] at increasing epochs ``jd_tdb``, each shape (n,)."""
+    hor = mask_rows(np.asarray(horizon_rad, dtype=float)[None, :], 1)
+    el, _, az = body_sky_geometry(np.radians([lat_deg]), np.radians([lon_deg]),
+                                  body_track(body, jd_tdb), height_m)
+    return el[0], horizon_series(hor, az)[0]
 
 
 def first_landing_window(lat_deg: float, lon_deg: float, height_m: float, horizon_rad,
@@ -94,12 +102,10 @@ def first_landing_window(lat_deg: float, lon_deg: float, height_m: float, horizo
         TDB Julian date (a sample time), or NaN.
     """
     jd = float(start_jd_tdb) + np.arange(0.0, span_days * 24.0 + step_hours, step_hours) / 24.0
-    hor = mask_rows(np.asarray(horizon_rad, dtype=float)[None, :], 1)
-    lat, lon = np.radians([lat_deg]), np.radians([lon_deg])
     up = np.ones(jd.size, dtype=bool)
     for body in bodies:
-        el, _, az = body_sky_geometry(lat, lon, body_track(body, jd), height_m)
-        up &= (el - horizon_series(hor, az))[0] > 0.0
+        el, hz = _elevation_and_horizon(lat_deg, lon_deg, height_m, horizon_rad, body, jd)
+        up &= el > hz
     need = int(np.ceil(min_hours / step_hours)) + 1
     run = np.convolve(up.astype(int), np.ones(need, dtype=int), mode="valid")  # window sums
     ok = np.flatnonzero(run == need)
