@@ -50,6 +50,8 @@ def test_every_stage_runs_and_reports(tmp_path, monkeypatch):
     mc = st["dispersions"]
     assert mc["samples"]["value"] == 20 and summary["seeds"]["monte_carlo.seed"] == 2028
     assert mc["landed_fraction"]["value"] == 1.0
+    # the TLI and LOI execution errors cost propellant (their one-sigma defaults are non-zero)
+    assert mc["tcm_correction"]["p50"]["value"] > 0.0 and mc["loi_correction"]["p50"]["value"] > 0.0
     assert 0.0 < mc["landing_ellipse_99"]["semi_major"]["value"] < 1000.0
     # one mass ledger that sums to the launch mass; the landing on the chosen site
     assert st["ledger"]["ledger_total"]["value"] == pytest.approx(d["spacecraft"]["launch_mass_kg"], abs=1e-6)

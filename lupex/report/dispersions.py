@@ -73,6 +73,8 @@ def summary(result) -> dict:
         "slope_terrain_pixel": quantity(result.slope_pixel_m, "m"),
         "probability_in_shadow": quantity(p_dark, "1"),
         "probability_in_shadow_std_error": quantity(se_dark, "1"),
+        "tcm_correction": _dist(o["tcm_extra_ms"], "m/s"),
+        "loi_correction": _dist(o["loi_fix_ms"], "m/s"),
         "propellant_margin": _dist(o["propellant_margin_kg"], "kg"),
         "probability_propellant_short": quantity(p_short, "1"),
         "probability_propellant_short_std_error": quantity(se_short, "1"),

@@ -119,15 +119,15 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> DispersionRe
     out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
     # propellant margin: the ledger's, less the extra descent propellant and the corrections
-    nominal_descent_kg = float(ld.descent.mass_kg[0, 0] - ld.descent.mass_touchdown_kg[0])
-    loi = led.line("loi") if any(b.kind == "loi" for b in led.lines) else None
-    loi_dv = float(loi.dv_kms) if loi is not None else 0.0
-    tcm_kms, loi_fix_kms = LM.upstream_dv_kms(out, loi_dv)
+    nominal_descent_kg = float(ld.descent.propellant_kg[0])
+    # the LOI error is the capture burn's (the phase's "loi"), removed at the mass after it;
+    # the TLI error is removed by the TCM, at the lander's mass before the TCM allowance
+    loi = next(b for b in lo.phase.burns if b.name == "loi")
+    tcm_kms, loi_fix_kms = LM.upstream_dv_kms(out, loi.dv_kms)
     isp = sc.lander.isp_s
     extra = (out["descent_propellant_kg"] - nominal_descent_kg
-             + LM.extra_propellant_kg(sc.launch_mass_kg, tcm_kms, isp)
-             + LM.extra_propellant_kg(loi.mass_after_kg if loi is not None else sc.launch_mass_kg,
-                                      loi_fix_kms, isp))
+             + LM.extra_propellant_kg(lo.tcm.mass_before_kg, tcm_kms, isp)
+             + LM.extra_propellant_kg(loi.mass_after_kg, loi_fix_kms, isp))
     out["propellant_margin_kg"] = led.margin_kg - extra
     out["tcm_extra_ms"] = tcm_kms * 1e3
     out["loi_fix_ms"] = loi_fix_kms * 1e3
