@@ -279,8 +279,7 @@ def _sweep(args) -> int:
     except results.ResultsExistError as exc:
         raise UsageError(str(exc)) from None
     console = Console(stderr=True, quiet=args.quiet)
-    if not args.quiet:
-        print(f"{args.spec}: valid ({len(spec.cases)} cases of {spec.scenario_path.name})")
+    _say(args.quiet, f"{args.spec}: valid ({len(spec.cases)} cases of {spec.scenario_path.name})")
     columns = (TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
         with results.DestinationLock(out), Progress(*columns, console=console,
@@ -296,9 +295,8 @@ def _sweep(args) -> int:
                 R.trade_figures(rows, spec.parameters, spec.metrics), force=args.force)
     except results.ResultsExistError as exc:  # locked by another run, or appeared meanwhile
         raise UsageError(str(exc)) from None
-    if not args.quiet:
-        print(f"results: {written}/ (sweep.csv, summary.json, report.md, plots/); "
-              f"{summary['failed']} of {summary['cases']} cases failed")
+    _say(args.quiet, f"results: {written}/ (sweep.csv, summary.json, report.md, plots/); "
+         f"{summary['failed']} of {summary['cases']} cases failed")
     return EXIT_OK
 
 

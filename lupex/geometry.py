@@ -54,3 +54,25 @@ def angular_radius(radius_km, dist_km):
         Distance from the observer to the sphere's centre [km], > ``radius_km``.
     """
     return np.arcsin(np.asarray(radius_km, dtype=float) / np.asarray(dist_km, dtype=float))
+
+
+def offset_latlon_deg(lat_deg, lon_deg, east_m, north_m, radius_km):
+    """Latitude and longitude [deg] of points displaced ``east_m``, ``north_m`` from a point
+    in its local horizontal plane (the point at ``radius_km`` from the centre), taken along
+    their radius: ``r = R up + e east + n north``, lat = asin(z / |r|), lon = atan2(y, x).
+
+    Parameters
+    ----------
+    lat_deg, lon_deg : float
+        The reference point [deg, east longitude].
+    east_m, north_m : array_like
+        Displacements [m], broadcastable.
+    radius_km : float
+        The reference point's distance from the centre [km].
+    """
+    east, north, up = enu_basis(np.radians(lat_deg), np.radians(lon_deg))
+    e = np.asarray(east_m, dtype=float)[..., None] * 1e-3
+    n = np.asarray(north_m, dtype=float)[..., None] * 1e-3
+    r = float(radius_km) * up + e * east + n * north
+    lat = np.degrees(np.arcsin(r[..., 2] / np.linalg.norm(r, axis=-1)))
+    return lat, np.degrees(np.arctan2(r[..., 1], r[..., 0]))

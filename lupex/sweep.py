@@ -432,23 +432,26 @@ def run_sweep(spec: SweepSpec, workers: int = 1, progress: Callable[[int, int], 
     from .cluster import map_chunks
 
     n = len(spec.cases)
-    inner = 1 if (workers > 1 or scheduler) else None  # no workers inside workers
-    args = []
-    for c in spec.cases:
-        over = c.overrides + ((("compute.workers", inner),) if inner else ())
-        args.append((spec.base, str(spec.scenario_path.parent), over, spec.only, spec.metrics))
+
+    def args(case, workers_inside=None):
+        over = case.overrides + ((("compute.workers", workers_inside),) if workers_inside else ())
+        return (spec.base, str(spec.scenario_path.parent), over, spec.only, spec.metrics)
+
     rows: list[dict | None] = [None] * n
-    # one case per distinct terrain first, here (fills the horizon cache), then the others
+    # one case per distinct terrain first, here with the scenario's workers (fills the horizon
+    # cache), then the others on the sweep's workers, one worker inside each
     first: dict[str, int] = {}
     for i, c in enumerate(spec.cases):
         first.setdefault(_terrain_key(c, spec), i)
     lead = sorted(first.values())
     rest = [i for i in range(n) if i not in set(lead)]
     for k, i in enumerate(lead, 1):
-        rows[i] = run_case(*args[i][:2], spec.cases[i].overrides, *args[i][3:])
+        rows[i] = run_case(*args(spec.cases[i]))
         if progress:
             progress(k, n)
-    out = map_chunks(_case, [args[i] for i in rest], workers=workers, scheduler=scheduler,
+    inner = 1 if (workers > 1 or scheduler) else None  # no workers inside workers
+    out = map_chunks(_case, [args(spec.cases[i], inner) for i in rest], workers=workers,
+                     scheduler=scheduler,
                      progress=(lambda k, _t: progress(len(lead) + k, n)) if progress else None)
     for i, r in zip(rest, out, strict=True):
         rows[i] = r

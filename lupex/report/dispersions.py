@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from lupex.constants import R_MOON_KM
 from lupex.dispersions import BLOCK_SIZE, fraction_true, percentiles
-from lupex.geometry import enu_basis
+from lupex.geometry import offset_latlon_deg
 from lupex.report.maps import polar_map
 from lupex.report.quantity import quantity
 from lupex.surface.projection import latlon_to_xy
@@ -136,24 +137,21 @@ def report(result) -> str:
     return "\n".join(lines)
 
 
-def _touchdown_xy(result, east_m, north_m):
-    e_hat, n_hat, u_hat = enu_basis(np.radians(result.site_lat_deg),
-                                    np.radians(result.site_lon_deg))
-    r = (u_hat + np.asarray(east_m)[..., None] * 1e-6 * e_hat
-         + np.asarray(north_m)[..., None] * 1e-6 * n_hat)   # unit sphere, offsets in Mm
-    lat = np.arcsin(r[..., 2] / np.linalg.norm(r, axis=-1) / 1.0)
-    lon = np.arctan2(r[..., 1], r[..., 0])
-    return latlon_to_xy(lat, lon)
+def _boundary_xy(result):
+    """The 99 % ellipse on the map [km]."""
+    b = result.ellipse.boundary()
+    lat, lon = offset_latlon_deg(result.site_lat_deg, result.site_lon_deg, b[:, 0], b[:, 1],
+                                 R_MOON_KM + result.site_height_m * 1e-3)
+    return latlon_to_xy(np.radians(lat), np.radians(lon))
 
 
 def _zoom(fig, ax, result, title):
     o = result.outcome
-    x, y = _touchdown_xy(result, o["east_m"], o["north_m"])
+    x, y = latlon_to_xy(np.radians(o["touchdown_lat_deg"]), np.radians(o["touchdown_lon_deg"]))
     sx, sy = latlon_to_xy(np.radians(result.site_lat_deg), np.radians(result.site_lon_deg))
     ax.plot(x, y, ".", ms=2, color="k", alpha=0.5, label=f"{result.samples} touchdowns")
     if result.ellipse is not None:
-        b = result.ellipse.boundary()
-        bx, by = _touchdown_xy(result, b[:, 0], b[:, 1])
+        bx, by = _boundary_xy(result)
         ax.plot(bx, by, "-", color="red", lw=1.5, label="99 % ellipse")
     ax.plot(sx, sy, "+", color="red", ms=12, mew=2)
     ax.set_xlim(sx - ZOOM_KM, sx + ZOOM_KM)

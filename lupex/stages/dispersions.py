@@ -13,7 +13,7 @@ import numpy as np
 from .. import dispersions as MC
 from ..cluster import map_chunks
 from ..constants import R_MOON_KM
-from ..geometry import enu_basis
+from ..geometry import offset_latlon_deg
 from ..lander import monte_carlo as LM
 from ..lander.moon_fixed import moon_spin_me_rads
 from ..launch.performance import LUNAR_TRANSFER_PAYLOAD_BIAS
@@ -44,7 +44,8 @@ class DispersionResult:
     ellipse : lupex.dispersions.Ellipse
         99 % landing ellipse, east/north of the site [m].
     site_name : str
-    site_lat_deg, site_lon_deg : float
+    site_lat_deg, site_lon_deg, site_height_m : float
+        The target [deg], [deg], ground height above the 1737.4 km sphere [m].
     max_slope_deg : float
         The ranking's slope limit.
     slope_pixel_m : float
@@ -63,6 +64,7 @@ class DispersionResult:
     site_name: str
     site_lat_deg: float
     site_lon_deg: float
+    site_height_m: float
     max_slope_deg: float
     slope_pixel_m: float
     terrain: object
@@ -139,11 +141,9 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> DispersionRe
     # the ground under each touchdown: slope from the finest terrain layer, Sun vs the site's
     # own horizon at the touchdown epoch (all samples lie within a few hundred metres of it)
     east, north = out["east_m"], out["north_m"]
-    e_hat, n_hat, u_hat = enu_basis(np.radians(ld.site_lat_deg), np.radians(ld.site_lon_deg))
-    r_km = ((R_MOON_KM + ld.site_height_m * 1e-3) * u_hat + east[:, None] * 1e-3 * e_hat
-            + north[:, None] * 1e-3 * n_hat)
-    lat = np.degrees(np.arcsin(r_km[:, 2] / np.linalg.norm(r_km, axis=-1)))
-    lon = np.degrees(np.arctan2(r_km[:, 1], r_km[:, 0]))
+    lat, lon = offset_latlon_deg(ld.site_lat_deg, ld.site_lon_deg, east, north,
+                                 R_MOON_KM + ld.site_height_m * 1e-3)
+    out["touchdown_lat_deg"], out["touchdown_lon_deg"] = lat, lon
     out["slope_deg"], pix_m = _slope_deg(ter.stack, lat, lon)
     jd_td = ph.pdi_jd_tdb + np.where(np.isfinite(out["t_touchdown_s"]), out["t_touchdown_s"],
                                         0.0) / SECONDS_PER_DAY
@@ -156,7 +156,8 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> DispersionRe
     ok = out["landed"]
     ellipse = MC.error_ellipse(east[ok], north[ok], 0.99) if ok.sum() >= 3 else None
     return DispersionResult(int(mc.samples), int(mc.seed), sigmas, out, ellipse, ld.site_name,
-                            ld.site_lat_deg, ld.site_lon_deg, scenario.ranking.max_slope_deg,
+                            ld.site_lat_deg, ld.site_lon_deg, ld.site_height_m,
+                            scenario.ranking.max_slope_deg,
                             pix_m, ter, inputs["surface"].psr.mean_fraction)
 
 
