@@ -23,7 +23,7 @@ def _units(rows: Sequence[Mapping]) -> dict[str, str]:
     return units
 
 
-def _columns(rows: Sequence[Mapping], parameters: Sequence[str], metrics: Sequence[str]):
+def _columns(parameters: Sequence[str], metrics: Sequence[str]) -> list[str]:
     return ["case", *parameters, *metrics, "status", "error"]
 
 
@@ -47,7 +47,7 @@ def table_csv(rows: Sequence[Mapping], parameters: Sequence[str], metrics: Seque
         Swept field paths and tabulated summary paths.
     """
     units = _units(rows)
-    cols = _columns(rows, parameters, metrics)
+    cols = _columns(parameters, metrics)
     head = [c if not units.get(c) or units[c] == "1" else f"{c} [{units[c]}]" for c in cols]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -79,7 +79,7 @@ def sweep_summary(rows: Sequence[Mapping], parameters: Sequence[str], metrics: S
         "failed": sum(r["status"] != "ok" for r in rows),
         "parameters": list(parameters),
         "metrics": {m: units.get(m, "") for m in metrics},
-        "table": [{c: _cell(r.get(c)) for c in _columns(rows, parameters, metrics)}
+        "table": [{c: _cell(r.get(c)) for c in _columns(parameters, metrics)}
                   for r in rows],
     }
 
