@@ -9,7 +9,10 @@ none at all for the long-window mean).  Masks are in grid azimuth
 
 Cost (benchmarks/bench_illumination.py): O(pixels x L) for the tables and the mean, plus
 one gather and comparison per pixel and time step for the run statistics; pixel chunks
-run in forked processes (:func:`lupex.surface.parallel.fork_map`).
+run in forked processes (:func:`lupex.surface.parallel.fork_map`).  With numba the
+near-pole tables, the mean, the never-visible test and the run statistics run as compiled
+kernels (:mod:`lupex.surface._illumination_kernels`, equal bit for bit): the run kernel
+reads each pixel's series once and skips the segments whose state its table settles.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import lupex.surface._illumination_kernels as _ik
 from lupex.surface.horizon import mask_rows
-from lupex.surface.lit_periods import runs_from_transitions
+from lupex.surface.lit_periods import RunStats, runs_from_transitions
 from lupex.surface.parallel import fork_map
 from lupex.surface.projection import south_cap_points
 from lupex.surface.thresholds import (
     MAX_MAP_LAT_RAD,
+    POLE_SERIES_COLAT_RAD,
+    TWO_PI,
     body_distribution,
     lon_bin,
     mean_fraction_from_distribution,
@@ -32,6 +38,9 @@ from lupex.surface.thresholds import (
 from lupex.surface.tracks import BodyTrack
 
 __all__ = ["IlluminationMap", "illumination_map"]
+
+_KERNELS = _ik.KERNELS
+_USE_KERNELS = [True]  # tests switch the compiled kernels off to compare both paths
 
 
 @dataclass(frozen=True)
@@ -64,11 +73,14 @@ def _chunk_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bin
     # Near the pole beta_top = beta_centre + q rho_bar with |q - 1| < 4e-5 (see
     # threshold_tables), so the series compares (shifted_top - rho_bar) with beta_centre
     # (error < 1.1e-7 rad) and one table serves both the mean and the series.
-    one_table = time_series and float(np.pi / 2 + lat.max()) < 0.0089
+    one_table = time_series and float(np.pi / 2 + lat.max()) < POLE_SERIES_COLAT_RAD
     if not time_series:
         which = ("centre", "top_low")
     else:
         which = ("centre",) if one_table else ("centre", "top")
+    if _KERNELS and _USE_KERNELS[0]:
+        return _chunk_stats_compiled(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin,
+                                     which, rho_bar, par_bar, one_table)
     tab = threshold_tables(lat, lon, hor, n_lon_bins, centre_offset_rad=par_bar, top_offset_rad=rho_bar - par_bar,
                            low_margin_rad=margin, tables=which)
     mean = mean_fraction_from_distribution(tab["beta_centre"], dist)
@@ -84,13 +96,55 @@ def _chunk_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bin
         # Conservative never-visible test: every sample's shifted latitude at or beyond the
         # lowest-horizon top-edge threshold of its bin.
         bt_low = tab["beta_top_low"]
-        dmin = np.full(n_lon_bins, np.inf, dtype=np.float32)
-        np.minimum.at(dmin, kbin, shifted_top.astype(np.float32))
-        used = np.isfinite(dmin)
+        dmin, used = _bin_minimum(shifted_top, kbin, n_lon_bins)
         never = np.all(dmin[used, None] >= bt_low[used] + np.float32(1e-5), axis=0)
         runs = None
     # Where no sample shows the disk, the histogram's 0.005 deg smoothing must not leak a
     # 1e-8 mean in.
+    mean[never] = 0.0
+    return mean, never, runs
+
+
+def _bin_minimum(shifted, kbin, n_lon_bins):
+    """Smallest float32 shifted latitude of the samples in each longitude bin, and which
+    bins have samples."""
+    dmin = np.full(n_lon_bins, np.inf, dtype=np.float32)
+    np.minimum.at(dmin, kbin, shifted.astype(np.float32))
+    return dmin, np.isfinite(dmin)
+
+
+def _tables(lat, lon, hor, n_lon_bins, which, par_bar, rho_bar, margin):
+    """The threshold tables ``which`` and their layout: near the pole one row per pixel,
+    (n, L), from one compiled pass; elsewhere ``threshold_tables``' (L, n) (NumPy's
+    vectorised transcendentals beat scalar ones)."""
+    if float(np.pi / 2 + lat.max()) < POLE_SERIES_COLAT_RAD:
+        offsets = {"centre": par_bar, "top": -(rho_bar - par_bar), "top_low": -(rho_bar - par_bar)}
+        n_az = hor.shape[1]
+        tabs = _ik.pole_rows(lat, lon, hor, n_lon_bins, [offsets[w] for w in which],
+                             [1 if w == "top_low" else 0 for w in which], margin * n_az / TWO_PI)
+        return dict(zip(which, tabs)), True
+    tab = threshold_tables(lat, lon, hor, n_lon_bins, centre_offset_rad=par_bar, top_offset_rad=rho_bar - par_bar,
+                           low_margin_rad=margin, tables=which)
+    return {w: tab[f"beta_{w}"] for w in which}, False
+
+
+def _chunk_stats_compiled(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin, which,
+                          rho_bar, par_bar, one_table):
+    """:func:`_chunk_stats` through the compiled kernels (equal results, pixel by pixel)."""
+    tabs, rows = _tables(lat, lon, hor, n_lon_bins, which, par_bar, rho_bar, margin)
+    mean = _ik.mean_rows(tabs["centre"], dist, rows)
+    if "top_low" in tabs:
+        dmin, used = _bin_minimum(shifted_top, kbin, n_lon_bins)
+        never = _ik.never_rows(tabs["top_low"], dmin, used, np.float32(1e-5), rows)
+        runs = None
+    else:
+        if one_table:
+            series, table = (shifted_top - rho_bar).astype(np.float32), tabs["centre"]
+        else:
+            series, table = shifted_top.astype(np.float32), tabs["top"]
+        table = table if rows else _ik.transpose(table)  # the runs read one pixel's row at a time
+        runs = RunStats(*_ik.run_rows(table, series, kbin, edges, _ik.time_segments(series, kbin)))
+        never = runs.n_lit_periods == 0
     mean[never] = 0.0
     return mean, never, runs
 

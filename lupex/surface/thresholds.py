@@ -35,6 +35,7 @@ from lupex.surface.tracks import BodyTrack
 
 __all__ = [
     "MAX_MAP_LAT_RAD",
+    "POLE_SERIES_COLAT_RAD",
     "BodyDistribution",
     "body_distribution",
     "lon_bin",
@@ -45,6 +46,8 @@ __all__ = [
 TWO_PI = 2.0 * np.pi
 #: Northernmost latitude [rad] of the threshold path (it needs e to fall as delta rises).
 MAX_MAP_LAT_RAD = np.radians(-60.0)
+#: Colatitude [rad] (0.51 deg) within which every pixel of a table takes the series forms.
+POLE_SERIES_COLAT_RAD = 0.0089
 
 
 def _mask_lookup(hor, pos):
@@ -154,7 +157,7 @@ def threshold_tables(lat_rad, lon_rad, horizon_rad, n_lon_bins: int = 720, *, ce
         return np.where(knot_in, np.minimum(h_lo, _mask_lookup(hor, knot)), h_lo)
 
     out = {}
-    if float(theta.max()) < 0.0089:
+    if float(theta.max()) < POLE_SERIES_COLAT_RAD:
         # Within 0.51 deg of the pole: |Delta| <= theta^2/4 < 2e-5 rad is dropped (every pixel
         # reads the mask at the bin positions), tan(theta) cos x = a cos(lam) + b sin(lam)
         # with a, b = tan(theta) (cos lon, sin lon), psi = tc - tc^3/3 (error < 1e-10 rad),
