@@ -70,78 +70,75 @@ _ONE = np.float32(1.0)
 _HALF_PI = np.float32(np.pi / 2)
 
 
-def _atan_rows_py(out):
-    """:func:`lupex.surface.horizon._atan_inplace` on a 2-D array, branch-free (vectorises).
+def _atan_row_py(row):
+    """:func:`lupex.surface.horizon._atan_inplace` on a 1-D array, branch-free (vectorises).
 
     1/a is computed everywhere but used only where |t| > 1, as there; the sign is set by
     comparison, so only t = -0.0 differs (+0.0 instead of -0.0, equal as numbers).
     """
-    ny, nx = out.shape
-    for r in range(ny):
-        row = out[r]
-        for c in range(nx):
-            t = row[c]
-            a = abs(t)
-            big = a > _ONE
-            inv = _ONE / a
-            a = inv if big else a
-            z2 = a * a
-            p = _A9 * z2
-            p = p + _A7
-            p = p * z2
-            p = p + _A5
-            p = p * z2
-            p = p + _A3
-            p = p * z2
-            p = p + _A1
-            p = p * a
-            p = (_HALF_PI - p) if big else p
-            row[c] = -p if t < 0 else p
+    for c in range(row.shape[0]):
+        t = row[c]
+        a = abs(t)
+        big = a > _ONE
+        inv = _ONE / a
+        a = inv if big else a
+        z2 = a * a
+        p = _A9 * z2
+        p = p + _A7
+        p = p * z2
+        p = p + _A5
+        p = p * z2
+        p = p + _A3
+        p = p * z2
+        p = p + _A1
+        p = p * a
+        p = (_HALF_PI - p) if big else p
+        row[c] = -p if t < 0 else p
 
 
 def _merge0_py(out, zp, dp, lp, two_r, pr, pc, du, dn, dh00, dh01, dh10, dh11, has_parent):
     """Level 0: out = atan(max(out, elevation tangent of the parent's point from the child)),
-    class by class (row parity sr, column parity sc) with contiguous parent rows."""
+    row by row (the arctan while the row is in cache); in a row, class by class (column
+    parity sc; row parity sr) with contiguous parent rows."""
     ny, nx = out.shape
-    if has_parent:
-        for sr in range(2):
+    for r in range(ny):
+        orow = out[r]
+        if has_parent:
+            sr = r % 2
+            i = r // 2
+            a = pr[sr] + i
+            zrow = zp[a]
+            drow = dp[a]
+            lrow = lp[a]
             for sc in range(2):
                 if sr == 0:
-                    dh = dh00 if sc == 0 else dh01
+                    hrow = dh00[i] if sc == 0 else dh01[i]
                 else:
-                    dh = dh10 if sc == 0 else dh11
+                    hrow = dh10[i] if sc == 0 else dh11[i]
                 u = du[sr, sc]
                 n = dn[sr, sc]
-                nb = (nx - sc + 1) // 2
-                for i in range((ny - sr + 1) // 2):
-                    a = pr[sr] + i
-                    zrow = zp[a]
-                    drow = dp[a]
-                    lrow = lp[a]
-                    hrow = dh[i]
-                    orow = out[sr + 2 * i]
-                    b0 = pc[sc]
-                    for jj in range(nb):
-                        dpv = drow[b0 + jj]
-                        lpv = lrow[b0 + jj]
-                        pd2 = (dpv * dpv + lpv * lpv) / two_r
-                        dc = dpv - u
-                        lc = lpv - n
-                        dc = dc * dc
-                        lc = lc * lc
-                        d2 = dc + lc
-                        zc = zrow[b0 + jj] - hrow[jj]
-                        zc = zc + pd2
-                        zc = zc - d2 / two_r
-                        zc = zc / np.sqrt(d2)
-                        v = orow[sc + 2 * jj]
-                        # np.maximum: a NaN wins from either side
-                        orow[sc + 2 * jj] = zc if (zc > v or zc != zc) and v == v else v  # noqa: PLR0124
-    _atan_rows(out)
+                b0 = pc[sc]
+                for jj in range((nx - sc + 1) // 2):
+                    dpv = drow[b0 + jj]
+                    lpv = lrow[b0 + jj]
+                    pd2 = (dpv * dpv + lpv * lpv) / two_r
+                    dc = dpv - u
+                    lc = lpv - n
+                    dc = dc * dc
+                    lc = lc * lc
+                    d2 = dc + lc
+                    zc = zrow[b0 + jj] - hrow[jj]
+                    zc = zc + pd2
+                    zc = zc - d2 / two_r
+                    zc = zc / np.sqrt(d2)
+                    v = orow[sc + 2 * jj]
+                    # np.maximum: a NaN wins from either side
+                    orow[sc + 2 * jj] = zc if (zc > v or zc != zc) and v == v else v  # noqa: PLR0124
+        _atan_row(orow)
 
 
 if KERNELS:
-    _atan_rows = numba.njit(nogil=True, cache=True, error_model="numpy")(_atan_rows_py)
+    _atan_row = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(_atan_row_py)
     merge0 = numba.njit(nogil=True, cache=True, error_model="numpy")(_merge0_py)
 else:  # pragma: no cover
     merge0 = None
@@ -167,7 +164,8 @@ def _coarse_march_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf
     tangent becomes t and the distance bd + (dk - bd) (the NumPy path's blend, kept
     literally for equal bits).  Terrain point of observer (r, c) at step k:
     terr[a + r st, b + c st] with (a, b) from the step (and the next row or column for vb).
-    Strided samples are first copied into contiguous rows, so the step loop vectorises.
+    With st = 1 the samples are contiguous row slices; otherwise they are first copied
+    into contiguous rows, so the step loop vectorises.
     """
     nr, nx = zout.shape
     bt = np.empty(nx, dtype=np.float32)
@@ -185,6 +183,10 @@ def _coarse_march_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf
                 b = b_base + sgn * j
                 ra = terr[a]
                 rb = terr[a + 1]
+                if st == 1:  # a strided copy loop does not vectorise: 5x slower
+                    _coarse_row(ra[b:b + nx], rb[b:b + nx], er, omf[k], f[k], c2[k], inv[k],
+                                dkf[k], bt, bd)
+                    continue
                 for c in range(nx):
                     va[c] = ra[b + c * st]
                     vb[c] = rb[b + c * st]
@@ -192,6 +194,10 @@ def _coarse_march_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf
                 a = a_base + r * st + sgn * j
                 b = b_base + io[k]
                 ra = terr[a]
+                if st == 1:
+                    _coarse_row(ra[b:b + nx], ra[b + 1:b + 1 + nx], er, omf[k], f[k], c2[k],
+                                inv[k], dkf[k], bt, bd)
+                    continue
                 for c in range(nx):
                     va[c] = ra[b + c * st]
                     vb[c] = ra[b + 1 + c * st]
@@ -201,7 +207,177 @@ def _coarse_march_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf
             dout[r, c] = bd[c]
 
 
+def _coarse_march2_py(s00, s01, s10, s11, a_base, b_base, col_major, sgn, steps, io, f, omf, c2,
+                      inv, dkf, eye, zout, dout):
+    """:func:`_coarse_march_py` with st = 2, reading the four contiguous parity sub-grids
+    s_pq = terr[p::2, q::2] instead (terr[a, b] is s_{a%2, b%2}[a // 2, b // 2])."""
+    nr, nx = zout.shape
+    bt = np.empty(nx, dtype=np.float32)
+    bd = np.empty(nx, dtype=np.float32)
+    for r in range(nr):
+        bt[:] = -np.inf
+        bd[:] = 0.0
+        er = eye[r]
+        for k in range(steps.shape[0]):
+            j = steps[k]
+            if col_major:
+                a = a_base + r * 2 + io[k]
+                b = b_base + sgn * j
+                a1 = a + 1
+                qa = s00 if b % 2 == 0 else s01
+                qb = s10 if b % 2 == 0 else s11
+                if a % 2 == 1:
+                    qa, qb = qb, qa
+                ra = qa[a // 2]
+                rb = qb[a1 // 2]
+                h = b // 2
+                _coarse_row(ra[h:h + nx], rb[h:h + nx], er, omf[k], f[k], c2[k], inv[k], dkf[k],
+                            bt, bd)
+            else:
+                a = a_base + r * 2 + sgn * j
+                b = b_base + io[k]
+                b1 = b + 1
+                if a % 2 == 0:
+                    qa = s00 if b % 2 == 0 else s01
+                    qb = s01 if b % 2 == 0 else s00
+                else:
+                    qa = s10 if b % 2 == 0 else s11
+                    qb = s11 if b % 2 == 0 else s10
+                ra = qa[a // 2]
+                rb = qb[a // 2]
+                ha = b // 2
+                hb = b1 // 2
+                _coarse_row(ra[ha:ha + nx], rb[hb:hb + nx], er, omf[k], f[k], c2[k], inv[k],
+                            dkf[k], bt, bd)
+        for c in range(nx):
+            zout[r, c] = bt[c] * bd[c]
+            dout[r, c] = bd[c]
+
+
 if KERNELS:
     _coarse_row = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(
         _coarse_row_py)
-coarse_march = numba.njit(nogil=True, cache=True, error_model="numpy")(_coarse_march_py) if KERNELS else None
+    coarse_march = numba.njit(nogil=True, cache=True, error_model="numpy")(_coarse_march_py)
+    coarse_march2 = numba.njit(nogil=True, cache=True, error_model="numpy")(_coarse_march2_py)
+else:  # pragma: no cover
+    coarse_march = coarse_march2 = None
+
+
+_ZERO = np.float32(0.0)
+_LO = np.float32(-20.0)
+_HI = np.float32(20.0)
+
+
+def _blend_py(z, d, lat, zp, dp, lp, dh00, dh01, dh10, dh11, pr, pc, du, dn, two_r, own_band):
+    """A coarse level's hand-off from its parent, as lupex.surface.horizon._one_azimuth.
+
+    Per child (class sr, sc of row/column parity; parent cell pr[sr] + i, pc[sc] + jj):
+    the parent's point seen from the child, (zc, dc, lc), replaces the child's own band
+    best (z, d, lat) where zc |zc| d^2 > z |z| |dc, lc|^2; the replacement is the NumPy
+    path's arithmetic blend own + (new - own) w, w in {0, 1}, kept literally for equal bits.
+    Without an own band (``own_band`` False) the parent's point is taken throughout.
+    """
+    ny, nx = z.shape
+    for r in range(ny):
+        sr = r % 2
+        i = r // 2
+        a = pr[sr] + i
+        zrow = zp[a]
+        drow = dp[a]
+        lrow = lp[a]
+        if sr == 0:
+            h0 = dh00[i]
+            h1 = dh01[i]
+        else:
+            h0 = dh10[i]
+            h1 = dh11[i]
+        zo_row = z[r]
+        do_row = d[r]
+        lo_row = lat[r]
+        for sc in range(2):
+            hrow = h0 if sc == 0 else h1
+            u = du[sr, sc]
+            n = dn[sr, sc]
+            b0 = pc[sc]
+            for jj in range((nx - sc + 1) // 2):
+                c = sc + 2 * jj
+                dpv = drow[b0 + jj]
+                lpv = lrow[b0 + jj]
+                pd2 = dpv * dpv + lpv * lpv
+                dc = dpv - u
+                lc = lpv - n
+                dist2 = dc * dc + lc * lc
+                zc = (zrow[b0 + jj] - hrow[jj]) + (pd2 - dist2) / two_r
+                if not own_band:
+                    zo_row[c] = zc
+                    do_row[c] = dc
+                    lo_row[c] = lc
+                    continue
+                zo = zo_row[c]
+                dv = do_row[c]
+                lv = lo_row[c]
+                take = (zc * abs(zc)) * (dv * dv) > (zo * abs(zo)) * dist2
+                w = _ONE if take else _ZERO
+                zo_row[c] = zo + (zc - zo) * w
+                do_row[c] = dv + (dc - dv) * w
+                lo_row[c] = lv + (lc - lv) * w
+
+
+def _finish_far_py(z, d, lat, eye, k, two_r, r_moon):
+    """lupex.surface.horizon._finish_far in place (same float32 operations and order)."""
+    ny, nx = z.shape
+    for r in range(ny):
+        for c in range(nx):
+            dv = d[r, c]
+            lv = lat[r, c]
+            zv = z[r, c]
+            kv = k[r, c]
+            d2 = dv * dv + lv * lv
+            hs = (zv + eye[r, c]) + d2 / two_r
+            # np.clip: NaN stays NaN
+            hs = _LO if hs < _LO else hs  # noqa: FURB136 (max() differs on NaN)
+            hs = _HI if hs > _HI else hs  # noqa: FURB136
+            z[r, c] = zv + d2 * ((_ONE - _ONE / (kv * kv)) / two_r)
+            f = (_ONE + hs / r_moon) / kv
+            d[r, c] = dv * f
+            lat[r, c] = lv * f
+
+
+def _march_small_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf, dk, two_r, eye,
+                    zout, dout):
+    """lupex.surface.horizon._march_small: t = ((h - eye) - dk^2 / 2R) / dk over the steps,
+    h = va (1 - f) + vb f; the first maximum (np.argmax: a NaN counts as the maximum) gives
+    (t dk, dk)."""
+    ny, nx = zout.shape
+    for r in range(ny):
+        for c in range(nx):
+            e = eye[r, c]
+            bt = _ZERO
+            bk = 0
+            for k in range(steps.shape[0]):
+                j = steps[k]
+                if col_major:
+                    a = a_base + r * st + io[k]
+                    b = b_base + c * st + sgn * j
+                    va = terr[a, b]
+                    vb = terr[a + 1, b]
+                else:
+                    a = a_base + r * st + sgn * j
+                    b = b_base + c * st + io[k]
+                    va = terr[a, b]
+                    vb = terr[a, b + 1]
+                dkk = dk[k]
+                t = ((va * omf[k] + vb * f[k]) - e - (dkk * dkk) / two_r) / dkk
+                if k == 0 or (bt == bt and (t > bt or t != t)):  # noqa: PLR0124
+                    bt = t
+                    bk = k
+            zout[r, c] = bt * dk[bk]
+            dout[r, c] = dk[bk]
+
+
+if KERNELS:
+    blend = numba.njit(nogil=True, cache=True, error_model="numpy")(_blend_py)
+    finish_far = numba.njit(nogil=True, cache=True, error_model="numpy")(_finish_far_py)
+    march_small = numba.njit(nogil=True, cache=True, error_model="numpy")(_march_small_py)
+else:  # pragma: no cover
+    blend = finish_far = march_small = None

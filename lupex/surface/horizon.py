@@ -328,7 +328,7 @@ def _contiguous_base(terr):
     return np.ascontiguousarray(terr), 0, 0
 
 
-def _coarse_kernel(terr, m, st, nx, p_km, steps, geom, eye, r0, nr):
+def _coarse_kernel(terr, subs, m, st, nx, p_km, steps, geom, eye, r0, nr):
     """:func:`_march_coarse` by the compiled kernel, with the NumPy path's constants."""
     major, rate, sgn, dps = geom
     n = len(steps)
@@ -343,13 +343,18 @@ def _coarse_kernel(terr, m, st, nx, p_km, steps, geom, eye, r0, nr):
         c2[k] = np.float32(dk * dk / (2 * R_MOON_KM))
         inv[k] = np.float32(1.0 / dk)
         dkf[k] = np.float32(dk)
-    src, dr, dc = _contiguous_base(terr)
     base = m + st // 2
     z = np.empty((nr, nx), dtype=np.float32)
     d = np.empty((nr, nx), dtype=np.float32)
+    steps = np.asarray(steps, dtype=np.int64)
+    eye = np.ascontiguousarray(eye)
+    if st == 2 and subs is not None:  # contiguous parity sub-grids of the view
+        _kern.coarse_march2(subs[0][0], subs[0][1], subs[1][0], subs[1][1], base + r0 * st, base,
+                            major == "col", int(sgn), steps, io, f, omf, c2, inv, dkf, eye, z, d)
+        return z, d
+    src, dr, dc = _contiguous_base(terr)
     _kern.coarse_march(src, dr + base + r0 * st, dc + base, st, major == "col", int(sgn),
-                       np.asarray(steps, dtype=np.int64), io, f, omf, c2, inv, dkf,
-                       np.ascontiguousarray(eye), z, d)
+                       steps, io, f, omf, c2, inv, dkf, eye, z, d)
     return z, d
 
 
@@ -387,7 +392,7 @@ def _march_coarse(terr, subs, m, st, nx, p_km, steps, geom, eye, rows):
     r0, r1 = rows
     nr = r1 - r0
     if _KERNELS and _USE_KERNELS[0]:
-        return _coarse_kernel(terr, m, st, nx, p_km, steps, geom, eye[r0:r1], r0, nr)
+        return _coarse_kernel(terr, subs, m, st, nx, p_km, steps, geom, eye[r0:r1], r0, nr)
     best_t = np.full((nr, nx), -np.inf, dtype=np.float32)
     best_d = np.zeros((nr, nx), dtype=np.float32)
     eye = eye[r0:r1]
@@ -413,8 +418,29 @@ def _march_coarse(terr, subs, m, st, nx, p_km, steps, geom, eye, rows):
     return best_t * best_d, best_d
 
 
+def _small_kernel(terr, m, st, ny, nx, p_km, steps, geom, eye):
+    """:func:`_march_small` by the compiled kernel, with the NumPy path's constants."""
+    major, rate, sgn, dps = geom
+    j = steps.astype(float)
+    off = j * rate
+    io = np.floor(off).astype(np.int64)
+    f = (off - io).astype(np.float32)
+    omf = 1 - f
+    dk = (j * dps * p_km).astype(np.float32)
+    src, dr, dc = _contiguous_base(terr)
+    base = m + st // 2
+    z = np.empty((ny, nx), dtype=np.float32)
+    d = np.empty((ny, nx), dtype=np.float32)
+    _kern.march_small(src, dr + base, dc + base, st, major == "col", int(sgn),
+                      np.asarray(steps, dtype=np.int64), io, f, omf, dk,
+                      np.float32(2 * R_MOON_KM), eye, z, d)
+    return z, d
+
+
 def _march_small(terr, m, st, ny, nx, p_km, steps, geom, eye):
     """Same as :func:`_march_coarse` for a small observer grid, all steps in one gather."""
+    if _KERNELS and _USE_KERNELS[0]:
+        return _small_kernel(terr, m, st, ny, nx, p_km, steps, geom, eye)
     major, rate, sgn, dps = geom
     j = steps.astype(float)
     off = j * rate
@@ -539,7 +565,10 @@ def _one_azimuth(tile: _Tile, alpha, max_distance_km, out):
                     terr, subs, m, st, nx, pt, steps, geom, tile.eyes[lev], (r0, r1)
                 )
         lat = np.zeros_like(d)
-        if parent is not None:
+        compiled = _KERNELS and _USE_KERNELS[0]
+        if parent is not None and compiled:
+            _blend_kernel(tile, lev, parent, z, d, lat, sa, ca, bool(len(steps)))
+        elif parent is not None:
             zp, dp, lp = parent
             pd2 = dp * dp + lp * lp
             d2own = d * d
@@ -565,7 +594,9 @@ def _one_azimuth(tile: _Tile, alpha, max_distance_km, out):
                     new -= own
                     new *= w
                     own += new
-        if lev == 1:
+        if lev == 1 and compiled:
+            _kern.finish_far(z, d, lat, tile.eyes[1], tile.k1, two_r, np.float32(R_MOON_KM))
+        elif lev == 1:
             z, d, lat = _finish_far(z, d, lat, tile.eyes[1], tile.k1)
         parent = (z, d, lat)
 
@@ -602,25 +633,46 @@ def _one_azimuth(tile: _Tile, alpha, max_distance_km, out):
     _atan_inplace(out)
 
 
-def _merge0_kernel(tile, parent, levels, p, sa, ca, out):
-    """The level-0 hand-off and arctan of :func:`_one_azimuth` by the compiled kernel."""
-    ny, nx = tile.shape[0]
+def _class_arrays(tile, lev, p, s_child, s_parent, sa, ca):
+    """Per-class parent offsets, observer shifts and height differences of a tile's level,
+    as the compiled kernels take them (see :func:`_classes`)."""
+    ny, nx = tile.shape[lev]
     pr = np.zeros(2, dtype=np.int64)
     pc = np.zeros(2, dtype=np.int64)
     du = np.zeros((2, 2), dtype=np.float32)
     dn = np.zeros((2, 2), dtype=np.float32)
     dh = [[np.zeros((1, 1), np.float32)] * 2 for _ in range(2)]
-    if parent is None:
+    for sr, sc, r_, c_, _, _, u, n in _classes(
+        ny, nx, tile.origin[lev][0], tile.origin[lev][1], p, s_child, s_parent, sa, ca
+    ):
+        pr[sr], pc[sc], du[sr, sc], dn[sr, sc] = r_, c_, u, n
+        dh[sr][sc] = tile.dhc[lev][sr][sc]
+    return pr, pc, du, dn, dh
+
+
+def _blend_kernel(tile, lev, parent, z, d, lat, sa, ca, own_band):
+    """The coarse hand-off of :func:`_one_azimuth` (level ``lev`` from its parent, in place
+    into z, d, lat) by the compiled kernel."""
+    levels = tile.levels
+    pr, pc, du, dn, dh = _class_arrays(tile, lev, levels[lev][4], _observer_shift(lev, levels),
+                                       _observer_shift(lev + 1, levels), sa, ca)
+    zp, dp, lp = (np.ascontiguousarray(a) for a in parent)
+    _kern.blend(z, d, lat, zp, dp, lp, dh[0][0], dh[0][1], dh[1][0], dh[1][1], pr, pc, du, dn,
+                np.float32(2 * R_MOON_KM), own_band)
+
+
+def _merge0_kernel(tile, parent, levels, p, sa, ca, out):
+    """The level-0 hand-off and arctan of :func:`_one_azimuth` by the compiled kernel."""
+    if parent is None:  # a one-level pyramid: nothing to hand off (placeholders)
         z = np.zeros((1, 1), np.float32)
         zp = dp = lp = z
+        pr, pc = np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int64)
+        du = dn = np.zeros((2, 2), dtype=np.float32)
+        dh = [[z, z], [z, z]]
     else:
         zp, dp, lp = (np.ascontiguousarray(a) for a in parent)
-        for sr, sc, r_, c_, _, _, u, n in _classes(
-            ny, nx, tile.origin[0][0], tile.origin[0][1], p, (0.0, 0.0),
-            _observer_shift(1, levels), sa, ca
-        ):
-            pr[sr], pc[sc], du[sr, sc], dn[sr, sc] = r_, c_, u, n
-            dh[sr][sc] = tile.dhc[0][sr][sc]
+        pr, pc, du, dn, dh = _class_arrays(tile, 0, p, (0.0, 0.0), _observer_shift(1, levels),
+                                           sa, ca)
     _kern.merge0(out, zp, dp, lp, np.float32(2 * R_MOON_KM), pr, pc, du, dn,
                  dh[0][0], dh[0][1], dh[1][0], dh[1][1], parent is not None)
 
