@@ -96,11 +96,32 @@ def _atan_row_py(row):
         row[c] = -p if t < 0 else p
 
 
+def _merge_one_py(v, zpv, hv, dpv, lpv, u, n, two_r):
+    """max(v, tangent of the parent's point (zpv, dpv, lpv) seen from the child), as the
+    NumPy path computes it (np.maximum: a NaN wins from either side)."""
+    pd2 = (dpv * dpv + lpv * lpv) / two_r
+    dc = dpv - u
+    lc = lpv - n
+    dc = dc * dc
+    lc = lc * lc
+    d2 = dc + lc
+    zc = zpv - hv
+    zc = zc + pd2
+    zc = zc - d2 / two_r
+    zc = zc / np.sqrt(d2)
+    return zc if (zc > v or zc != zc) and v == v else v  # noqa: PLR0124
+
+
 def _merge0_py(out, zp, dp, lp, two_r, pr, pc, du, dn, dh00, dh01, dh10, dh11, has_parent):
     """Level 0: out = atan(max(out, elevation tangent of the parent's point from the child)),
-    row by row (the arctan while the row is in cache); in a row, class by class (column
-    parity sc; row parity sr) with contiguous parent rows."""
+    row by row (the arctan while the row is in cache).  A row of parity sr is split into
+    its even (sc = 0) and odd (sc = 1) columns, each merged with contiguous parent rows,
+    and put back: stride-2 element access in the merge loop does not vectorise (5x slower).
+    """
     ny, nx = out.shape
+    ne, no = (nx + 1) // 2, nx // 2
+    ev = np.empty(ne, dtype=np.float32)
+    od = np.empty(max(no, 1), dtype=np.float32)
     for r in range(ny):
         orow = out[r]
         if has_parent:
@@ -110,35 +131,35 @@ def _merge0_py(out, zp, dp, lp, two_r, pr, pc, du, dn, dh00, dh01, dh10, dh11, h
             zrow = zp[a]
             drow = dp[a]
             lrow = lp[a]
-            for sc in range(2):
-                if sr == 0:
-                    hrow = dh00[i] if sc == 0 else dh01[i]
-                else:
-                    hrow = dh10[i] if sc == 0 else dh11[i]
-                u = du[sr, sc]
-                n = dn[sr, sc]
-                b0 = pc[sc]
-                for jj in range((nx - sc + 1) // 2):
-                    dpv = drow[b0 + jj]
-                    lpv = lrow[b0 + jj]
-                    pd2 = (dpv * dpv + lpv * lpv) / two_r
-                    dc = dpv - u
-                    lc = lpv - n
-                    dc = dc * dc
-                    lc = lc * lc
-                    d2 = dc + lc
-                    zc = zrow[b0 + jj] - hrow[jj]
-                    zc = zc + pd2
-                    zc = zc - d2 / two_r
-                    zc = zc / np.sqrt(d2)
-                    v = orow[sc + 2 * jj]
-                    # np.maximum: a NaN wins from either side
-                    orow[sc + 2 * jj] = zc if (zc > v or zc != zc) and v == v else v  # noqa: PLR0124
+            h0 = dh00[i] if sr == 0 else dh10[i]
+            h1 = dh01[i] if sr == 0 else dh11[i]
+            u0, n0, u1, n1 = du[sr, 0], dn[sr, 0], du[sr, 1], dn[sr, 1]
+            p0, p1 = pc[0], pc[1]
+            for jj in range(no):
+                ev[jj] = orow[2 * jj]
+                od[jj] = orow[2 * jj + 1]
+            if ne > no:
+                ev[no] = orow[2 * no]
+            # slices, not zrow[p0 + jj]: a possibly negative index is wrapped around, a
+            # branch that stops the loop from vectorising (4x slower)
+            z0, d0, l0 = zrow[p0:p0 + ne], drow[p0:p0 + ne], lrow[p0:p0 + ne]
+            for jj in range(ne):
+                ev[jj] = _merge_one(ev[jj], z0[jj], h0[jj], d0[jj], l0[jj], u0, n0, two_r)
+            z1, d1, l1 = zrow[p1:p1 + no], drow[p1:p1 + no], lrow[p1:p1 + no]
+            for jj in range(no):
+                od[jj] = _merge_one(od[jj], z1[jj], h1[jj], d1[jj], l1[jj], u1, n1, two_r)
+            for jj in range(no):
+                orow[2 * jj] = ev[jj]
+                orow[2 * jj + 1] = od[jj]
+            if ne > no:
+                orow[2 * no] = ev[no]
         _atan_row(orow)
 
 
 if KERNELS:
     _atan_row = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(_atan_row_py)
+    _merge_one = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(
+        _merge_one_py)
     merge0 = numba.njit(nogil=True, cache=True, error_model="numpy")(_merge0_py)
 else:  # pragma: no cover
     merge0 = None
@@ -268,6 +289,38 @@ _LO = np.float32(-20.0)
 _HI = np.float32(20.0)
 
 
+def _blend_one_py(zo, dv, lv, zpv, dpv, lpv, hv, u, n, two_r):
+    """One child of :func:`_blend_py`: its new (z, d, lat)."""
+    pd2 = dpv * dpv + lpv * lpv
+    dc = dpv - u
+    lc = lpv - n
+    dist2 = dc * dc + lc * lc
+    zc = (zpv - hv) + (pd2 - dist2) / two_r
+    take = (zc * abs(zc)) * (dv * dv) > (zo * abs(zo)) * dist2
+    w = _ONE if take else _ZERO
+    return zo + (zc - zo) * w, dv + (dc - dv) * w, lv + (lc - lv) * w
+
+
+def _parent_point_py(zpv, dpv, lpv, hv, u, n, two_r):
+    """The parent's point seen from the child, (zc, dc, lc), as :func:`_blend_one_py`."""
+    pd2 = dpv * dpv + lpv * lpv
+    dc = dpv - u
+    lc = lpv - n
+    dist2 = dc * dc + lc * lc
+    return (zpv - hv) + (pd2 - dist2) / two_r, dc, lc
+
+
+def _blend_class_py(tz, td, tl, zq, dq, lq, hrow, u, n, two_r, own_band):
+    """:func:`_blend_py` on one class of a row, contiguous (tz, td, tl: the children)."""
+    if own_band:
+        for jj in range(tz.shape[0]):
+            tz[jj], td[jj], tl[jj] = _blend_one(tz[jj], td[jj], tl[jj], zq[jj], dq[jj], lq[jj],
+                                                hrow[jj], u, n, two_r)
+    else:
+        for jj in range(tz.shape[0]):
+            tz[jj], td[jj], tl[jj] = _parent_point(zq[jj], dq[jj], lq[jj], hrow[jj], u, n, two_r)
+
+
 def _blend_py(z, d, lat, zp, dp, lp, dh00, dh01, dh10, dh11, pr, pc, du, dn, two_r, own_band):
     """A coarse level's hand-off from its parent, as lupex.surface.horizon._one_azimuth.
 
@@ -276,51 +329,45 @@ def _blend_py(z, d, lat, zp, dp, lp, dh00, dh01, dh10, dh11, pr, pc, du, dn, two
     best (z, d, lat) where zc |zc| d^2 > z |z| |dc, lc|^2; the replacement is the NumPy
     path's arithmetic blend own + (new - own) w, w in {0, 1}, kept literally for equal bits.
     Without an own band (``own_band`` False) the parent's point is taken throughout.
+    Each row is split into its even and odd columns, blended with contiguous parent rows
+    and put back (stride-2 access, or a variable offset, does not vectorise).
     """
     ny, nx = z.shape
+    ne, no = (nx + 1) // 2, nx // 2
+    t = np.empty((6, ne), dtype=np.float32)
     for r in range(ny):
         sr = r % 2
         i = r // 2
         a = pr[sr] + i
-        zrow = zp[a]
-        drow = dp[a]
-        lrow = lp[a]
-        if sr == 0:
-            h0 = dh00[i]
-            h1 = dh01[i]
-        else:
-            h0 = dh10[i]
-            h1 = dh11[i]
-        zo_row = z[r]
-        do_row = d[r]
-        lo_row = lat[r]
-        for sc in range(2):
-            hrow = h0 if sc == 0 else h1
-            u = du[sr, sc]
-            n = dn[sr, sc]
-            b0 = pc[sc]
-            for jj in range((nx - sc + 1) // 2):
-                c = sc + 2 * jj
-                dpv = drow[b0 + jj]
-                lpv = lrow[b0 + jj]
-                pd2 = dpv * dpv + lpv * lpv
-                dc = dpv - u
-                lc = lpv - n
-                dist2 = dc * dc + lc * lc
-                zc = (zrow[b0 + jj] - hrow[jj]) + (pd2 - dist2) / two_r
-                if not own_band:
-                    zo_row[c] = zc
-                    do_row[c] = dc
-                    lo_row[c] = lc
-                    continue
-                zo = zo_row[c]
-                dv = do_row[c]
-                lv = lo_row[c]
-                take = (zc * abs(zc)) * (dv * dv) > (zo * abs(zo)) * dist2
-                w = _ONE if take else _ZERO
-                zo_row[c] = zo + (zc - zo) * w
-                do_row[c] = dv + (dc - dv) * w
-                lo_row[c] = lv + (lc - lv) * w
+        zrow, drow, lrow = zp[a], dp[a], lp[a]
+        h0 = dh00[i] if sr == 0 else dh10[i]
+        h1 = dh01[i] if sr == 0 else dh11[i]
+        zr, dr, lr = z[r], d[r], lat[r]
+        ze, de, le, zo, do, lo = t[0], t[1], t[2], t[3], t[4], t[5]
+        for jj in range(no):
+            ze[jj] = zr[2 * jj]
+            zo[jj] = zr[2 * jj + 1]
+            de[jj] = dr[2 * jj]
+            do[jj] = dr[2 * jj + 1]
+            le[jj] = lr[2 * jj]
+            lo[jj] = lr[2 * jj + 1]
+        if ne > no:
+            ze[no], de[no], le[no] = zr[2 * no], dr[2 * no], lr[2 * no]
+        q = pc[0]
+        _blend_class(ze[:ne], de[:ne], le[:ne], zrow[q:q + ne], drow[q:q + ne], lrow[q:q + ne],
+                     h0, du[sr, 0], dn[sr, 0], two_r, own_band)
+        q = pc[1]
+        _blend_class(zo[:no], do[:no], lo[:no], zrow[q:q + no], drow[q:q + no], lrow[q:q + no],
+                     h1, du[sr, 1], dn[sr, 1], two_r, own_band)
+        for jj in range(no):
+            zr[2 * jj] = ze[jj]
+            zr[2 * jj + 1] = zo[jj]
+            dr[2 * jj] = de[jj]
+            dr[2 * jj + 1] = do[jj]
+            lr[2 * jj] = le[jj]
+            lr[2 * jj + 1] = lo[jj]
+        if ne > no:
+            zr[2 * no], dr[2 * no], lr[2 * no] = ze[no], de[no], le[no]
 
 
 def _finish_far_py(z, d, lat, eye, k, two_r, r_moon):
@@ -376,6 +423,11 @@ def _march_small_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf,
 
 
 if KERNELS:
+    _blend_one = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(
+        _blend_one_py)
+    _parent_point = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(
+        _parent_point_py)
+    _blend_class = numba.njit(nogil=True, cache=True, error_model="numpy")(_blend_class_py)
     blend = numba.njit(nogil=True, cache=True, error_model="numpy")(_blend_py)
     finish_far = numba.njit(nogil=True, cache=True, error_model="numpy")(_finish_far_py)
     march_small = numba.njit(nogil=True, cache=True, error_model="numpy")(_march_small_py)
