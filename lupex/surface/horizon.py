@@ -331,18 +331,16 @@ def _contiguous_base(terr):
 def _coarse_kernel(terr, subs, m, st, nx, p_km, steps, geom, eye, r0, nr):
     """:func:`_march_coarse` by the compiled kernel, with the NumPy path's constants."""
     major, rate, sgn, dps = geom
-    n = len(steps)
-    io = np.empty(n, dtype=np.int64)
-    f, omf, c2, inv, dkf = (np.empty(n, dtype=np.float32) for _ in range(5))
-    for k, j in enumerate(steps):
-        off = j * rate
-        io[k] = int(np.floor(off))
-        f[k] = np.float32(off - io[k])
-        omf[k] = np.float32(1.0) - f[k]
-        dk = j * dps * p_km
-        c2[k] = np.float32(dk * dk / (2 * R_MOON_KM))
-        inv[k] = np.float32(1.0 / dk)
-        dkf[k] = np.float32(dk)
+    # the NumPy path's per-step float64 expressions, elementwise, rounded to float32
+    steps = np.asarray(steps, dtype=np.int64)
+    off = steps * rate
+    io = np.floor(off).astype(np.int64)
+    f = (off - io).astype(np.float32)
+    omf = np.float32(1.0) - f
+    dk = steps * dps * p_km
+    c2 = (dk * dk / (2 * R_MOON_KM)).astype(np.float32)
+    inv = (1.0 / dk).astype(np.float32)
+    dkf = dk.astype(np.float32)
     base = m + st // 2
     z = np.empty((nr, nx), dtype=np.float32)
     d = np.empty((nr, nx), dtype=np.float32)
@@ -358,28 +356,24 @@ def _coarse_kernel(terr, subs, m, st, nx, p_km, steps, geom, eye, r0, nr):
     return z, d
 
 
-def _fine_kernel(terr, m, nx, p_km, steps, geom, eye, fac, r0, nr, k_curv):
+def _fine_kernel(terr, m, nx, p_km, steps, geom, eye, fac, r0, nr, k_curv, out=None):
     """:func:`_march_fine` by the compiled kernel, with the NumPy path's per-step constants."""
     major, rate, sgn, dps = geom
-    io = np.empty(len(steps), dtype=np.int64)
-    f = np.empty(len(steps), dtype=np.float32)
-    omf = np.empty(len(steps), dtype=np.float32)
-    inv = np.empty(len(steps), dtype=np.float32)
-    cc = np.empty(len(steps), dtype=np.float32)
-    for k, j in enumerate(steps):
-        off = j * rate
-        io[k] = int(np.floor(off))
-        f[k] = np.float32(off - io[k])
-        omf[k] = np.float32(1.0) - f[k]
-        dg = j * dps * p_km
-        inv[k] = np.float32(1.0 / dg)
-        cc[k] = np.float32(dg / (2 * R_MOON_KM * k_curv * k_curv))
-    out = np.empty((nr, nx), dtype=np.float32)
+    # the NumPy path's per-step float64 expressions, elementwise, rounded to float32
+    steps = np.asarray(steps, dtype=np.int64)
+    off = steps * rate
+    io = np.floor(off).astype(np.int64)
+    f = (off - io).astype(np.float32)
+    omf = np.float32(1.0) - f
+    dg = steps * dps * p_km
+    inv = (1.0 / dg).astype(np.float32)
+    cc = (dg / (2 * R_MOON_KM * k_curv * k_curv)).astype(np.float32)
+    if out is None:
+        out = np.empty((nr, nx), dtype=np.float32)
     # the whole (C-contiguous) level with the view's offset: contiguous rows vectorise
     src, dr, dc = _contiguous_base(terr)
-    _kern.fine_march(src, dr + m + r0, dc + m, major == "col", int(sgn),
-                     np.asarray(steps, dtype=np.int64), io, f, omf, inv, cc,
-                     np.ascontiguousarray(eye), np.ascontiguousarray(fac), out)
+    _kern.fine_march(src, dr + m + r0, dc + m, major == "col", int(sgn), steps, io, f, omf, inv,
+                     cc, np.ascontiguousarray(eye), np.ascontiguousarray(fac), out)
     return out
 
 
@@ -545,6 +539,7 @@ def _one_azimuth(tile: _Tile, alpha, max_distance_km, out):
     two_r = np.float32(2 * R_MOON_KM)
     levels = tile.levels
     parent = None
+    compiled = _KERNELS and _USE_KERNELS[0]
     for lev in range(len(levels) - 1, 0, -1):
         ny, nx = tile.shape[lev]
         p = levels[lev][4]
@@ -558,14 +553,13 @@ def _one_azimuth(tile: _Tile, alpha, max_distance_km, out):
         else:
             z = np.empty((ny, nx), dtype=np.float32)
             d = np.empty((ny, nx), dtype=np.float32)
-            rb = _row_block(nx)
+            rb = ny if compiled else _row_block(nx)  # kernels: one call per level
             for r0 in range(0, ny, rb):
                 r1 = min(ny, r0 + rb)
                 z[r0:r1], d[r0:r1] = _march_coarse(
                     terr, subs, m, st, nx, pt, steps, geom, tile.eyes[lev], (r0, r1)
                 )
         lat = np.zeros_like(d)
-        compiled = _KERNELS and _USE_KERNELS[0]
         if parent is not None and compiled:
             _blend_kernel(tile, lev, parent, z, d, lat, sa, ca, bool(len(steps)))
         elif parent is not None:
@@ -604,13 +598,15 @@ def _one_azimuth(tile: _Tile, alpha, max_distance_km, out):
     terr, _, m, _, p = tile.readers[0]
     ny, nx = tile.shape[0]
     steps = _band_steps(0, p, geom[3], max_distance_km)
+    if compiled:  # the whole level in one call, straight into out
+        _fine_kernel(terr, m, nx, p, steps, geom, tile.fac0[0], tile.fac0[1], 0, ny, tile.k_curv,
+                     out)
+        _merge0_kernel(tile, parent, levels, p, sa, ca, out)
+        return
     rb = _row_block(nx)
     for r0 in range(0, ny, rb):
         r1 = min(ny, r0 + rb)
         out[r0:r1] = _march_fine(terr, m, nx, p, steps, geom, tile.fac0, (r0, r1), tile.k_curv)
-    if _KERNELS and _USE_KERNELS[0]:
-        _merge0_kernel(tile, parent, levels, p, sa, ca, out)
-        return
     if parent is not None:
         zp, dp, lp = parent
         pd2 = (dp * dp + lp * lp) / two_r
@@ -821,7 +817,8 @@ def _tile(pyr: HorizonPyramid, rows: tuple[int, int], cols: tuple[int, int]) -> 
             rows_.append(cols_)
         dhc.append(rows_)
     k0 = _k_grid(pyr, 0, rows, cols)
-    fac0 = (eyes[0], k0 / (np.float32(1.0) + eyes[0] / np.float32(R_MOON_KM)))
+    eye0 = np.ascontiguousarray(eyes[0])
+    fac0 = (eye0, k0 / (np.float32(1.0) + eye0 / np.float32(R_MOON_KM)))
     k1 = None
     if len(levels) > 1:
         (a, c), (ny1, nx1) = origin[1], shape[1]
