@@ -394,32 +394,37 @@ def _march_small_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf,
                     zout, dout):
     """lupex.surface.horizon._march_small: t = ((h - eye) - dk^2 / 2R) / dk over the steps,
     h = va (1 - f) + vb f; the first maximum (np.argmax: a NaN counts as the maximum) gives
-    (t dk, dk)."""
+    (t dk, dk).  A row of observers at a time, step by step (terrain rows stay in cache)."""
     ny, nx = zout.shape
+    bt = np.empty(nx, dtype=np.float32)
+    bk = np.empty(nx, dtype=np.int64)
     for r in range(ny):
+        er = eye[r]
+        for k in range(steps.shape[0]):
+            j = steps[k]
+            dkk = dk[k]
+            cst = (dkk * dkk) / two_r
+            ok = omf[k]
+            fk = f[k]
+            if col_major:
+                a = a_base + r * st + io[k]
+                b = b_base + sgn * j
+                ra = terr[a]
+                rb = terr[a + 1]
+            else:
+                a = a_base + r * st + sgn * j
+                b = b_base + io[k]
+                ra = terr[a]
+                rb = ra[1:]
+            for c in range(nx):
+                t = ((ra[b + c * st] * ok + rb[b + c * st] * fk) - er[c] - cst) / dkk
+                o = bt[c]
+                if k == 0 or (o == o and (t > o or t != t)):  # noqa: PLR0124
+                    bt[c] = t
+                    bk[c] = k
         for c in range(nx):
-            e = eye[r, c]
-            bt = _ZERO
-            bk = 0
-            for k in range(steps.shape[0]):
-                j = steps[k]
-                if col_major:
-                    a = a_base + r * st + io[k]
-                    b = b_base + c * st + sgn * j
-                    va = terr[a, b]
-                    vb = terr[a + 1, b]
-                else:
-                    a = a_base + r * st + sgn * j
-                    b = b_base + c * st + io[k]
-                    va = terr[a, b]
-                    vb = terr[a, b + 1]
-                dkk = dk[k]
-                t = ((va * omf[k] + vb * f[k]) - e - (dkk * dkk) / two_r) / dkk
-                if k == 0 or (bt == bt and (t > bt or t != t)):  # noqa: PLR0124
-                    bt = t
-                    bk = k
-            zout[r, c] = bt * dk[bk]
-            dout[r, c] = dk[bk]
+            zout[r, c] = bt[c] * dk[bk[c]]
+            dout[r, c] = dk[bk[c]]
 
 
 if KERNELS:
