@@ -1,6 +1,6 @@
 """Benchmark of lupex.surface.horizon.horizon_mask on a 1000 x 1000 DEM.
 
-Run from the repository root:  PYTHONPATH=. python benchmarks/bench_horizon.py [--quick]
+Run from the repository root:  .venv/bin/python benchmarks/bench_horizon.py [--quick]
 
 * DEM: synthetic south pole, 1000 x 1000 pixels at 20 m (20 km square near the pole),
   plus a synthetic far field at 240 m covering +-170 km so rays reach 150 km.
@@ -22,12 +22,18 @@ Run from the repository root:  PYTHONPATH=. python benchmarks/bench_horizon.py [
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
+
+# Run as a script, sys.path[0] is benchmarks/: put the repository root first so that
+# ``tests`` (the exact marcher used by accuracy_real) imports without PYTHONPATH.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lupex.constants import R_MOON_KM
 from lupex.surface.dem import Dem, sample_bilinear
@@ -266,4 +272,10 @@ def rvt_peer(n: int = 1000, n_dir: int = 32, r_px: int = 200) -> None:
 
 
 if __name__ == "__main__":
-    main(quick="--quick" in sys.argv)
+    parser = argparse.ArgumentParser(
+        description="Benchmark of lupex's horizon masks: 1000^2 x 360 azimuths to 150 km on 2 "
+        "worker processes, 1 vs 2 processes, a per-azimuth marcher, rvt-py, accuracy on "
+        "real terrain (see the module docstring).")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smaller subset for the straightforward marcher (10^2 px x 4 az)")
+    main(quick=parser.parse_args().quick)
