@@ -60,3 +60,61 @@ def test_compiled_kernels_equal_the_numpy_path(case, monkeypatch):
     np.testing.assert_array_equal(plain, full)
     pyr = horizon_pyramid(dem, 24, 50.0, far_field=far)
     np.testing.assert_array_equal(horizon_tile(pyr, (5, 77), (13, 100)), full[5:77, 13:100])
+
+
+def _with_and_without_kernels(monkeypatch, fn):
+    from lupex.surface import horizon as H
+
+    if not H._KERNELS:
+        pytest.skip("numba absent: only the NumPy path exists")
+    compiled = fn()
+    monkeypatch.setattr(H, "_USE_KERNELS", [False])
+    plain = fn()
+    monkeypatch.setattr(H, "_USE_KERNELS", [True])
+    return compiled, plain
+
+
+@pytest.mark.parametrize("small_grid", [0, 4096])
+def test_compiled_coarse_march_equals_numpy_at_every_stride(case, monkeypatch, small_grid):
+    # to 200 km the pyramid has 6 levels: observers of levels 1-2 read their own terrain
+    # (stride 1), of 3-4 every 2nd pixel (the parity sub-grids), of 5 every 4th (a copy);
+    # _SMALL_GRID = 0 marches every level with the row kernels, the default the top ones
+    # with the one-gather kernel
+    from lupex.surface import horizon as H
+
+    dem, far, _ = case
+    monkeypatch.setattr(H, "_SMALL_GRID", small_grid)
+    pyr = horizon_pyramid(dem, 24, 200.0, far_field=far)
+    assert len(pyr.levels) == 6
+    assert [H._terrain_level(lev)[1] for lev in range(6)] == [1, 1, 1, 2, 2, 4]
+    compiled, plain = _with_and_without_kernels(
+        monkeypatch, lambda: (horizon_tile(pyr, (0, 131), (0, 117)),
+                              horizon_tile(pyr, (3, 130), (1, 116), (5, 11))))
+    for a, b in zip(compiled, plain, strict=True):
+        np.testing.assert_array_equal(a.view(np.uint32), b.view(np.uint32))
+
+
+def test_compiled_single_level_equals_numpy(case, monkeypatch):
+    # 5 km < D0 pixels: one level, no coarse hand-off (the level-0 kernel's no-parent case)
+    dem, far, _ = case
+    compiled, plain = _with_and_without_kernels(
+        monkeypatch, lambda: horizon_mask(dem, 16, 5.0, observer_height_m=1.5, far_field=far,
+                                          workers=1))
+    np.testing.assert_array_equal(compiled.view(np.uint32), plain.view(np.uint32))
+
+
+@pytest.mark.parametrize(("n_az", "workers"), [(360, 2), (360, 3), (24, 2), (7, 2), (4, 64)])
+def test_worker_items_give_each_worker_an_equal_contiguous_share(n_az, workers):
+    from lupex.surface.horizon import _BATCH, _worker_items
+
+    items = _worker_items(n_az, workers)
+    assert sorted(k for a, b in items for k in range(a, b)) == list(range(n_az))
+    assert all(0 < b - a <= _BATCH for a, b in items)
+    n = min(workers, n_az)  # fork_map deals item k to worker k mod n
+    shares = [sum(b - a for a, b in items[w::n]) for w in range(n)]
+    assert max(shares) - min(shares) <= 1
+
+
+def test_three_worker_processes(case):
+    dem, far, full = case
+    np.testing.assert_array_equal(horizon_mask(dem, 24, 50.0, far_field=far, workers=3), full)
