@@ -21,7 +21,8 @@ except ImportError:  # pragma: no cover
     numba = None
     KERNELS = False
 
-__all__ = ["KERNELS", "fine_march"]
+__all__ = ["KERNELS", "blend", "coarse_march", "coarse_march2", "fine_march", "finish_far",
+           "march_small", "merge0", "transpose_batch"]
 
 
 def _fine_march_py(terr, base_r, base_c, col_major, sgn, steps, io, f, omf, inv, cc, eye, fac, out):
@@ -438,3 +439,17 @@ if KERNELS:
     march_small = numba.njit(nogil=True, cache=True, error_model="numpy")(_march_small_py)
 else:  # pragma: no cover
     blend = finish_far = march_small = None
+
+
+def _transpose_batch_py(buf, out):
+    """out[r, c, k] = buf[k, r, c]: a batch of azimuth planes into the (ny, nx, A) result
+    (a view of it), as NumPy's transposed assignment, without the GIL."""
+    nb, ny, nx = buf.shape
+    for r in range(ny):
+        for c in range(nx):
+            for k in range(nb):
+                out[r, c, k] = buf[k, r, c]
+
+
+transpose_batch = (numba.njit(nogil=True, cache=True)(_transpose_batch_py) if KERNELS
+                   else None)

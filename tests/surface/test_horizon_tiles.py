@@ -115,6 +115,13 @@ def test_worker_items_give_each_worker_an_equal_contiguous_share(n_az, workers):
     assert max(shares) - min(shares) <= 1
 
 
-def test_three_worker_processes(case):
+@pytest.mark.parametrize("workers", [2, 3])
+@pytest.mark.parametrize("kernels", [True, False])
+def test_worker_threads_and_processes_give_the_same_masks(case, monkeypatch, workers, kernels):
+    # with the compiled kernels the workers are threads, without them forked processes
+    from lupex.surface import horizon as H
+
     dem, far, full = case
-    np.testing.assert_array_equal(horizon_mask(dem, 24, 50.0, far_field=far, workers=3), full)
+    monkeypatch.setattr(H, "_USE_KERNELS", [kernels])
+    np.testing.assert_array_equal(horizon_mask(dem, 24, 50.0, far_field=far, workers=workers),
+                                  full)
