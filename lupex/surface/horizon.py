@@ -193,6 +193,29 @@ def _n_levels(pixel_km: float, max_distance_km: float) -> int:
     return lev + 1
 
 
+def _sample_far_levels(far_field, grids, n_threads: int = 2) -> list[np.ndarray]:
+    """:func:`_sample_far` on each level's grid of cell centres (x [km], y [km], pixel_km),
+    large grids in row halves on threads (NumPy's indexing and arithmetic release the GIL;
+    the samples are pointwise, so the values do not depend on the split): the far field
+    of a 1000^2 map at 20 m to 150 km is 7 M samples, ~0.3 s in one thread."""
+    jobs = []
+    for lev, (x, y, p) in enumerate(grids):
+        step = -(-len(y) // n_threads) if x.size * y.size >= 2**20 else len(y)
+        jobs += [(lev, x, y[a : a + step], p) for a in range(0, len(y), step)]
+
+    def run(job):
+        _, x, y, p = job
+        return _sample_far(far_field, x[None, :], y[:, None], p)
+
+    if len(jobs) > len(grids):
+        with ThreadPoolExecutor(n_threads) as ex:
+            parts = list(ex.map(run, jobs))
+    else:
+        parts = [run(job) for job in jobs]
+    return [np.concatenate([part for (lev, *_), part in zip(jobs, parts, strict=True) if lev == k])
+            for k in range(len(grids))]
+
+
 def _build_levels(dem: Dem, far_field: Dem | TerrainStack | None, max_distance_km: float):
     """Terrain pyramid: list of (terrain_km, margin, ny, nx, pixel_km) per level.
 
@@ -208,7 +231,7 @@ def _build_levels(dem: Dem, far_field: Dem | TerrainStack | None, max_distance_k
         tl, st = _terrain_level(lev)
         need[tl] = max(need[tl], (_D0 + 2) * st + 2)
     margins = [max(2, m + (m % 2)) for m in need]
-    levels = []
+    grids = []
     ny, nx = dem.shape
     for lev in range(n_lev):
         m = margins[lev]
@@ -217,7 +240,10 @@ def _build_levels(dem: Dem, far_field: Dem | TerrainStack | None, max_distance_k
         p = p0 * 2**lev
         x = dem.x0_km + (np.arange(-m, nx + m) + 0.5) * p
         y = dem.y0_km - (np.arange(-m, ny + m) + 0.5) * p
-        terr = _sample_far(far_field, x[None, :], y[:, None], p)
+        grids.append((m, ny, nx, p, x, y))
+    far = _sample_far_levels(far_field, [(x, y, p) for (_, _, _, p, x, y) in grids])
+    levels = []
+    for lev, ((m, ny, nx, p, _, _), terr) in enumerate(zip(grids, far, strict=True)):
         if lev == 0:
             terr[m : m + ny, m : m + nx] = dem.height_m / 1000.0
         else:
