@@ -959,6 +959,24 @@ def _populate(buf: mmap.mmap, start: int, length: int) -> None:
         pass
 
 
+def _fresh_array(shape) -> tuple[np.ndarray, mmap.mmap | None]:
+    """An uninitialised float32 array in fresh private memory of 4 kB pages, and its mmap.
+
+    Not in transparent huge pages: with this machine's ``defrag = madvise`` a huge-page
+    fault may compact memory first, and faulting in 1.44 GB took 0.4-2.5 s of system time
+    against 0.45-0.5 s in 4 kB pages populated at once (0.8 s for shared memory).
+    """
+    count = int(np.prod(shape, dtype=np.int64))
+    if not (hasattr(mmap, "MAP_PRIVATE") and hasattr(mmap, "MAP_ANONYMOUS")):
+        return np.empty(shape, dtype=np.float32), None  # pragma: no cover (not POSIX)
+    store = mmap.mmap(-1, max(4 * count, 1), flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    try:
+        store.madvise(mmap.MADV_NOHUGEPAGE)
+    except (AttributeError, OSError, ValueError):  # pragma: no cover
+        pass
+    return np.frombuffer(store, dtype=np.float32, count=count).reshape(shape), store
+
+
 def _thread_map(pyr: HorizonPyramid, items, n_threads: int, tick) -> np.ndarray:
     """Masks (ny, nx, A) of the whole map, azimuth ranges ``items`` on ``n_threads`` threads.
 
@@ -966,33 +984,29 @@ def _thread_map(pyr: HorizonPyramid, items, n_threads: int, tick) -> np.ndarray:
     dozen Python-level calls per azimuth), so threads use the cores as processes did,
     but share one tile and one page table: each page of the result is faulted in once,
     not once per process (1000^2 x 360 az: 0.35 M minor faults against 0.73 M, CPU
-    6.0-6.6 s against 7.1-7.5 s, same run).  The result is anonymous shared memory, in
-    4 kB pages: fresh private memory in huge pages cost more (7.3-8.5 s against 5.7-6.0 s
-    of CPU), and each thread first populates a share of it in one call (-0.25 s of system
-    time).  ``tick(n)`` is called in this thread as ranges complete.
+    6.0-6.6 s against 7.1-7.5 s, same run).  The result is private memory in 4 kB pages
+    (:func:`_fresh_array`), each thread first populating a share of it in one call.
+    ``tick(n)`` is called in this thread as ranges complete.
     """
     ny, nx = pyr.shape
-    n_az = pyr.n_azimuths
-    nbytes = ny * nx * n_az * 4
-    store = mmap.mmap(-1, nbytes)
-    out = np.frombuffer(store, dtype=np.float32, count=ny * nx * n_az).reshape(ny, nx, n_az)
+    out, store = _fresh_array((ny, nx, pyr.n_azimuths))
     tile = _tile(pyr, (0, ny), (0, nx))
     local = threading.local()
 
     def run(item):
         buf = getattr(local, "buf", None)
         if buf is None:
-            buf = local.buf = np.empty((_BATCH, ny, nx), dtype=np.float32)
+            buf = local.buf = _fresh_array((_BATCH, ny, nx))[0]
         k0, k1 = item
         _tile_azimuths(pyr, tile, buf, (k0, k1), out[:, :, k0:k1])
         return k1 - k0
 
-    page = mmap.PAGESIZE
-    edges = [i * (nbytes // page) // n_threads * page for i in range(n_threads)] + [nbytes]
     with ThreadPoolExecutor(n_threads) as ex:
-        # first in the queue: one share of the pages per thread
-        for a, b in pairwise(edges):
-            ex.submit(_populate, store, a, b - a)
+        if store is not None:  # first in the queue: one share of the pages per thread
+            page, nbytes = mmap.PAGESIZE, out.nbytes
+            edges = [i * (nbytes // page) // n_threads * page for i in range(n_threads)]
+            for a, b in pairwise([*edges, nbytes]):
+                ex.submit(_populate, store, a, b - a)
         futures = [ex.submit(run, item) for item in items]
         try:
             for fut in as_completed(futures):
