@@ -377,7 +377,6 @@ def _coarse_kernel(terr, subs, m, st, nx, p_km, steps, geom, eye, r0, nr):
     base = m + st // 2
     z = np.empty((nr, nx), dtype=np.float32)
     d = np.empty((nr, nx), dtype=np.float32)
-    steps = np.asarray(steps, dtype=np.int64)
     eye = np.ascontiguousarray(eye)
     if st == 2 and subs is not None:  # contiguous parity sub-grids of the view
         _kern.coarse_march2(subs[0][0], subs[0][1], subs[1][0], subs[1][1], base + r0 * st, base,
