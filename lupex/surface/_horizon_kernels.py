@@ -7,6 +7,11 @@ so results are equal bit for bit (tests/surface/test_horizon_tiles.py compares b
 ``error_model="numpy"``: a division by zero gives inf/NaN as in NumPy instead of raising.
 The kernels fuse the per-step passes (no temporaries leave the registers) and release the
 GIL.  Without numba (``KERNELS`` is False) the engine uses its NumPy path.
+
+For the inner loops to vectorise (measured 4-5x), they read contiguous 1-D slices with
+unit stride: not ``row[p + j]`` with a run-time offset (numba wraps possibly negative
+indices, a branch per element), nor ``row[2 * j + s]`` or ``row[j * st]`` (strided
+gathers); even and odd columns are split into contiguous rows first where needed.
 """
 
 from __future__ import annotations
