@@ -125,3 +125,16 @@ def test_worker_threads_and_processes_give_the_same_masks(case, monkeypatch, wor
     monkeypatch.setattr(H, "_USE_KERNELS", [kernels])
     np.testing.assert_array_equal(horizon_mask(dem, 24, 50.0, far_field=far, workers=workers),
                                   full)
+
+
+def test_worker_progress_reaches_the_total_in_the_calling_thread(case):
+    import threading
+
+    dem, far, full = case
+    calls = []
+    h = horizon_mask(dem, 24, 50.0, far_field=far, workers=2,
+                     progress=lambda d, t: calls.append((d, t, threading.get_ident())))
+    np.testing.assert_array_equal(h, full)
+    assert [d for d, _, _ in calls] == sorted(d for d, _, _ in calls)
+    assert calls[-1][:2] == (24, 24)
+    assert {ident for _, _, ident in calls} == {threading.get_ident()}
