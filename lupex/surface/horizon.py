@@ -826,7 +826,7 @@ def _tile(pyr: HorizonPyramid, rows: tuple[int, int], cols: tuple[int, int]) -> 
         c, d = c0 // s, min(nx, -(-c1 // s))
         shape.append((b - a, d - c))
         origin.append((a, c))
-        eyes.append(pyr.eyes[lev][a:b, c:d])
+        eyes.append(np.ascontiguousarray(pyr.eyes[lev][a:b, c:d]))  # the kernels read rows
         tl, st = _terrain_level(lev)
         terr, m, _, _, pt = levels[tl]
         view = terr[a * st : b * st + 2 * m + st, c * st : d * st + 2 * m + st]
