@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover
     KERNELS = False
 
 __all__ = ["KERNELS", "blend", "coarse_march", "coarse_march2", "fine_march", "finish_far",
-           "march_small", "merge0", "transpose_batch"]
+           "march_small", "march_small2", "merge0", "transpose_batch"]
 
 
 def _fine_march_py(terr, base_r, base_c, col_major, sgn, steps, io, f, omf, inv, cc, eye, fac, out):
@@ -396,11 +396,65 @@ def _finish_far_py(z, d, lat, eye, k, two_r, r_moon):
             lat[r, c] = lv * f
 
 
+def _small_step_py(va, vb, er, omf, f, cst, dkk, k, bt, bk):
+    """One step of :func:`_march_small_py` for a row of observers: t = ((h - eye) - cst) / dk,
+    h = omf va + f vb; bt, bk: the running first maximum and its step (np.argmax: a NaN is
+    the maximum, its first occurrence kept).  Selects, not branches: the loop vectorises."""
+    if k == 0:
+        for c in range(bt.shape[0]):
+            bt[c] = ((va[c] * omf + vb[c] * f) - er[c] - cst) / dkk
+            bk[c] = 0
+        return
+    for c in range(bt.shape[0]):
+        t = ((va[c] * omf + vb[c] * f) - er[c] - cst) / dkk
+        o = bt[c]
+        take = (o == o) & ((t > o) | (t != t))  # noqa: PLR0124
+        bt[c] = t if take else o
+        bk[c] = k if take else bk[c]
+
+
 def _march_small_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf, dk, two_r, eye,
                     zout, dout):
     """lupex.surface.horizon._march_small: t = ((h - eye) - dk^2 / 2R) / dk over the steps,
     h = va (1 - f) + vb f; the first maximum (np.argmax: a NaN counts as the maximum) gives
-    (t dk, dk).  A row of observers at a time, step by step (terrain rows stay in cache)."""
+    (t dk, dk).  A row of observers at a time, step by step (terrain rows stay in cache);
+    strided samples are first copied into contiguous rows."""
+    ny, nx = zout.shape
+    bt = np.empty(nx, dtype=np.float32)
+    bk = np.empty(nx, dtype=np.int64)
+    va = np.empty(nx, dtype=np.float32)
+    vb = np.empty(nx, dtype=np.float32)
+    for r in range(ny):
+        er = eye[r]
+        for k in range(steps.shape[0]):
+            j = steps[k]
+            dkk = dk[k]
+            cst = (dkk * dkk) / two_r
+            if col_major:
+                a = a_base + r * st + io[k]
+                b = b_base + sgn * j
+                ra = terr[a]
+                rb = terr[a + 1]
+                for c in range(nx):
+                    va[c] = ra[b + c * st]
+                    vb[c] = rb[b + c * st]
+            else:
+                a = a_base + r * st + sgn * j
+                b = b_base + io[k]
+                ra = terr[a]
+                for c in range(nx):
+                    va[c] = ra[b + c * st]
+                    vb[c] = ra[b + 1 + c * st]
+            _small_step(va, vb, er, omf[k], f[k], cst, dkk, k, bt, bk)
+        for c in range(nx):
+            zout[r, c] = bt[c] * dk[bk[c]]
+            dout[r, c] = dk[bk[c]]
+
+
+def _march_small2_py(s00, s01, s10, s11, a_base, b_base, col_major, sgn, steps, io, f, omf, dk,
+                     two_r, eye, zout, dout):
+    """:func:`_march_small_py` with st = 2, reading the contiguous parity sub-grids
+    s_pq = terr[p::2, q::2] (as :func:`_coarse_march2_py`)."""
     ny, nx = zout.shape
     bt = np.empty(nx, dtype=np.float32)
     bk = np.empty(nx, dtype=np.int64)
@@ -410,30 +464,39 @@ def _march_small_py(terr, a_base, b_base, st, col_major, sgn, steps, io, f, omf,
             j = steps[k]
             dkk = dk[k]
             cst = (dkk * dkk) / two_r
-            ok = omf[k]
-            fk = f[k]
             if col_major:
-                a = a_base + r * st + io[k]
+                a = a_base + r * 2 + io[k]
                 b = b_base + sgn * j
-                ra = terr[a]
-                rb = terr[a + 1]
+                qa = s00 if b % 2 == 0 else s01
+                qb = s10 if b % 2 == 0 else s11
+                if a % 2 == 1:
+                    qa, qb = qb, qa
+                h = b // 2
+                ra = qa[a // 2]
+                rb = qb[(a + 1) // 2]
+                _small_step(ra[h:h + nx], rb[h:h + nx], er, omf[k], f[k], cst, dkk, k, bt, bk)
             else:
-                a = a_base + r * st + sgn * j
+                a = a_base + r * 2 + sgn * j
                 b = b_base + io[k]
-                ra = terr[a]
-                rb = ra[1:]
-            for c in range(nx):
-                t = ((ra[b + c * st] * ok + rb[b + c * st] * fk) - er[c] - cst) / dkk
-                o = bt[c]
-                if k == 0 or (o == o and (t > o or t != t)):  # noqa: PLR0124
-                    bt[c] = t
-                    bk[c] = k
+                if a % 2 == 0:
+                    qa = s00 if b % 2 == 0 else s01
+                    qb = s01 if b % 2 == 0 else s00
+                else:
+                    qa = s10 if b % 2 == 0 else s11
+                    qb = s11 if b % 2 == 0 else s10
+                ha = b // 2
+                hb = (b + 1) // 2
+                ra = qa[a // 2]
+                rb = qb[a // 2]
+                _small_step(ra[ha:ha + nx], rb[hb:hb + nx], er, omf[k], f[k], cst, dkk, k, bt, bk)
         for c in range(nx):
             zout[r, c] = bt[c] * dk[bk[c]]
             dout[r, c] = dk[bk[c]]
 
 
 if KERNELS:
+    _small_step = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(
+        _small_step_py)
     _blend_one = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(
         _blend_one_py)
     _parent_point = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(
@@ -442,8 +505,9 @@ if KERNELS:
     blend = numba.njit(nogil=True, cache=True, error_model="numpy")(_blend_py)
     finish_far = numba.njit(nogil=True, cache=True, error_model="numpy")(_finish_far_py)
     march_small = numba.njit(nogil=True, cache=True, error_model="numpy")(_march_small_py)
+    march_small2 = numba.njit(nogil=True, cache=True, error_model="numpy")(_march_small2_py)
 else:  # pragma: no cover
-    blend = finish_far = march_small = None
+    blend = finish_far = march_small = march_small2 = None
 
 
 def _transpose_batch_py(buf, out):

@@ -444,7 +444,7 @@ def _march_coarse(terr, subs, m, st, nx, p_km, steps, geom, eye, rows):
     return best_t * best_d, best_d
 
 
-def _small_kernel(terr, m, st, ny, nx, p_km, steps, geom, eye):
+def _small_kernel(terr, subs, m, st, ny, nx, p_km, steps, geom, eye):
     """:func:`_march_small` by the compiled kernel, with the NumPy path's constants."""
     major, rate, sgn, dps = geom
     j = steps.astype(float)
@@ -453,20 +453,25 @@ def _small_kernel(terr, m, st, ny, nx, p_km, steps, geom, eye):
     f = (off - io).astype(np.float32)
     omf = 1 - f
     dk = (j * dps * p_km).astype(np.float32)
-    src, dr, dc = _contiguous_base(terr)
     base = m + st // 2
     z = np.empty((ny, nx), dtype=np.float32)
     d = np.empty((ny, nx), dtype=np.float32)
-    _kern.march_small(src, dr + base, dc + base, st, major == "col", int(sgn),
-                      np.asarray(steps, dtype=np.int64), io, f, omf, dk,
-                      np.float32(2 * R_MOON_KM), eye, z, d)
+    steps = np.asarray(steps, dtype=np.int64)
+    two_r = np.float32(2 * R_MOON_KM)
+    if st == 2 and subs is not None:  # contiguous parity sub-grids of the view
+        _kern.march_small2(subs[0][0], subs[0][1], subs[1][0], subs[1][1], base, base,
+                           major == "col", int(sgn), steps, io, f, omf, dk, two_r, eye, z, d)
+        return z, d
+    src, dr, dc = _contiguous_base(terr)
+    _kern.march_small(src, dr + base, dc + base, st, major == "col", int(sgn), steps, io, f, omf,
+                      dk, two_r, eye, z, d)
     return z, d
 
 
-def _march_small(terr, m, st, ny, nx, p_km, steps, geom, eye):
+def _march_small(terr, m, st, ny, nx, p_km, steps, geom, eye, subs=None):
     """Same as :func:`_march_coarse` for a small observer grid, all steps in one gather."""
     if _KERNELS and _USE_KERNELS[0]:
-        return _small_kernel(terr, m, st, ny, nx, p_km, steps, geom, eye)
+        return _small_kernel(terr, subs, m, st, ny, nx, p_km, steps, geom, eye)
     major, rate, sgn, dps = geom
     j = steps.astype(float)
     off = j * rate
@@ -581,7 +586,7 @@ def _one_azimuth(tile: _Tile, alpha, max_distance_km, out):
             z = np.full((ny, nx), _NOTHING_KM, dtype=np.float32)
             d = np.ones((ny, nx), dtype=np.float32)
         elif tile.small[lev]:
-            z, d = _march_small(terr, m, st, ny, nx, pt, steps, geom, tile.eyes[lev])
+            z, d = _march_small(terr, m, st, ny, nx, pt, steps, geom, tile.eyes[lev], subs)
         else:
             z = np.empty((ny, nx), dtype=np.float32)
             d = np.empty((ny, nx), dtype=np.float32)
