@@ -138,3 +138,25 @@ def test_worker_progress_reaches_the_total_in_the_calling_thread(case):
     assert [d for d, _, _ in calls] == sorted(d for d, _, _ in calls)
     assert calls[-1][:2] == (24, 24)
     assert {ident for _, _, ident in calls} == {threading.get_ident()}
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+def test_far_field_sampled_on_threads_equals_one_thread(stacked):
+    # the pyramid samples large far-field grids in row halves on threads: pointwise, so
+    # equal bit for bit to one pass (a nested TerrainStack box-averages per layer)
+    from lupex.surface import horizon as H
+    from lupex.surface.stack import TerrainLayer, TerrainStack
+
+    fine = synthetic_south_pole(20.0, 0.06, seed=4)
+    coarse = synthetic_south_pole(120.0, 0.24, seed=5)
+    far = coarse
+    if stacked:
+        far = TerrainStack((TerrainLayer(fine, None, "fine"), TerrainLayer(coarse, None, "coarse")))
+    x = -150.0 + (np.arange(1100) + 0.5) * 0.27  # 1.1 M points: split in two
+    y = 150.0 - (np.arange(1000) + 0.5) * 0.27
+    grids = [(x, y, 0.27), (x[:50], y[:40], 0.54)]
+    two = H._sample_far_levels(far, grids, n_threads=2)
+    one = H._sample_far_levels(far, grids, n_threads=1)
+    for a, b in zip(two, one, strict=True):
+        assert a.shape == b.shape
+        np.testing.assert_array_equal(a.view(np.uint32), b.view(np.uint32))
