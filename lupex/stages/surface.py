@@ -5,9 +5,10 @@ rover traverse from the best site to a PSR edge.
 
 When the terrain stage kept the horizon masks in tiles on disk (``TerrainResult.tiled``)
 nothing here reads the whole mask cube: the PSR, mean-illumination and Earth-visibility
-maps are streamed tile by tile (:mod:`lupex.surface.tiles`, on ``compute.workers`` local
-workers or the ``compute.scheduler``), the site assessment reads the site pixels and
-rover boxes, and the traverse its path's pixels."""
+maps are streamed tile by tile (:mod:`lupex.surface.tiles`: each tile's pixels on
+``compute.workers`` forked processes, or whole tiles on the ``compute.scheduler``'s
+workers), the site assessment reads the site pixels and rover boxes, and the traverse its
+path's pixels."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ..surface import sites as S
 from ..surface import traverse as TV
 from ..surface.illumination_map import IlluminationMap
 from ..surface.site_figures import SiteFigures, nodal_cycle_jd, site_figures
-from ..surface.tiles import earth_visibility_tiles, psr_tiles, tile_ranges
+from ..surface.tiles import earth_visibility_tiles, psr_tiles
 from ..surface.tracks import body_track
 from ..surface.visibility import earth_visibility_map
 from .base import Progress, Stage
@@ -59,15 +60,13 @@ def _maps_in_memory(dem, masks, jd, workers: int):
 
 
 def _maps_in_tiles(dem, masks, jd, compute):
-    """The same maps streamed tile by tile from the masks' store, one Dask client for both
-    (none when the tiles run here: one worker, or a single tile)."""
+    """The same maps streamed tile by tile from the masks' store: tiles read here with
+    their pixels on ``compute.workers`` forked processes, or on the ``compute.scheduler``'s
+    Dask workers (one client for both maps)."""
     store = masks.store
-    here = compute.scheduler is None and (
-        compute.workers == 1 or len(tile_ranges(dem.shape, int(store.chunks[0]))) <= 1)
-    where = {"workers": compute.workers, "scheduler": compute.scheduler}
-    with contextlib.nullcontext() if here else dask_client(compute.workers, compute.scheduler) as client:
-        if client is not None:
-            where = {"client": client}
+    with (contextlib.nullcontext() if compute.scheduler is None
+          else dask_client(compute.workers, compute.scheduler)) as client:
+        where = {"workers": compute.workers, "client": client}
         psr = psr_tiles(store, dem, float(jd[0]), **where)
         earth = earth_visibility_tiles(store, dem, jd, time_series=False, **where)
     return psr, earth

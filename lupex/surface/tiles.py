@@ -262,8 +262,16 @@ def illumination_tiles(store, dem: Dem, track: BodyTrack, *, n_lon_bins: int = 7
         As :func:`~lupex.surface.illumination_map.illumination_map`.
     tile_px : int, optional
         Tile side [px]; default the store's chunk side.
-    workers, scheduler, client
-        Where the tiles run (:func:`lupex.cluster.map_chunks`).
+    workers : int
+        Processes: with neither ``scheduler`` nor ``client`` the tiles are read one after
+        another here and each tile's pixels are shared among ``workers`` forked processes
+        of the illumination engine, which share the tile copy-on-write (the 18.6-year PSR
+        map of 1000^2 real-terrain pixels in 16 tiles, 2 shared cores: 36 s this way, 40 s
+        on 2 local Dask workers, 25 s for the in-memory map); otherwise Dask workers take
+        whole tiles.
+    scheduler, client
+        A Dask scheduler address or client to run the tiles on
+        (:func:`lupex.cluster.map_chunks`), for maps beyond one machine.
     progress : callable(done, total), optional
         Called as tiles finish.
 
@@ -275,8 +283,8 @@ def illumination_tiles(store, dem: Dem, track: BodyTrack, *, n_lon_bins: int = 7
     _validate_tile(tile_px)
     grid = TileGrid.of(dem, tile_px)
     tiles = tile_ranges(dem.shape, tile_px)
-    # one tile run here: its pixels go to the engine's own forked workers instead
-    here = client is None and scheduler is None and len(tiles) == 1
+    # no Dask asked for: tiles run here, their pixels on the engine's own forked workers
+    here = client is None and scheduler is None
     kwargs = {"n_lon_bins": n_lon_bins, "time_series": time_series,
               "workers": workers if here else 1}
     parts = map_chunks(_illum_tile, tiles, (str(store.store.root), grid, track, kwargs),
@@ -352,7 +360,7 @@ def psr_tiles(store, dem: Dem, start_jd: float, years: float = NODAL_PERIOD_YEAR
     n_lon_bins : int
         Sub-solar longitude bins.
     workers, scheduler, client
-        Where the tiles run (:func:`lupex.cluster.map_chunks`).
+        Where the tiles run, as :func:`illumination_tiles`.
     progress : callable(done, total), optional
         Called as tiles finish.
 

@@ -162,3 +162,18 @@ def test_sites_and_traverse_read_only_their_pixels_from_the_store(case, monkeypa
     t_got = plan_traverse(dem, slope, TiledMasks(store), sites[0][1:], **kw)
     assert t_got.rows.size > 40  # the path crosses tiles
     np.testing.assert_array_equal(t_got.sun_fraction, t_ref.sun_fraction)
+
+
+@pytest.mark.slow  # starts a local Dask cluster (a few seconds)
+def test_maps_on_dask_workers_equal_the_maps_run_here(case):
+    from lupex.cluster import dask_client
+
+    dem, mem, store, _ = case
+    track = body_track("sun", JD0 + np.arange(0.0, 5 * 24.0, 2.0) / 24.0)
+    here = illumination_tiles(store, dem, track, workers=2)
+    with dask_client(2) as client:
+        there = illumination_tiles(store, dem, track, client=client)
+        p_there = psr_tiles(store, dem, JD0, 1.0, step_h=6.0, client=client)
+    for f in ("mean_fraction", "never_visible", "longest_dark_h", "n_lit_periods"):
+        np.testing.assert_array_equal(getattr(there, f), getattr(here, f), err_msg=f)
+    np.testing.assert_array_equal(p_there.psr, psr_map(dem, mem, JD0, 1.0, step_h=6.0, workers=1).psr)
