@@ -326,7 +326,7 @@ class Compute(_Model):
     tile_px: Annotated[int, Field(ge=64, le=4096)] = Field(
         512, description="tile side [px] when horizons are computed in tiles")
     tiled: Literal["auto", "always", "never"] = Field(
-        "never", description="horizons in tiles on disk: auto when the in-memory masks do not fit")
+        "auto", description="horizons in tiles on disk: auto when the in-memory masks do not fit")
 
     @field_validator("scheduler")
     @classmethod

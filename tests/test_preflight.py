@@ -44,7 +44,7 @@ def test_the_estimate_matches_measured_peaks(pixel_m, measured_gb):
 
 def test_a_map_too_big_is_refused_before_any_work(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(preflight, "available_memory_bytes", lambda: 16 * GB)
-    p = _scenario(tmp_path, pixel_m=20.0)  # 4500 x 4500 pixels: ~70 GB
+    p = _scenario(tmp_path, compute={"tiled": "never"}, pixel_m=20.0)  # 4500^2 px: ~70 GB
     out = tmp_path / "out"
     assert cli.main(["run", str(p), "--out", str(out), "--quiet"]) == 1
     err = capsys.readouterr().err
@@ -57,8 +57,9 @@ def test_the_suggested_half_width_fits(tmp_path, monkeypatch):
     avail = 24 * GB
     hw = preflight.max_half_width_km(40.0, 360, avail)
     assert 38.0 < hw < 45.0  # all three baseline sites still inside
-    ok, _ = load(_scenario(tmp_path, pixel_m=40.0, half_width_km=round(hw - 0.05, 1)))
-    too, _ = load(_scenario(tmp_path, pixel_m=40.0, half_width_km=round(hw + 0.2, 1)))
+    never = {"tiled": "never"}
+    ok, _ = load(_scenario(tmp_path, never, pixel_m=40.0, half_width_km=round(hw - 0.05, 1)))
+    too, _ = load(_scenario(tmp_path, never, pixel_m=40.0, half_width_km=round(hw + 0.2, 1)))
     assert preflight.check_memory(ok, avail).fits
     assert not preflight.check_memory(too, avail).fits
 
@@ -73,9 +74,9 @@ def test_validate_prints_the_estimate(tmp_path, monkeypatch, capsys):
 def test_a_tiled_map_beyond_memory_fits_when_tiled(tmp_path):
     # 4500 x 4500 at 20 m: ~94 GB of masks in memory, ~6 GB with the masks on disk
     avail = 16 * GB
-    whole, _ = load(_scenario(tmp_path, pixel_m=20.0))
-    tiled, _ = load(_scenario(tmp_path, compute={"tiled": "auto"}, pixel_m=20.0))
-    small, _ = load(_scenario(tmp_path, compute={"tiled": "auto"}, pixel_m=200.0))
+    whole, _ = load(_scenario(tmp_path, compute={"tiled": "never"}, pixel_m=20.0))
+    tiled, _ = load(_scenario(tmp_path, pixel_m=20.0))  # the default: auto
+    small, _ = load(_scenario(tmp_path, pixel_m=200.0))
     assert not preflight.check_memory(whole, avail).fits
     chk = preflight.check_memory(tiled, avail)
     assert chk.fits and chk.tiled and chk.estimate_bytes < 8 * GB

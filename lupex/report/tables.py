@@ -23,6 +23,7 @@ sample, or the window's last sample), so consecutive intervals tile the window.
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -230,6 +231,28 @@ def energy_table(folder: Path, results: Mapping[str, Any]) -> list[str]:
     return [_write_csv(folder / "energy_per_day.csv", header, rows).name]
 
 
+def _cube_counts(cube, scale: float, rows: int = 64) -> np.ndarray:
+    """The map's horizon cube as int16 counts of ``scale`` [rad], built a block of rows at
+    a time: an in-memory array or a :class:`lupex.surface.tiles.TiledMasks` view on disk
+    (read slice by slice, never whole in float), the same counts either way.
+
+    Parameters
+    ----------
+    cube : array_like or TiledMasks
+        Masks (ny, nx, A) [rad].
+    scale : float
+        Radians per count.
+    rows : int
+        Rows per block (a view reads its own chunk rows).
+    """
+    chunks = getattr(cube, "chunks", None)
+    step = int(chunks[0]) if chunks else rows
+    out = np.empty(np.shape(cube), dtype=np.int16)
+    for r in range(0, out.shape[0], step):
+        out[r : r + step] = np.round(np.nan_to_num(np.asarray(cube[r : r + step])) / scale)
+    return out
+
+
 def horizons_dataset(results: Mapping[str, Any], max_cube_bytes: int = MAX_CUBE_BYTES):
     """The sites' horizon masks, their visibility series and the map horizon cube as an
     ``xarray.Dataset`` (CF conventions), or None without a terrain result.
@@ -281,15 +304,14 @@ def horizons_dataset(results: Mapping[str, Any], max_cube_bytes: int = MAX_CUBE_
                                             {"units": "1", "long_name": "visible fraction of "
                                              "the Earth's disk above the terrain"})
     cube = getattr(ter, "horizon_rad", None)
-    if cube is not None and np.size(cube) * 2 <= max_cube_bytes:
-        cube = np.asarray(cube)
+    if cube is not None and math.prod(np.shape(cube)) * 2 <= max_cube_bytes:
         scale = 1e-4  # rad per count: 0.006 deg steps, |h| < 3.27 rad fits int16
+        counts = _cube_counts(cube, scale)
         ds = ds.assign_coords(
             x=("x", dem.x_km() * 1000.0, {"units": "m", "standard_name": "projection_x_coordinate"}),
             y=("y", dem.y_km() * 1000.0, {"units": "m", "standard_name": "projection_y_coordinate"}),
             azimuth=("azimuth", 360.0 * np.arange(cube.shape[2]) / cube.shape[2], {"units": "degree"}))
-        ds["horizon_el"] = (("y", "x", "azimuth"),
-                            np.round(np.nan_to_num(cube) / scale).astype(np.int16),
+        ds["horizon_el"] = (("y", "x", "azimuth"), counts,
                             {"units": "rad", "scale_factor": scale, "grid_mapping": "crs",
                              "long_name": "terrain horizon elevation per grid azimuth"})
         import pyproj

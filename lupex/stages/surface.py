@@ -1,13 +1,22 @@
 """Stage 'surface': what a planner asks of each site — sunlight and Earth visibility against
 the terrain over the surface mission, permanently shadowed regions over the 18.6-year
 precession cycle, distance to them, a ranked table, solar energy and comms per day, and a
-rover traverse from the best site to a PSR edge."""
+rover traverse from the best site to a PSR edge.
+
+When the terrain stage kept the horizon masks in tiles on disk (``TerrainResult.tiled``)
+nothing here reads the whole mask cube: the PSR, mean-illumination and Earth-visibility
+maps are streamed tile by tile (:mod:`lupex.surface.tiles`: each tile's pixels on
+``compute.workers`` forked processes, or whole tiles on the ``compute.scheduler``'s
+workers), the site assessment reads the site pixels and rover boxes, and the traverse its
+path's pixels."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..cluster import dask_client
 from ..report.surface import figures, report, summary
 from ..scenario import Scenario
 from ..surface import energy as E
@@ -16,6 +25,7 @@ from ..surface import sites as S
 from ..surface import traverse as TV
 from ..surface.illumination_map import IlluminationMap
 from ..surface.site_figures import SiteFigures, nodal_cycle_jd, site_figures
+from ..surface.tiles import earth_visibility_tiles, psr_tiles
 from ..surface.tracks import body_track
 from ..surface.visibility import earth_visibility_map
 from .base import Progress, Stage
@@ -42,6 +52,26 @@ def _weights(scenario: Scenario) -> S.SiteWeights:
                          psr_access=w.get("psr_distance", 0.0))
 
 
+def _maps_in_memory(dem, masks, jd, workers: int):
+    """PSR (18.6 years from the window's start) and Earth-visibility maps of in-memory masks."""
+    psr = P.psr_map(dem, masks, start_jd=float(jd[0]), workers=workers)
+    lat, lon = dem.latlon()
+    return psr, earth_visibility_map(lat, lon, masks, jd, time_series=False)
+
+
+def _maps_in_tiles(dem, masks, jd, compute):
+    """The same maps streamed tile by tile from the masks' store: tiles read here with
+    their pixels on ``compute.workers`` forked processes, or on the ``compute.scheduler``'s
+    Dask workers (one client for both maps)."""
+    store = masks.store
+    with (contextlib.nullcontext() if compute.scheduler is None
+          else dask_client(compute.workers, compute.scheduler)) as client:
+        where = {"workers": compute.workers, "client": client}
+        psr = psr_tiles(store, dem, float(jd[0]), **where)
+        earth = earth_visibility_tiles(store, dem, jd, time_series=False, **where)
+    return psr, earth
+
+
 def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResult:
     """Terrain-aware illumination, Earth visibility, PSRs, site ranking, energy and the
     rover traverse over the surface mission.
@@ -60,10 +90,10 @@ def run(scenario: Scenario, inputs: Mapping, progress: Progress) -> SurfaceResul
     dem, masks = ter.terrain.dem, ter.horizon_rad
     _, jd = inputs["timeline"].surface_grid(scenario.surface.time_step_hours)
     progress(0, 6)
-    psr = P.psr_map(dem, masks, start_jd=float(jd[0]), workers=scenario.compute.workers)
-    progress(1, 6)
-    lat, lon = dem.latlon()
-    earth_map = earth_visibility_map(lat, lon, masks, jd, time_series=False)
+    if ter.tiled:
+        psr, earth_map = _maps_in_tiles(dem, masks, jd, scenario.compute)
+    else:
+        psr, earth_map = _maps_in_memory(dem, masks, jd, scenario.compute.workers)
     progress(2, 6)
     rk = scenario.ranking
     constraints = S.SiteConstraints(max_slope_deg=rk.max_slope_deg, min_illumination=rk.min_illumination,

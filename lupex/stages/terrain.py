@@ -5,7 +5,11 @@ horizon masks for every pixel (cached on disk) and each site's own horizon.
 ``compute.workers`` worker processes compute the masks; with ``compute.tiled`` (or a
 ``compute.scheduler``) they are computed in tiles into a zarr store on disk
 (:mod:`lupex.surface.tiles`) and ``horizon_rad`` is a read-only view of it
-(:class:`~lupex.surface.tiles.TiledMasks`)."""
+(:class:`~lupex.surface.tiles.TiledMasks`).  The later stages never read that view whole:
+the surface stage streams its maps tile by tile, and the site assessment, traverse and
+reports read slices or scattered pixels, so memory stays bounded by a tile.  With the
+default ``compute.tiled: auto`` this happens only for maps whose masks would not fit in
+memory (:func:`lupex.preflight.check_memory`)."""
 
 from __future__ import annotations
 

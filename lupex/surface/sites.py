@@ -32,6 +32,7 @@ from lupex.surface.projection import latlon_to_xy, scale_factor
 from lupex.surface.psr import PsrResult, psr_map
 from lupex.surface.site_series import SiteSeries, site_series
 from lupex.surface.slope import slope_deg as pixel_slope_deg
+from lupex.surface.tiles import TiledMasks, as_masks, mask_pixels, psr_tiles
 from lupex.surface.tracks import body_track, sample_weights_h
 from lupex.surface.visibility import overlap_fraction
 
@@ -181,6 +182,8 @@ class SiteAssessment:
 
 
 def _psr_mask(dem, horizon_rad, psr, start_jd, workers):
+    if psr is None and isinstance(horizon_rad, TiledMasks):
+        return psr_tiles(horizon_rad.store, dem, start_jd, step_h=6.0, workers=workers).psr
     if psr is None:
         return psr_map(dem, horizon_rad, start_jd, step_h=6.0, workers=workers).psr
     mask = psr.psr if isinstance(psr, PsrResult) else np.asarray(psr, dtype=bool)
@@ -199,8 +202,11 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
     ----------
     dem : Dem
         The terrain grid (south polar stereographic, heights above 1737.4 km).
-    horizon_rad : ndarray, shape (ny, nx, A)
-        Horizon masks in grid azimuth [rad] (from ``lupex.surface.horizon``).
+    horizon_rad : ndarray or TiledMasks, shape (ny, nx, A)
+        Horizon masks in grid azimuth [rad] (from ``lupex.surface.horizon``), or a
+        :class:`~lupex.surface.tiles.TiledMasks` view of an on-disk store: only the site
+        pixels and the rover boxes are read then (the PSR map, when not given, is streamed
+        tile by tile).
     slope_deg : ndarray (ny, nx) or None
         Pixel slope map [deg]; None computes it with :func:`lupex.surface.slope.slope_deg`
         at the DEM's own resolution.
@@ -231,7 +237,7 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
     SiteAssessment
     """
     weights = weights or SiteWeights()
-    hor = np.asarray(horizon_rad)
+    hor = as_masks(horizon_rad)
     if hor.ndim != 3 or hor.shape[:2] != dem.shape:
         raise ValueError(f"horizon_rad: must be shaped (ny, nx, A) = {dem.shape} + (A,); got {hor.shape}")
     slope_map = pixel_slope_deg(dem) if slope_deg is None else np.asarray(slope_deg, dtype=float)
@@ -261,7 +267,7 @@ def assess_sites(dem: Dem, horizon_rad: np.ndarray, slope_deg: np.ndarray | None
     sun_tr, earth_tr = body_track("sun", jd), body_track("earth", jd)
     r, c = rc[:, 0], rc[:, 1]
     if site_horizon_rad is None:
-        s_lat, s_lon, s_hor, hgt = lat_map[r, c], lon_map[r, c], hor[r, c], dem.height_m[r, c]
+        s_lat, s_lon, s_hor, hgt = lat_map[r, c], lon_map[r, c], mask_pixels(hor, r, c), dem.height_m[r, c]
     else:
         s_hor = np.asarray(site_horizon_rad, dtype=float)
         if s_hor.shape != (len(sites), hor.shape[2]):

@@ -25,6 +25,7 @@ from lupex.surface.disk import disk_fraction
 from lupex.surface.horizon import horizon_at
 from lupex.surface.projection import scale_factor
 from lupex.surface.sites import locate_site
+from lupex.surface.tiles import as_masks, mask_pixels
 from lupex.surface.tracks import body_track
 
 __all__ = ["Traverse", "plan_traverse", "psr_edge"]
@@ -69,8 +70,9 @@ def plan_traverse(dem: Dem, slope_deg: np.ndarray, horizon_rad: np.ndarray, star
     dem : Dem
     slope_deg : ndarray (ny, nx)
         Pixel slope [deg].
-    horizon_rad : ndarray (ny, nx, A)
-        Horizon masks [rad] (grid azimuth), for shadow along the drive.
+    horizon_rad : ndarray or TiledMasks, shape (ny, nx, A)
+        Horizon masks [rad] (grid azimuth), for shadow along the drive; of a
+        :class:`~lupex.surface.tiles.TiledMasks` view only the path's pixels are read.
     start_latlon_deg : (lat, lon)
         Landing point [deg].
     target_latlon_deg : (lat, lon), optional
@@ -90,7 +92,7 @@ def plan_traverse(dem: Dem, slope_deg: np.ndarray, horizon_rad: np.ndarray, star
         Cost weights (>= 0).
     """
     slope = np.asarray(slope_deg, dtype=float)
-    hor = np.asarray(horizon_rad)
+    hor = as_masks(horizon_rad)
     if slope.shape != dem.shape or hor.shape[:2] != dem.shape or hor.ndim != 3:
         raise ValueError(f"slope_deg and horizon_rad must be shaped {dem.shape} and {dem.shape} + (A,)")
     if not (0 < speed_kmh < 100 and 0 < max_slope_deg < 90 and slope_weight >= 0 and shadow_weight >= 0):
@@ -137,7 +139,7 @@ def plan_traverse(dem: Dem, slope_deg: np.ndarray, horizon_rad: np.ndarray, star
     s = tr.vec_me_km / tr.dist_km[:, None]  # (m, 3), one Sun direction per path pixel
     el = np.arcsin(np.clip(np.sum(up * s, axis=1), -1, 1))
     alpha = np.arctan2(np.sum(east * s, axis=1), np.sum(north * s, axis=1)) + lon[r, c]
-    h = horizon_at(hor[r, c], alpha)
+    h = horizon_at(mask_pixels(hor, r, c), alpha)
     frac = disk_fraction((el - h) / tr.radius_rad)
     dark_seg = frac[:-1] == 0  # each segment takes the state at its start
     return Traverse(
