@@ -68,12 +68,37 @@ class IlluminationMap:
 
 
 def _chunk_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin, time_series, tblock):
+    """Per-pixel statistics of a chunk.  Pixels within POLE_SERIES_COLAT_RAD of the pole
+    take the series-form tables, the others the closed forms, each pixel by its own
+    latitude: so a pixel's values do not depend on the chunk (or tile) it falls in."""
+    args = (track, dist, shifted_top, kbin, edges, n_lon_bins, margin, time_series, tblock)
+    near = (np.pi / 2 + lat) < POLE_SERIES_COLAT_RAD
+    if near.all() or not near.any():
+        return _group_stats(lat, lon, hor, *args)
+    groups = [np.flatnonzero(near), np.flatnonzero(~near)]
+    parts = [_group_stats(lat[g], lon[g], hor[g], *args) for g in groups]
+    n = lat.size
+    mean, never = np.empty(n), np.empty(n, bool)
+    for g, part in zip(groups, parts):
+        mean[g], never[g] = part[0], part[1]
+    runs = None
+    if time_series:
+        fields = {}
+        for f in ("longest_dark_h", "longest_lit_h", "n_lit_periods", "mean_lit_h"):
+            fields[f] = np.empty(n, getattr(parts[0][2], f).dtype)
+            for g, part in zip(groups, parts):
+                fields[f][g] = getattr(part[2], f)
+        runs = RunStats(**fields)
+    return mean, never, runs
+
+
+def _group_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin, time_series, tblock):
     rho_bar = float(np.average(track.radius_rad, weights=track.weight_h))
     par_bar = float(track.parallax_rad.mean())
     # Near the pole beta_top = beta_centre + q rho_bar with |q - 1| < 4e-5 (see
     # threshold_tables), so the series compares (shifted_top - rho_bar) with beta_centre
     # (error < 1.1e-7 rad) and one table serves both the mean and the series.
-    one_table = time_series and float(np.pi / 2 + lat.max()) < POLE_SERIES_COLAT_RAD
+    one_table = time_series and float(np.pi / 2 + lat.max()) < POLE_SERIES_COLAT_RAD  # all or none here
     if not time_series:
         which = ("centre", "top_low")
     else:

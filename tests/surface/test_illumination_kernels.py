@@ -27,7 +27,7 @@ from lupex.surface.tracks import body_track
 IM = importlib.import_module("lupex.surface.illumination_map")
 JD0 = 2461771.5  # 2028-01-01 TDB
 
-pytestmark = pytest.mark.skipif(not ik.KERNELS, reason="numba not installed: the NumPy path is the only one")
+needs_numba = pytest.mark.skipif(not ik.KERNELS, reason="numba not installed: the NumPy path is the only one")
 
 FIELDS = ("mean_fraction", "never_visible", "longest_dark_h", "longest_lit_h", "n_lit_periods", "mean_lit_h")
 
@@ -48,6 +48,7 @@ def _both(monkeypatch, *args, **kw):
     return out
 
 
+@needs_numba
 @pytest.mark.parametrize("near_pole", [True, False])
 @pytest.mark.parametrize(("body", "days", "series"), [("sun", 60, True), ("earth", 60, True), ("sun", 400, False)])
 def test_compiled_maps_equal_numpy_maps(monkeypatch, near_pole, body, days, series):
@@ -74,6 +75,7 @@ def test_compiled_maps_equal_numpy_maps(monkeypatch, near_pole, body, days, seri
         assert np.any(numpy_map.n_lit_periods > 1)
 
 
+@needs_numba
 def test_pole_rows_equal_threshold_tables():
     n = 200
     rng, hor = _masks(n, 4)
@@ -87,6 +89,7 @@ def test_pole_rows_equal_threshold_tables():
         np.testing.assert_array_equal(rows[k], tab[f"beta_{name}"].T, err_msg=name)
 
 
+@needs_numba
 def test_mean_kernels_equal_distribution_lookup():
     n = 500
     rng, hor = _masks(n, 5)
@@ -103,6 +106,7 @@ def test_mean_kernels_equal_distribution_lookup():
     assert 0.05 < ref.mean() < 0.95  # a map with both light and shadow
 
 
+@needs_numba
 @settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 40), n_bins=st.integers(1, 100), nt=st.integers(1, 400), group=st.integers(1, 40),
        seed=st.integers(0, 2**32 - 1), monotone=st.booleans())
@@ -122,12 +126,14 @@ def test_run_kernel_equals_transition_runs(n, n_bins, nt, group, seed, monotone)
         np.testing.assert_array_equal(value, getattr(ref, name), err_msg=name)
 
 
+@needs_numba
 def test_transpose_is_the_transpose():
     a = np.arange(130 * 70, dtype=np.float32).reshape(130, 70)
     np.testing.assert_array_equal(ik.transpose(a), a.T)
     assert ik.transpose(a).flags.c_contiguous
 
 
+@needs_numba
 def test_time_segments_cover_the_series_in_order():
     kbin = lon_bin(np.radians(np.arange(0, 720, 0.5)[::-1]), 720)
     shifted = np.linspace(-0.01, 0.01, kbin.size).astype(np.float32)
@@ -136,3 +142,26 @@ def test_time_segments_cover_the_series_in_order():
     for s, g, lo, hi, end in zip(start, grp, smin, smax, np.append(start[1:], kbin.size)):
         assert np.all(kbin[s:end] // 32 == g)
         assert lo == shifted[s:end].min() and hi == shifted[s:end].max()
+
+
+@pytest.mark.parametrize("compiled", [False, pytest.param(True, marks=needs_numba)])
+@pytest.mark.parametrize("series", [True, False])
+def test_pixel_values_do_not_depend_on_the_chunk(monkeypatch, compiled, series):
+    # Pixels 0.3-0.8 deg from the pole: within 0.51 deg the tables take the series forms,
+    # beyond it the closed forms (they differ by up to 3e-5 rad).  Each pixel must take its
+    # own, whichever other pixels share its chunk (a tile of a larger map has other chunks).
+    monkeypatch.setattr(IM, "_USE_KERNELS", [compiled])
+    n = 256
+    rng, hor = _masks(n, 6)
+    lat = np.radians(-90 + 0.3 + 0.5 * rng.random(n))
+    lon = rng.random(n) * 2 * np.pi
+    tr = body_track("earth", JD0 + np.arange(0, 40 * 24, 2) / 24.0)
+    near = np.pi / 2 + lat < 0.0089
+    assert 0.2 < near.mean() < 0.8
+    whole = IM.illumination_map(lat, lon, hor, tr, time_series=series, chunk_pixels=n, workers=1)
+    order = np.argsort(near, kind="stable")  # chunks of only near or only far pixels
+    split = IM.illumination_map(lat[order], lon[order], hor[order], tr, time_series=series, chunk_pixels=8, workers=1)
+    for name in FIELDS:
+        a = getattr(whole, name)
+        if a is not None:
+            np.testing.assert_array_equal(a[order], getattr(split, name), err_msg=name)
