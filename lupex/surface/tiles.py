@@ -28,6 +28,7 @@ never-visible margin, and returns only its (ny, nx) statistics.  Readers of a fe
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from lupex.cluster import map_chunks
 from lupex.constants import NODAL_PERIOD_YEARS
 from lupex.surface.cache import _dequantise, _quantise, cache_dir, horizon_cache_key
 from lupex.surface.dem import Dem
-from lupex.surface.horizon import horizon_pyramid, horizon_tile
+from lupex.surface.horizon import HorizonPyramid, horizon_pyramid, horizon_tile
 from lupex.surface.illumination_map import IlluminationMap, illumination_map
 from lupex.surface.projection import xy_to_latlon
 from lupex.surface.psr import PsrResult, pixel_area_km2
@@ -130,12 +131,33 @@ def _validate_tile(tile_px) -> None:
         raise ValueError(f"tile_px: must be an integer in [16, 8192]; got {tile_px!r}")
 
 
+_ALIGNED: dict = {}  # id(pyramid) -> (pyramid, its aligned copy), in this worker process
+
+
+def _aligned_pyramid(pyr: HorizonPyramid) -> HorizonPyramid:
+    """``pyr`` with every array aligned, copied at most once per worker process.
+
+    Arrays a Dask worker deserialises may start at an unaligned address (the level-0
+    terrain did); numba then compiles its kernels for unaligned data, which do not
+    vectorise: tiles took 3x the CPU of the same tile in the parent (4.5-5.5 s against
+    1.6-1.7 s for 512^2 x 360 az)."""
+    if all(t.flags.aligned for t, *_ in pyr.levels) and all(e.flags.aligned for e in pyr.eyes):
+        return pyr
+    hit = _ALIGNED.get(id(pyr))
+    if hit is None or hit[0] is not pyr:
+        _ALIGNED.clear()
+        levels = tuple((np.array(t), *rest) for t, *rest in pyr.levels)
+        eyes = tuple(np.array(e) for e in pyr.eyes)
+        hit = _ALIGNED[id(pyr)] = (pyr, dataclasses.replace(pyr, levels=levels, eyes=eyes))
+    return hit[1]
+
+
 def _store_tile(tile, pyr, path: str):
     """Worker: one tile's masks, quantised, written into its own chunk of the store."""
     import zarr
 
     (r0, r1), (c0, c1) = tile
-    h = horizon_tile(pyr, (r0, r1), (c0, c1))
+    h = horizon_tile(_aligned_pyramid(pyr), (r0, r1), (c0, c1))
     # quantised by blocks of rows: the float temporaries stay small next to the tile
     q = np.empty(h.shape, dtype=np.int16)
     for i in range(0, h.shape[0], 32):
@@ -194,6 +216,7 @@ def horizon_store(
         int16 (ny, nx, A) [0.01 deg], read-only; :func:`read_tile` gives radians.
     """
     import zarr
+    from zarr.codecs import BloscCodec
 
     _validate_tile(tile_px)
     pyr = horizon_pyramid(dem, n_azimuths, max_distance_km, observer_height_m, far_field)
@@ -207,9 +230,11 @@ def horizon_store(
             progress(1, 1)
         return done
     folder.mkdir(parents=True, exist_ok=True)
+    # Blosc LZ4 on byte-shuffled int16: a 512^2 x 360 tile writes in 0.5 s to 120 MB, where
+    # zarr's default Zstandard took 1.8 s to 139 MB (as long as computing the tile).
     arr = zarr.create_array(store=str(path), shape=shape, dtype="<i2",
                             chunks=(tile_px, tile_px, int(n_azimuths)), overwrite=True,
-                            fill_value=0)
+                            fill_value=0, compressors=BloscCodec(cname="lz4", clevel=1, shuffle="shuffle"))
     arr.attrs.update({"key": key, "quantum_deg": 0.01, "complete": False})
     tiles = tile_ranges(dem.shape, tile_px)
     map_chunks(_store_tile, tiles, (pyr, str(path)), workers=workers, scheduler=scheduler,

@@ -177,3 +177,28 @@ def test_maps_on_dask_workers_equal_the_maps_run_here(case):
     for f in ("mean_fraction", "never_visible", "longest_dark_h", "n_lit_periods"):
         np.testing.assert_array_equal(getattr(there, f), getattr(here, f), err_msg=f)
     np.testing.assert_array_equal(p_there.psr, psr_map(dem, mem, JD0, 1.0, step_h=6.0, workers=1).psr)
+
+
+def _unaligned(a):
+    """A copy of ``a`` starting one byte past an aligned address (as Dask may deserialise)."""
+    buf = np.empty(a.nbytes + 1, np.uint8)
+    out = buf[1:].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    return out
+
+
+def test_unaligned_pyramid_is_copied_once_and_gives_the_same_tile(case):
+    import dataclasses
+
+    from lupex.surface import tiles as TL
+    from lupex.surface.horizon import horizon_pyramid, horizon_tile
+
+    dem = case[0]
+    pyr = horizon_pyramid(dem, 36, 40.0)
+    assert TL._aligned_pyramid(pyr) is pyr  # nothing to copy
+    bad = dataclasses.replace(pyr, levels=tuple((_unaligned(t), *rest) for t, *rest in pyr.levels))
+    assert not bad.levels[0][0].flags.aligned
+    fixed = TL._aligned_pyramid(bad)
+    assert all(t.flags.aligned for t, *_ in fixed.levels)
+    assert TL._aligned_pyramid(bad) is fixed  # once per worker process
+    np.testing.assert_array_equal(horizon_tile(fixed, (0, 40), (5, 50)), horizon_tile(pyr, (0, 40), (5, 50)))
