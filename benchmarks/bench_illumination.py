@@ -15,11 +15,7 @@ extrapolated linearly in pixels.  Prints time, peak memory and the speed ratio.
 
 Run from the repo root:  PYTHONPATH=$PWD python benchmarks/bench_illumination.py [--pixels N]
 
-One run on the 2-core development machine while other jobs kept the load average near 2.9
-(2026-11-25): (a) 41.8 s wall, x105 faster than the per-step reference (4.4 s on 1000 px,
-4,407 s extrapolated), mean fraction within 4.1e-4 of it; (b) 22.0 s wall, x30,000 (66 s
-on 100 px, 662,000 s extrapolated), within 8.4e-5, 50/50 map-PSR pixels dark in the
-reference; parent peak RSS 1.59 GiB of which 1.34 GiB are the masks.
+Measured figures, with the load average of each run, are recorded in benchmarks/README.md.
 """
 
 from __future__ import annotations
