@@ -126,9 +126,22 @@ def _mean_cols_py(beta, phi, beta0, inv_db, total_weight, out):
         out[p] = out[p] / total_weight
 
 
+def _close_run_py(was_lit, dur, dark_max, lit_max, count, lit_sum):
+    """A run of ``dur`` hours ends: update (longest dark, longest lit, lit runs, lit hours)."""
+    if was_lit:
+        return dark_max, max(lit_max, dur), count + 1, lit_sum + dur
+    return max(dark_max, dur), lit_max, count, lit_sum
+
+
 def _run_rows_py(bt, shifted, kbin, edges, seg_start, seg_group, seg_min, seg_max, group_bins,
                  longest_dark, longest_lit, n_lit, mean_lit):
-    """Run statistics of lit[t] = shifted[t] < bt[p, kbin[t]], one pass over time per pixel."""
+    """Run statistics of lit[t] = shifted[t] < bt[p, kbin[t]], one pass over time per pixel.
+
+    A segment whose largest sample lies below the smallest threshold of its group of bins
+    is lit throughout, one whose smallest sample lies at or above the largest threshold is
+    dark throughout; only the others are compared sample by sample.  Runs are closed in
+    time order, as :func:`lupex.surface.lit_periods.runs_from_transitions` sums them.
+    """
     n, n_bins = bt.shape
     nt = shifted.shape[0]
     n_seg = seg_start.shape[0]
@@ -148,49 +161,28 @@ def _run_rows_py(bt, shifted, kbin, edges, seg_start, seg_group, seg_min, seg_ma
             gmax[g] = hi
         state = shifted[0] < row[kbin[0]]
         start = 0
-        dark_max = 0.0
-        lit_max = 0.0
-        count = 0
-        lit_sum = 0.0
+        dark_max, lit_max, count, lit_sum = 0.0, 0.0, 0, 0.0
         for s in range(n_seg):
             t0 = seg_start[s]
             t1 = seg_start[s + 1] if s + 1 < n_seg else nt
             g = seg_group[s]
-            if seg_max[s] < gmin[g]:  # every sample of the segment lit
-                if not state:
-                    dur = edges[t0] - edges[start]
-                    dark_max = max(dark_max, dur)
-                    state = True
-                    start = t0
-                continue
-            if seg_min[s] >= gmax[g]:  # every sample dark
-                if state:
-                    dur = edges[t0] - edges[start]
-                    lit_max = max(lit_max, dur)
-                    count += 1
-                    lit_sum += dur
-                    state = False
+            if seg_max[s] < gmin[g] or seg_min[s] >= gmax[g]:  # settled: lit, or dark, throughout
+                lit = seg_max[s] < gmin[g]
+                if lit != state:
+                    dark_max, lit_max, count, lit_sum = _close_run(state, edges[t0] - edges[start], dark_max,
+                                                                   lit_max, count, lit_sum)
+                    state = lit
                     start = t0
                 continue
             for t in range(t0, t1):
                 lit = shifted[t] < row[kbin[t]]
                 if lit != state:
-                    dur = edges[t] - edges[start]
-                    if state:
-                        lit_max = max(lit_max, dur)
-                        count += 1
-                        lit_sum += dur
-                    else:
-                        dark_max = max(dark_max, dur)
+                    dark_max, lit_max, count, lit_sum = _close_run(state, edges[t] - edges[start], dark_max,
+                                                                   lit_max, count, lit_sum)
                     state = lit
                     start = t
-        dur = edges[nt] - edges[start]
-        if state:
-            lit_max = max(lit_max, dur)
-            count += 1
-            lit_sum += dur
-        else:
-            dark_max = max(dark_max, dur)
+        dark_max, lit_max, count, lit_sum = _close_run(state, edges[nt] - edges[start], dark_max, lit_max, count,
+                                                       lit_sum)
         longest_dark[p] = dark_max
         longest_lit[p] = lit_max
         n_lit[p] = count
@@ -235,6 +227,7 @@ def _never_rows_py(bt_low, dmin, used, eps, out):
 if KERNELS:
     _jit = numba.njit(nogil=True, cache=True, error_model="numpy")
     _lerp = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(_lerp)
+    _close_run = numba.njit(nogil=True, cache=True, error_model="numpy", inline="always")(_close_run_py)
     _pole_rows = _jit(_pole_rows_py)
     _mean_rows = _jit(_mean_rows_py)
     _run_rows = _jit(_run_rows_py)
