@@ -10,13 +10,13 @@ bit for bit (tests/surface/test_illumination_kernels.py compares both paths):
 * :func:`pole_rows`: the near-pole threshold tables of
   :func:`lupex.surface.thresholds.threshold_tables` in (n, L) layout, each pixel's mask
   row staying in the L1 cache;
-* :func:`mean_rows`: :func:`lupex.surface.thresholds.mean_fraction_from_distribution`,
+* :func:`mean_fraction`: :func:`lupex.surface.thresholds.mean_fraction_from_distribution`,
   summed over the bins in the same order;
 * :func:`run_rows`: the run statistics of :func:`lupex.surface.lit_periods.runs_from_transitions`
   for ``lit[t] = shifted[t] < bt[kbin[t]]``, in one pass over time per pixel, skipping
   whole segments of samples whose lit state is settled by the extremes of the pixel's
   table over a group of bins (the state can only be read from a sample where it is not);
-* :func:`never_rows`: the conservative never-visible test.
+* :func:`never_visible`: the conservative never-visible test.
 
 All kernels release the GIL.  Without numba (``KERNELS`` is False) the engine uses its
 NumPy path.
@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover
     numba = None
     KERNELS = False
 
-__all__ = ["KERNELS", "mean_rows", "never_rows", "pole_rows", "run_rows", "time_segments", "transpose"]
+__all__ = ["KERNELS", "mean_fraction", "never_visible", "pole_rows", "run_rows", "time_segments", "transpose"]
 
 #: Longitude bins per group of the run kernel's segment test (32 bins = 16 deg at L = 720:
 #: about 32 hourly Sun samples per segment; 8 to 32 measured within 20 % of each other).
@@ -315,7 +315,7 @@ def pole_rows(lat, lon, hor, n_lon_bins: int, offsets, kinds, low_margin_bins: f
     return out
 
 
-def mean_rows(beta: np.ndarray, dist, rows: bool = True) -> np.ndarray:
+def mean_fraction(beta: np.ndarray, dist, rows: bool = True) -> np.ndarray:
     """:func:`lupex.surface.thresholds.mean_fraction_from_distribution`, fused.
 
     Parameters
@@ -397,7 +397,7 @@ def run_rows(bt_rows, shifted, kbin, edges_h, segments, group_bins: int = GROUP_
     return out
 
 
-def never_rows(bt_low, dmin, used, eps, rows: bool = True) -> np.ndarray:
+def never_visible(bt_low, dmin, used, eps, rows: bool = True) -> np.ndarray:
     """Never-visible test per pixel: ``all(dmin[k] >= bt_low[p, k] + eps)`` over the
     used bins (as ``illumination_map``'s conservative test).
 

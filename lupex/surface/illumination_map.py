@@ -93,6 +93,8 @@ def _chunk_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bin
 
 
 def _group_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin, time_series, tblock):
+    """:func:`_chunk_stats` of pixels that all take the same table forms, through the
+    compiled kernels when numba is there, else NumPy (equal results, bit for bit)."""
     rho_bar = float(np.average(track.radius_rad, weights=track.weight_h))
     par_bar = float(track.parallax_rad.mean())
     # Near the pole beta_top = beta_centre + q rho_bar with |q - 1| < 4e-5 (see
@@ -103,26 +105,32 @@ def _group_stats(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bin
         which = ("centre", "top_low")
     else:
         which = ("centre",) if one_table else ("centre", "top")
-    if _KERNELS and _USE_KERNELS[0]:
-        return _chunk_stats_compiled(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin,
-                                     which, rho_bar, par_bar, one_table)
-    tab = threshold_tables(lat, lon, hor, n_lon_bins, centre_offset_rad=par_bar, top_offset_rad=rho_bar - par_bar,
-                           low_margin_rad=margin, tables=which)
-    mean = mean_fraction_from_distribution(tab["beta_centre"], dist)
+    compiled = _KERNELS and _USE_KERNELS[0]
+    tabs, rows = _tables(lat, lon, hor, n_lon_bins, which, par_bar, rho_bar, margin, compiled)
+    if compiled:
+        mean = _ik.mean_fraction(tabs["centre"], dist, rows)
+    else:
+        mean = mean_fraction_from_distribution(tabs["centre"], dist)
     if time_series:
         if one_table:
-            series, table = (shifted_top - rho_bar).astype(np.float32), tab["beta_centre"]
+            series, table = (shifted_top - rho_bar).astype(np.float32), tabs["centre"]
         else:
-            series, table = shifted_top.astype(np.float32), tab["beta_top"]
-        t, p, lit0 = _lit_transitions(table, series, kbin, tblock)
-        runs = runs_from_transitions(t, p, lit0, edges)
+            series, table = shifted_top.astype(np.float32), tabs["top"]
+        if compiled:
+            table = table if rows else _ik.transpose(table)  # the runs read one pixel's row at a time
+            runs = RunStats(*_ik.run_rows(table, series, kbin, edges, _ik.time_segments(series, kbin)))
+        else:
+            runs = runs_from_transitions(*_lit_transitions(table, series, kbin, tblock), edges)
         never = runs.n_lit_periods == 0  # exact for the sampled series
     else:
         # Conservative never-visible test: every sample's shifted latitude at or beyond the
         # lowest-horizon top-edge threshold of its bin.
-        bt_low = tab["beta_top_low"]
         dmin, used = _bin_minimum(shifted_top, kbin, n_lon_bins)
-        never = np.all(dmin[used, None] >= bt_low[used] + np.float32(1e-5), axis=0)
+        eps = np.float32(1e-5)
+        if compiled:
+            never = _ik.never_visible(tabs["top_low"], dmin, used, eps, rows)
+        else:
+            never = np.all(dmin[used, None] >= tabs["top_low"][used] + eps, axis=0)
         runs = None
     # Where no sample shows the disk, the histogram's 0.005 deg smoothing must not leak a
     # 1e-8 mean in.
@@ -138,11 +146,11 @@ def _bin_minimum(shifted, kbin, n_lon_bins):
     return dmin, np.isfinite(dmin)
 
 
-def _tables(lat, lon, hor, n_lon_bins, which, par_bar, rho_bar, margin):
-    """The threshold tables ``which`` and their layout: near the pole one row per pixel,
-    (n, L), from one compiled pass; elsewhere ``threshold_tables``' (L, n) (NumPy's
-    vectorised transcendentals beat scalar ones)."""
-    if float(np.pi / 2 + lat.max()) < POLE_SERIES_COLAT_RAD:
+def _tables(lat, lon, hor, n_lon_bins, which, par_bar, rho_bar, margin, compiled):
+    """The threshold tables ``which`` and whether they are laid out one row per pixel:
+    (n, L) from one compiled pass near the pole, else ``threshold_tables``' (L, n) (away
+    from the pole NumPy's vectorised transcendentals beat scalar ones)."""
+    if compiled and float(np.pi / 2 + lat.max()) < POLE_SERIES_COLAT_RAD:
         offsets = {"centre": par_bar, "top": -(rho_bar - par_bar), "top_low": -(rho_bar - par_bar)}
         n_az = hor.shape[1]
         tabs = _ik.pole_rows(lat, lon, hor, n_lon_bins, [offsets[w] for w in which],
@@ -151,27 +159,6 @@ def _tables(lat, lon, hor, n_lon_bins, which, par_bar, rho_bar, margin):
     tab = threshold_tables(lat, lon, hor, n_lon_bins, centre_offset_rad=par_bar, top_offset_rad=rho_bar - par_bar,
                            low_margin_rad=margin, tables=which)
     return {w: tab[f"beta_{w}"] for w in which}, False
-
-
-def _chunk_stats_compiled(lat, lon, hor, track, dist, shifted_top, kbin, edges, n_lon_bins, margin, which,
-                          rho_bar, par_bar, one_table):
-    """:func:`_chunk_stats` through the compiled kernels (equal results, pixel by pixel)."""
-    tabs, rows = _tables(lat, lon, hor, n_lon_bins, which, par_bar, rho_bar, margin)
-    mean = _ik.mean_rows(tabs["centre"], dist, rows)
-    if "top_low" in tabs:
-        dmin, used = _bin_minimum(shifted_top, kbin, n_lon_bins)
-        never = _ik.never_rows(tabs["top_low"], dmin, used, np.float32(1e-5), rows)
-        runs = None
-    else:
-        if one_table:
-            series, table = (shifted_top - rho_bar).astype(np.float32), tabs["centre"]
-        else:
-            series, table = shifted_top.astype(np.float32), tabs["top"]
-        table = table if rows else _ik.transpose(table)  # the runs read one pixel's row at a time
-        runs = RunStats(*_ik.run_rows(table, series, kbin, edges, _ik.time_segments(series, kbin)))
-        never = runs.n_lit_periods == 0
-    mean[never] = 0.0
-    return mean, never, runs
 
 
 def _changes(changed: np.ndarray):

@@ -101,8 +101,8 @@ def test_mean_kernels_equal_distribution_lookup():
     beta[0, :5] = 1.0  # beyond both ends of the latitude grid: clipped alike
     beta[1, 5:10] = -1.0
     ref = mean_fraction_from_distribution(beta, dist)
-    np.testing.assert_array_equal(ik.mean_rows(beta, dist, rows=False), ref)
-    np.testing.assert_array_equal(ik.mean_rows(ik.transpose(beta), dist, rows=True), ref)
+    np.testing.assert_array_equal(ik.mean_fraction(beta, dist, rows=False), ref)
+    np.testing.assert_array_equal(ik.mean_fraction(ik.transpose(beta), dist, rows=True), ref)
     assert 0.05 < ref.mean() < 0.95  # a map with both light and shadow
 
 
