@@ -29,7 +29,7 @@ from lupex.surface.illumination_map import illumination_map
 from lupex.surface.projection import scale_factor
 from lupex.surface.tracks import body_track
 
-__all__ = ["PsrResult", "max_subsolar_latitude", "pixel_area_km2", "psr_map"]
+__all__ = ["PsrResult", "max_subsolar_latitude", "pixel_area_km2", "psr_map", "psr_result", "sun_window"]
 
 
 def pixel_area_km2(dem: Dem) -> np.ndarray:
@@ -116,19 +116,64 @@ def psr_map(dem: Dem, horizon_rad: np.ndarray, start_jd: float, years: float = N
     hor = np.asarray(horizon_rad)
     if hor.ndim != 3 or hor.shape[:2] != dem.shape:
         raise ValueError(f"horizon_rad: must be shaped (ny, nx, A) = {dem.shape} + (A,); got {hor.shape}")
+    track = sun_window(start_jd, years, step_h)
+    lat, lon = dem.latlon()
+    res = illumination_map(lat, lon, hor, track, n_lon_bins=n_lon_bins, time_series=False,
+                           workers=workers, chunk_pixels=chunk_pixels)
+    return psr_result(dem, res, track, start_jd, years, step_h)
+
+
+def sun_window(start_jd: float, years: float, step_h: float):
+    """The Sun's track over a PSR window, sampled every ``step_h`` hours from ``start_jd``.
+
+    Parameters
+    ----------
+    start_jd : float
+        Window start, TDB Julian date; the window must lie within DE421 (1900-2050).
+    years : float
+        Window length [Julian years of 365.25 d], in (0, 150].
+    step_h : float
+        Sampling [h], in [0.01, 48].
+
+    Returns
+    -------
+    BodyTrack
+
+    Raises
+    ------
+    ValueError
+        For a length or step out of range (naming the argument and its range).
+    """
     if not (np.isfinite(years) and 0 < years <= 150):
         raise ValueError(f"years: must be in (0, 150], got {years!r}")
     if not (np.isfinite(step_h) and 0.01 <= step_h <= 48):
         raise ValueError(f"step_h: must be in [0.01, 48] hours, got {step_h!r}")
     jd = float(start_jd) + np.arange(0.0, years * 365.25 * 24.0, step_h) / 24.0
-    track = body_track("sun", jd)
-    lat, lon = dem.latlon()
-    res = illumination_map(lat, lon, hor, track, n_lon_bins=n_lon_bins, time_series=False,
-                           workers=workers, chunk_pixels=chunk_pixels)
+    return body_track("sun", jd)
+
+
+def psr_result(dem: Dem, res, track, start_jd: float, years: float, step_h: float) -> PsrResult:
+    """The :class:`PsrResult` of a map's long-window Sun map (whole or assembled from tiles).
+
+    Parameters
+    ----------
+    dem : Dem
+        The map grid (pixel areas).
+    res : lupex.surface.illumination_map.IlluminationMap
+        The Sun's map over the window (``time_series=False``).
+    track : BodyTrack
+        The Sun's track it was computed from (:func:`sun_window`).
+    start_jd, years, step_h : float
+        The window, as given to :func:`sun_window` (TDB Julian date, Julian years, hours).
+
+    Returns
+    -------
+    PsrResult
+    """
     area = pixel_area_km2(dem)
     return PsrResult(
-        start_jd_tdb=float(start_jd), years=float(years), step_h=float(step_h), n_samples=int(jd.size),
+        start_jd_tdb=float(start_jd), years=float(years), step_h=float(step_h), n_samples=int(track.jd_tdb.size),
         mean_fraction=res.mean_fraction, psr=res.never_visible,
         psr_area_km2=float(area[res.never_visible].sum()), pixel_area_km2=area,
-        max_subsolar_lat_deg=float(np.degrees(np.abs(track.lat_rad).max())), n_lon_bins=n_lon_bins,
+        max_subsolar_lat_deg=float(np.degrees(np.abs(track.lat_rad).max())), n_lon_bins=res.n_lon_bins,
     )

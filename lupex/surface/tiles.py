@@ -43,7 +43,7 @@ from lupex.surface.dem import Dem
 from lupex.surface.horizon import HorizonPyramid, horizon_pyramid, horizon_tile
 from lupex.surface.illumination_map import IlluminationMap, illumination_map
 from lupex.surface.projection import xy_to_latlon
-from lupex.surface.psr import PsrResult, pixel_area_km2
+from lupex.surface.psr import PsrResult, psr_result, sun_window
 from lupex.surface.stack import TerrainStack
 from lupex.surface.tracks import BodyTrack, body_track
 
@@ -393,23 +393,11 @@ def psr_tiles(store, dem: Dem, start_jd: float, years: float = NODAL_PERIOD_YEAR
     -------
     PsrResult
     """
-    if not (math.isfinite(years) and 0 < years <= 150):
-        raise ValueError(f"years: must be in (0, 150], got {years!r}")
-    if not (math.isfinite(step_h) and 0.01 <= step_h <= 48):
-        raise ValueError(f"step_h: must be in [0.01, 48] hours, got {step_h!r}")
-    jd = float(start_jd) + np.arange(0.0, years * 365.25 * 24.0, step_h) / 24.0
-    track = body_track("sun", jd)
+    track = sun_window(start_jd, years, step_h)
     res = illumination_tiles(store, dem, track, n_lon_bins=n_lon_bins, time_series=False,
                              workers=workers, scheduler=scheduler, client=client,
                              progress=progress)
-    area = pixel_area_km2(dem)
-    return PsrResult(
-        start_jd_tdb=float(start_jd), years=float(years), step_h=float(step_h),
-        n_samples=int(jd.size), mean_fraction=res.mean_fraction, psr=res.never_visible,
-        psr_area_km2=float(area[res.never_visible].sum()), pixel_area_km2=area,
-        max_subsolar_lat_deg=float(np.degrees(np.abs(track.lat_rad).max())),
-        n_lon_bins=n_lon_bins,
-    )
+    return psr_result(dem, res, track, start_jd, years, step_h)
 
 
 class TiledMasks:
