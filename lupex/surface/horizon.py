@@ -361,15 +361,22 @@ def _contiguous_base(terr):
     return np.ascontiguousarray(terr), 0, 0
 
 
-def _coarse_kernel(terr, subs, m, st, nx, p_km, steps, geom, eye, r0, nr):
-    """:func:`_march_coarse` by the compiled kernel, with the NumPy path's constants."""
-    major, rate, sgn, dps = geom
-    # the NumPy path's per-step float64 expressions, elementwise, rounded to float32
+def _step_offsets(steps, rate):
+    """Per step of a march: the steps as int64, the whole-pixel offset ``io`` across the
+    ray's minor axis and the interpolation weights ``f`` and ``1 - f`` (float32), computed
+    elementwise as the NumPy path computes them step by step."""
     steps = np.asarray(steps, dtype=np.int64)
     off = steps * rate
     io = np.floor(off).astype(np.int64)
     f = (off - io).astype(np.float32)
-    omf = np.float32(1.0) - f
+    return steps, io, f, np.float32(1.0) - f
+
+
+def _coarse_kernel(terr, subs, m, st, nx, p_km, steps, geom, eye, r0, nr):
+    """:func:`_march_coarse` by the compiled kernel, with the NumPy path's constants."""
+    major, rate, sgn, dps = geom
+    # the NumPy path's per-step float64 expressions, elementwise, rounded to float32
+    steps, io, f, omf = _step_offsets(steps, rate)
     dk = steps * dps * p_km
     c2 = (dk * dk / (2 * R_MOON_KM)).astype(np.float32)
     inv = (1.0 / dk).astype(np.float32)
@@ -392,11 +399,7 @@ def _fine_kernel(terr, m, nx, p_km, steps, geom, eye, fac, r0, nr, k_curv, out=N
     """:func:`_march_fine` by the compiled kernel, with the NumPy path's per-step constants."""
     major, rate, sgn, dps = geom
     # the NumPy path's per-step float64 expressions, elementwise, rounded to float32
-    steps = np.asarray(steps, dtype=np.int64)
-    off = steps * rate
-    io = np.floor(off).astype(np.int64)
-    f = (off - io).astype(np.float32)
-    omf = np.float32(1.0) - f
+    steps, io, f, omf = _step_offsets(steps, rate)
     dg = steps * dps * p_km
     inv = (1.0 / dg).astype(np.float32)
     cc = (dg / (2 * R_MOON_KM * k_curv * k_curv)).astype(np.float32)
